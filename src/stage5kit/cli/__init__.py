@@ -1,0 +1,47 @@
+"""The ``stage5kit`` command: each subcommand parses arguments and calls one library function.
+
+Subcommand modules import only click and the standard library at module level, so
+``stage5kit --help`` stays fast; library code is imported inside each command.
+Any :class:`~stage5kit.errors.Stage5Error` is printed as ``ClassName: message`` on stderr
+and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from stage5kit import __version__
+from stage5kit.errors import Stage5Error
+
+# name -> "module:attribute"; each module registers one command or group.
+_SUBCOMMANDS: dict[str, str] = {}
+
+
+class _Stage5Group(click.Group):
+    """A group that loads subcommands on demand and maps Stage5Error to exit codes."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _SUBCOMMANDS:
+            module_name, attribute = _SUBCOMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module_name), attribute)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Stage5Error as error:
+            click.echo(f"{type(error).__name__}: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+@click.group(cls=_Stage5Group)
+@click.version_option(__version__, "--version", prog_name="stage5kit")
+def main() -> None:
+    """Stage5 cost-control kit: TCO analysis, stress tests, signed reports."""

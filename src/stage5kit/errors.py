@@ -1,0 +1,132 @@
+"""Every error stage5kit raises, from one base class.
+
+::
+
+    Stage5Error                      exit code 1 unless a subclass says otherwise
+    ├── InputError                   bad input file or value (file, row, column, value); exit 2
+    │   └── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
+    ├── ConfigError                  bad option, config or scenario file; exit 2
+    ├── KeyMaterialError             a key spec that cannot be resolved; never echoes key bytes; exit 2
+    ├── DependencyError              a missing optional package or external program; exit 2
+    ├── SignatureError               "signature does not verify" and nothing more; exit 1
+    └── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+
+Context is passed as keyword-only arguments and kept as attributes. ``exit_code`` is what
+the CLI returns when the error reaches it: 2 for bad input or usage, 1 for a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_REPORTED_PROBLEMS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """One problem found in an input file, located as an editor shows it (1-based row)."""
+
+    path: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    hint: str | None = None
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = [self.path]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        text = f"{', '.join(where)}: "
+        if self.value is not None:
+            text += f"{self.value!r} "
+        text += self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class Stage5Error(Exception):
+    """Base class of every error stage5kit raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(Stage5Error):
+    """An input file or value is wrong; names file, row (1-based), column and value."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+        problems: tuple[InputProblem, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)
+        self.row = row
+        self.column = column
+        self.value = value
+        self.problems = problems
+
+    @classmethod
+    def from_problems(cls, problems: list[InputProblem] | tuple[InputProblem, ...]) -> InputError:
+        """Build one error from a linter-style list of problems (at most 50 are kept)."""
+        kept = tuple(problems[:MAX_REPORTED_PROBLEMS])
+        first = kept[0]
+        lines = [str(p) for p in kept]
+        if len(problems) > len(kept):
+            lines.append(f"... and {len(problems) - len(kept)} more problems")
+        header = f"{len(problems)} problem(s) in input" if len(kept) > 1 else ""
+        message = "\n".join([header, *lines]) if header else lines[0]
+        return cls(
+            message, path=first.path, row=first.row, column=first.column, value=first.value,
+            problems=kept,
+        )
+
+
+class ParameterError(InputError):
+    """A notebook parameter is unknown or has the wrong type."""
+
+
+class ConfigError(Stage5Error):
+    """An option, config, grid or scenario file is invalid."""
+
+    exit_code = 2
+
+
+class KeyMaterialError(Stage5Error):
+    """A key spec cannot be resolved; the message names the spec, never the key bytes."""
+
+    exit_code = 2
+
+
+class DependencyError(Stage5Error):
+    """An optional package or external program is missing; the message says how to install it."""
+
+    exit_code = 2
+
+
+class SignatureError(Stage5Error):
+    """A signature does not verify; deliberately says nothing more."""
+
+    def __init__(self, message: str = "signature does not verify") -> None:
+        super().__init__(message)
+
+
+class NotebookError(Stage5Error):
+    """A notebook cell raised while the report ran."""
+
+    def __init__(self, message: str, *, notebook: str | Path, cell_index: int | None = None) -> None:
+        super().__init__(message)
+        self.notebook = str(notebook)
+        self.cell_index = cell_index
