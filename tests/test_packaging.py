@@ -29,7 +29,9 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject() -> None:
     for extra in project["optional-dependencies"].values():
         from_pyproject |= set(extra)
     conda = yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]
-    from_conda = {d for d in conda if isinstance(d, str) and _requirement_name(d) not in {"python", "pip"}}
+    from_conda = {
+        d for d in conda if isinstance(d, str) and _requirement_name(d) not in {"python", "pip"}
+    }
     normalise = {r.lower().replace("_", "-").replace(" ", "") for r in from_pyproject}
     assert {r.lower() for r in from_conda} == normalise
     pip_section = next(d["pip"] for d in conda if isinstance(d, dict))
@@ -66,9 +68,11 @@ def _modules_loaded_by(statement: str) -> set[str]:
 
 
 def test_core_imports_no_presentation_or_jit_packages() -> None:
-    """Importing stage5kit.core in a fresh interpreter pulls in no plotly, papermill, nbformat, IPython, numba."""
+    """A fresh `import stage5kit.core` pulls in no plotly, papermill, nbformat, IPython, numba."""
     loaded = _modules_loaded_by("import stage5kit.core")
-    assert loaded.isdisjoint({"plotly", "papermill", "nbformat", "IPython", "numba", "cryptography"})
+    assert loaded.isdisjoint(
+        {"plotly", "papermill", "nbformat", "IPython", "numba", "cryptography"}
+    )
 
 
 def test_import_stage5kit_stays_light() -> None:

@@ -6,8 +6,8 @@ Importing the package is cheap; the layers (``stage5kit.core``, ``stage5kit.sign
 
 from __future__ import annotations
 
-from importlib.metadata import version
+from importlib.metadata import version as _distribution_version
 
-__version__ = version("stage5kit")
+__version__ = _distribution_version("stage5kit")
 
 __all__ = ["__version__"]

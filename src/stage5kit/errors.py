@@ -6,8 +6,8 @@
     ├── InputError                   bad input file or value (file, row, column, value); exit 2
     │   └── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
     ├── ConfigError                  bad option, config or scenario file; exit 2
-    ├── KeyMaterialError             a key spec that cannot be resolved; never echoes key bytes; exit 2
-    ├── DependencyError              a missing optional package or external program; exit 2
+    ├── KeyMaterialError             an unresolvable key spec; never echoes key bytes; exit 2
+    ├── DependencyError              a missing optional package or program; exit 2
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
     └── NotebookError                a notebook cell failed (notebook, cell index); exit 1
 
@@ -89,7 +89,11 @@ class InputError(Stage5Error):
         header = f"{len(problems)} problem(s) in input" if len(kept) > 1 else ""
         message = "\n".join([header, *lines]) if header else lines[0]
         return cls(
-            message, path=first.path, row=first.row, column=first.column, value=first.value,
+            message,
+            path=first.path,
+            row=first.row,
+            column=first.column,
+            value=first.value,
             problems=kept,
         )
 
@@ -126,7 +130,9 @@ class SignatureError(Stage5Error):
 class NotebookError(Stage5Error):
     """A notebook cell raised while the report ran."""
 
-    def __init__(self, message: str, *, notebook: str | Path, cell_index: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, notebook: str | Path, cell_index: int | None = None
+    ) -> None:
         super().__init__(message)
         self.notebook = str(notebook)
         self.cell_index = cell_index

@@ -55,7 +55,7 @@ def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path
 
 
 def atomic_write_bytes(target: str | Path, data: bytes, *, mode: int | None = None) -> Path:
-    """Write ``data`` to ``target`` atomically; ``mode`` (e.g. 0o600) is set before any byte lands."""
+    """Write ``data`` to ``target`` atomically; ``mode`` (e.g. 0o600) is set before data lands."""
     with atomic_path(target, mode=mode) as tmp:
         tmp.write_bytes(data)
     return Path(target)

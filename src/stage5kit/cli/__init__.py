@@ -9,7 +9,6 @@ and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok).
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import click
 
@@ -33,7 +32,7 @@ class _Stage5Group(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except Stage5Error as error:
