@@ -39,7 +39,7 @@ test: $(STAMP) system-deps lint
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 demo: $(STAMP)
-	$(PY) -m stage5kit.demo
+	$(VENV)/bin/stage5kit demo --out demo-out
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
