@@ -9,6 +9,7 @@
     ├── KeyMaterialError             an unresolvable key spec; never echoes key bytes; exit 2
     ├── DependencyError              a missing optional package or program; exit 2
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
+    ├── SecretLeakError              key material found in files about to be signed; exit 1
     └── NotebookError                a notebook cell failed (notebook, cell index); exit 1
 
 Context is passed as keyword-only arguments and kept as attributes. ``exit_code`` is what
@@ -125,6 +126,14 @@ class SignatureError(Stage5Error):
 
     def __init__(self, message: str = "signature does not verify") -> None:
         super().__init__(message)
+
+
+class SecretLeakError(Stage5Error):
+    """Key material was found in files about to be signed; names the files, never the key."""
+
+    def __init__(self, message: str, *, paths: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.paths = paths
 
 
 class NotebookError(Stage5Error):
