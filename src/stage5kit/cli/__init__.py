@@ -16,7 +16,11 @@ from stage5kit import __version__
 from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
-_SUBCOMMANDS: dict[str, str] = {}
+_SUBCOMMANDS: dict[str, str] = {
+    "keys": "stage5kit.cli.signing:keys",
+    "sign": "stage5kit.cli.signing:sign",
+    "verify": "stage5kit.cli.signing:verify",
+}
 
 
 class _Stage5Group(click.Group):

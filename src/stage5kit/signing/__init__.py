@@ -1,5 +1,55 @@
-"""Keys, HMAC-SHA256 and Ed25519 signatures in DSSE envelopes, signed manifests."""
+"""Keys, HMAC-SHA256 and Ed25519 signatures in DSSE envelopes, signed manifests.
+
+Recipes: :func:`generate_keypair`, :func:`load_signing_key`, :func:`load_verification_key`,
+:func:`sign_file` / :func:`verify_file` (``<file>.sig``) and :func:`sign_manifest` /
+:func:`verify_manifest` (``manifest.json`` + ``manifest.json.sig``). The format is in
+``docs/signatures.md``.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from stage5kit.signing.canonical import canonicalize_json
+from stage5kit.signing.detached import sign_file, signature_path, verify_file
+from stage5kit.signing.envelope import (
+    OpenedEnvelope,
+    open_envelope,
+    pae,
+    seal_envelope,
+)
+from stage5kit.signing.keys import (
+    Algorithm,
+    GeneratedKey,
+    SigningKey,
+    VerificationKey,
+    generate_keypair,
+    load_signing_key,
+    load_verification_key,
+)
+from stage5kit.signing.manifest import sign_manifest, verify_manifest
+from stage5kit.signing.report import VerificationReport
+from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
+
+__all__ = [
+    "Algorithm",
+    "GeneratedKey",
+    "OpenedEnvelope",
+    "SigningKey",
+    "Statement",
+    "Subject",
+    "VerificationKey",
+    "VerificationReport",
+    "canonicalize_json",
+    "decode_statement",
+    "encode_statement",
+    "generate_keypair",
+    "load_signing_key",
+    "load_verification_key",
+    "open_envelope",
+    "pae",
+    "seal_envelope",
+    "sign_file",
+    "sign_manifest",
+    "signature_path",
+    "verify_file",
+    "verify_manifest",
+]
