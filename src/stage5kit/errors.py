@@ -80,14 +80,23 @@ class InputError(Stage5Error):
         self.problems = problems
 
     @classmethod
-    def from_problems(cls, problems: list[InputProblem] | tuple[InputProblem, ...]) -> InputError:
-        """Build one error from a linter-style list of problems (at most 50 are kept)."""
+    def from_problems(
+        cls,
+        problems: list[InputProblem] | tuple[InputProblem, ...],
+        *,
+        total: int | None = None,
+    ) -> InputError:
+        """Build one error from a linter-style list of problems (at most 50 are kept).
+
+        ``total`` is the number of problems found when only the first ones were collected.
+        """
         kept = tuple(problems[:MAX_REPORTED_PROBLEMS])
         first = kept[0]
         lines = [str(p) for p in kept]
-        if len(problems) > len(kept):
-            lines.append(f"... and {len(problems) - len(kept)} more problems")
-        header = f"{len(problems)} problem(s) in input" if len(kept) > 1 else ""
+        found = max(total or 0, len(problems))
+        if found > len(kept):
+            lines.append(f"... and {found - len(kept)} more problems")
+        header = f"{found} problem(s) in input" if found > 1 else ""
         message = "\n".join([header, *lines]) if header else lines[0]
         return cls(
             message,

@@ -20,6 +20,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "keys": "stage5kit.cli.signing:keys",
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
+    "sample": "stage5kit.cli.tco:sample",
 }
 
 

@@ -5,4 +5,14 @@ Never imports plotly, papermill, jupyter, numba or cryptography (checked by impo
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from stage5kit.core.costs import add_trade_costs
+from stage5kit.core.synthetic import generate_trades
+from stage5kit.core.trade_io import iter_trade_batches, load_trades, write_trades
+
+__all__: list[str] = [
+    "add_trade_costs",
+    "generate_trades",
+    "iter_trade_batches",
+    "load_trades",
+    "write_trades",
+]

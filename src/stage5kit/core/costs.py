@@ -1,0 +1,72 @@
+"""Per-trade costs: notional, fees and arrival slippage in bps and money (positive = cost).
+
+Sign convention: ``side_sign`` is +1 for a buy and -1 for a sell, and
+``slippage_cost = side_sign * (fill_price - arrival_price) * quantity``, so paying up on a
+buy and selling below arrival on a sell are both positive costs; price improvement is
+negative. ``notional = quantity * arrival_price`` (the decision-time value), so
+``cost_bps = fee_bps + slippage_bps`` holds trade by trade and in notional-weighted sums.
+A negative fee is a rebate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BPS = 1e4
+COST_COLUMNS = ("notional", "fee_bps", "slippage_bps", "slippage_cost", "total_cost", "cost_bps")
+
+
+@dataclass(frozen=True, slots=True)
+class TradeCosts:
+    """Per-trade cost arrays, aligned with the trade rows they came from."""
+
+    notional: np.ndarray
+    fee: np.ndarray
+    slippage_cost: np.ndarray
+    slippage_bps: np.ndarray
+    total_cost: np.ndarray
+
+
+def compute_trade_costs(
+    *,
+    quantity: np.ndarray,
+    arrival_price: np.ndarray,
+    fill_price: np.ndarray,
+    fee: np.ndarray,
+    is_buy: np.ndarray,
+) -> TradeCosts:
+    """Return the per-trade cost arrays of the module's sign convention."""
+    notional = quantity * arrival_price
+    shortfall = fill_price - arrival_price
+    np.negative(shortfall, out=shortfall, where=~is_buy)
+    slippage_cost = shortfall * quantity
+    slippage_bps = shortfall / arrival_price * BPS
+    return TradeCosts(
+        notional=notional,
+        fee=fee,
+        slippage_cost=slippage_cost,
+        slippage_bps=slippage_bps,
+        total_cost=fee + slippage_cost,
+    )
+
+
+def add_trade_costs(trades: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of a validated trade frame with the per-trade cost columns added."""
+    costs = compute_trade_costs(
+        quantity=trades["quantity"].to_numpy(dtype=np.float64),
+        arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
+        fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
+        fee=trades["fee"].to_numpy(dtype=np.float64),
+        is_buy=(trades["side"].astype(str) == "buy").to_numpy(),
+    )
+    out = trades.copy()
+    out["notional"] = costs.notional
+    out["fee_bps"] = costs.fee / costs.notional * BPS
+    out["slippage_bps"] = costs.slippage_bps
+    out["slippage_cost"] = costs.slippage_cost
+    out["total_cost"] = costs.total_cost
+    out["cost_bps"] = costs.total_cost / costs.notional * BPS
+    return out

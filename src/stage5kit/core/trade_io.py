@@ -1,0 +1,464 @@
+"""Reading and writing trade logs: CSV, Parquet or a folder of Parquet files.
+
+The only module that touches trade-log files. Reads validate through
+:func:`stage5kit.core.validation.check_trades`; bad input raises one
+:class:`~stage5kit.errors.InputError` listing up to 50 problems. Rows are numbered as an
+editor shows them: in a CSV the header is row 1 and the first trade row 2; in Parquet,
+row N is the N-th record (1-based).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from stage5kit.core.schema import (
+    KEY_COLUMNS,
+    NUMERIC_COLUMNS,
+    TIMESTAMP,
+    TRADE_COLUMNS,
+    TRADE_ID,
+)
+from stage5kit.core.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check_trades
+from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
+from stage5kit.files import atomic_path
+
+DEFAULT_BATCH_ROWS = 1_000_000
+_CSV_BLOCK_BYTES = 16 << 20
+_SLOW_CHUNK_ROWS = 200_000
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+_DICTIONARY_COLUMNS = (*KEY_COLUMNS, "side", "liquidity")
+
+
+@dataclass(frozen=True, slots=True)
+class TradeBatch:
+    """One validated slice of a trade log, with the notes its reading produced."""
+
+    frame: pd.DataFrame
+    path: str
+    first_row: int
+    notes: tuple[str, ...]
+
+
+def write_trades(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input."""
+    target = Path(path)
+    table = _to_table(frame, for_csv=not _is_parquet(target))
+    with atomic_path(target) as tmp:
+        if _is_parquet(target):
+            pq.write_table(table, tmp, row_group_size=1_000_000, compression="zstd")
+        else:
+            pa_csv.write_csv(table, tmp)
+    return target
+
+
+def load_trades(path: str | Path) -> pd.DataFrame:
+    """Read and validate a whole trade log; timestamps UTC, notes in ``frame.attrs['notes']``."""
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
+    ledger = TradeIdLedger()
+    problems: list[InputProblem] = []
+    count = 0
+    for file in trade_files(path):
+        checked = _read_whole(file)
+        problems.extend(checked.problems)
+        count += checked.error_count
+        notes.extend(checked.notes)
+        notes.extend(str(w) for w in checked.warnings)
+        if checked.error_count == 0:
+            ledger.add(checked.frame[TRADE_ID], path=str(file), first_row=_first_row(file))
+            frames.append(checked.frame)
+    duplicates = ledger.duplicates()
+    problems.extend(duplicates)
+    count += len(duplicates)
+    if count:
+        raise InputError.from_problems(problems, total=count)
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame.attrs["notes"] = tuple(dict.fromkeys(notes))
+    return frame
+
+
+def iter_trade_batches(
+    path: str | Path, *, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> Iterator[TradeBatch]:
+    """Yield validated batches of a trade log of any size with bounded memory.
+
+    Problems are collected over the whole log and raised as one InputError at its end,
+    after the last batch, so callers must not write anything before the iterator finishes.
+    """
+    ledger = TradeIdLedger()
+    problems: list[InputProblem] = []
+    count = 0
+    for file in trade_files(path):
+        for checked, first_row in _read_batches(file, batch_rows):
+            problems.extend(checked.problems)
+            count += checked.error_count
+            if count:
+                continue
+            ledger.add(checked.frame[TRADE_ID], path=str(file), first_row=first_row)
+            notes = checked.notes + tuple(str(w) for w in checked.warnings)
+            yield TradeBatch(frame=checked.frame, path=str(file), first_row=first_row, notes=notes)
+    duplicates = ledger.duplicates()
+    if count or duplicates:
+        raise InputError.from_problems([*problems, *duplicates], total=count + len(duplicates))
+
+
+def trade_files(path: str | Path) -> list[Path]:
+    """The files a trade-log path stands for: itself, or the Parquet files in a folder."""
+    source = Path(path)
+    if source.is_dir():
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in _PARQUET_SUFFIXES)
+        if not files:
+            problem = InputProblem(
+                path=str(source),
+                message="folder holds no Parquet files",
+                hint="point to a CSV or Parquet file, or a folder of *.parquet files",
+            )
+            raise InputError.from_problems([problem])
+        return files
+    if not source.is_file():
+        problem = InputProblem(path=str(source), message="file not found", hint="check the path")
+        raise InputError.from_problems([problem])
+    return [source]
+
+
+class TradeIdLedger:
+    """Finds trade ids repeated across batches or files, in memory of 8 bytes per trade."""
+
+    def __init__(self) -> None:
+        self._hashes: list[np.ndarray] = []
+        self._sources: list[tuple[str, int, pd.Series]] = []
+        self._last: int | None = None
+        self._ordered = True
+
+    def add(self, ids: pd.Series, *, path: str, first_row: int) -> None:
+        """Remember a batch's ids (only a running maximum while ids keep increasing)."""
+        values = ids.to_numpy()
+        if self._ordered and pd.api.types.is_integer_dtype(ids.dtype) and len(values):
+            increasing = bool(np.all(values[1:] > values[:-1]))
+            if increasing and (self._last is None or int(values[0]) > self._last):
+                self._last = int(values[-1])
+                self._sources.append((path, first_row, ids))
+                return
+        self._ordered = False
+        self._sources.append((path, first_row, ids))
+
+    def duplicates(self) -> list[InputProblem]:
+        """Problems for ids seen before in an earlier batch or file."""
+        if self._ordered or len(self._sources) < 2:
+            return []
+        hashes = [
+            pd.util.hash_array(ids.astype(str).to_numpy(dtype=object))
+            for _, _, ids in self._sources
+        ]
+        merged = np.sort(np.concatenate(hashes))
+        repeated = np.unique(merged[1:][merged[1:] == merged[:-1]])
+        if len(repeated) == 0:
+            return []
+        first: dict[str, tuple[str, int]] = {}
+        found: list[InputProblem] = []
+        for (path, first_row, ids), batch_hashes in zip(self._sources, hashes, strict=True):
+            for position in np.flatnonzero(np.isin(batch_hashes, repeated)):
+                key = str(ids.iloc[position])
+                row = first_row + int(position)
+                if key in first:
+                    where = first[key]
+                    found.append(
+                        InputProblem(
+                            path=path,
+                            row=row,
+                            column=TRADE_ID,
+                            value=key,
+                            message=f"duplicate trade_id (first in {where[0]}, row {where[1]})",
+                            hint="trade ids must be unique; drop the repeated trade",
+                        )
+                    )
+                else:
+                    first[key] = (path, row)
+        return found
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in _PARQUET_SUFFIXES
+
+
+def _first_row(path: Path) -> int:
+    return 1 if _is_parquet(path) else 2
+
+
+def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
+    columns: dict[str, pa.Array] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if name == TIMESTAMP and for_csv:
+            stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ms]")
+            text = np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z")
+            columns[name] = pa.array(text, type=pa.string())
+        elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
+            array = pa.array(series.astype(object).to_numpy(), type=pa.string())
+            columns[name] = array if for_csv else array.dictionary_encode()
+        elif pd.api.types.is_string_dtype(series.dtype):
+            array = pa.array(series.to_numpy(dtype=object), type=pa.string())
+            columns[name] = array if for_csv else array.dictionary_encode()
+        else:
+            columns[name] = pa.array(series.to_numpy())
+    return pa.table(columns)
+
+
+def _unreadable(path: Path, error: BaseException | str) -> CheckedTrades:
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    problem = InputProblem(
+        path=str(path),
+        message=f"file cannot be read: {detail}",
+        hint="check that it is a UTF-8 CSV or a Parquet file",
+    )
+    return CheckedTrades(
+        frame=pd.DataFrame(), problems=(problem,), error_count=1, warnings=(), notes=()
+    )
+
+
+def _empty(path: Path) -> CheckedTrades:
+    problem = InputProblem(
+        path=str(path), message="file is empty", hint="export the trade log again"
+    )
+    return CheckedTrades(
+        frame=pd.DataFrame(), problems=(problem,), error_count=1, warnings=(), notes=()
+    )
+
+
+def _read_whole(path: Path) -> CheckedTrades:
+    batches = list(_read_batches(path, None))
+    if len(batches) == 1:
+        return batches[0][0]
+    frames = [c.frame for c, _ in batches if c.error_count == 0]
+    problems = [p for c, _ in batches for p in c.problems]
+    count = sum(c.error_count for c, _ in batches)
+    frame = pd.concat(frames, ignore_index=True) if frames and not count else pd.DataFrame()
+    return CheckedTrades(
+        frame=frame,
+        problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
+        error_count=count,
+        warnings=batches[0][0].warnings,
+        notes=tuple(dict.fromkeys(n for c, _ in batches for n in c.notes)),
+    )
+
+
+def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    """(checked batch, row number of its first record); ``None`` reads the file at once."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        yield _unreadable(path, error), 0
+        return
+    if size == 0:
+        yield _empty(path), 0
+        return
+    if _is_parquet(path):
+        yield from _read_parquet(path, batch_rows)
+    else:
+        yield from _read_csv(path, batch_rows)
+
+
+def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    try:
+        names = pq.read_schema(path).names
+        wanted = [n for n in names if n in TRADE_COLUMNS]
+        source = pq.ParquetFile(
+            path, read_dictionary=[n for n in wanted if n in _DICTIONARY_COLUMNS]
+        )
+        if batch_rows is None:
+            raw = [source.read(columns=wanted)]
+        else:
+            raw = source.iter_batches(batch_size=batch_rows, columns=wanted)
+    except (OSError, pa.ArrowException) as error:
+        yield _unreadable(path, error), 0
+        return
+    extra = {n: pd.Series(dtype=object) for n in names if n not in TRADE_COLUMNS}
+    first = 1
+    try:
+        for batch in raw:
+            frame = batch.to_pandas()
+            for name in extra:
+                frame[name] = None
+            yield check_trades(frame, path=str(path), first_row=first), first
+            first += batch.num_rows
+        if first == 1 and source.metadata.num_rows == 0:
+            yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
+    except (OSError, pa.ArrowException) as error:
+        yield _unreadable(path, error), first
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(65536).decode("utf-8-sig", errors="replace")
+    line = head.splitlines()[0] if head else ""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_types(header: list[str], *, zoned: bool) -> dict[str, pa.DataType]:
+    types: dict[str, pa.DataType] = {}
+    for name in header:
+        if name == TIMESTAMP:
+            types[name] = pa.timestamp("ns", tz="UTC") if zoned else pa.timestamp("ns")
+        elif name in NUMERIC_COLUMNS:
+            types[name] = pa.float64()
+        elif name in _DICTIONARY_COLUMNS:
+            types[name] = pa.dictionary(pa.int32(), pa.string())
+    return types
+
+
+def _read_csv(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    """Fast typed read via pyarrow; on anything it cannot parse, the exact slow reader."""
+    delimiter = _sniff_delimiter(path)
+    try:
+        header = _csv_header(path, delimiter)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        header = None
+    first = 2
+    if header is not None and len(set(header)) == len(header):
+        for zoned in (True, False):
+            try:
+                for frame in _csv_frames(
+                    path, header, delimiter, zoned=zoned, batch_rows=batch_rows
+                ):
+                    checked = check_trades(frame, path=str(path), first_row=first)
+                    if not zoned:
+                        checked = _with_note(checked, NAIVE_TIMESTAMP_NOTE)
+                    yield checked, first
+                    first += len(frame)
+            except pa.ArrowInvalid as error:
+                if zoned and first == 2 and "zone offset" in str(error):
+                    continue
+                break
+            return
+    yield from _read_csv_slow(path, delimiter, skip=first - 2)
+
+
+def _with_note(checked: CheckedTrades, note: str) -> CheckedTrades:
+    return CheckedTrades(
+        frame=checked.frame,
+        problems=checked.problems,
+        error_count=checked.error_count,
+        warnings=checked.warnings,
+        notes=tuple(dict.fromkeys((*checked.notes, note))),
+    )
+
+
+def _csv_frames(
+    path: Path, header: list[str], delimiter: str, *, zoned: bool, batch_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    parse = pa_csv.ParseOptions(delimiter=delimiter)
+    convert = pa_csv.ConvertOptions(column_types=_csv_types(header, zoned=zoned))
+    if batch_rows is None:
+        yield pa_csv.read_csv(path, parse_options=parse, convert_options=convert).to_pandas()
+        return
+    block = max(1 << 12, min(_CSV_BLOCK_BYTES, batch_rows * 128))
+    options = pa_csv.ReadOptions(block_size=block)
+    reader = pa_csv.open_csv(
+        path, read_options=options, parse_options=parse, convert_options=convert
+    )
+    for batch in reader:
+        yield batch.to_pandas()
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str] | None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.reader(handle, delimiter=delimiter), None)
+    return None if first is None else [c.strip() for c in first]
+
+
+def _read_csv_slow(path: Path, delimiter: str, *, skip: int) -> Iterator[tuple[CheckedTrades, int]]:
+    """Read every field as text with the csv module: exact line numbers and every problem."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = next(reader, None)
+            if header is None:
+                yield _empty(path), 0
+                return
+            header = [c.strip() for c in header]
+            yield from _check_slow_chunks(path, reader, header, delimiter, skip=skip)
+    except UnicodeDecodeError:
+        yield _unreadable(path, "not UTF-8 text"), 0
+    except csv.Error as error:
+        yield _unreadable(path, error), 0
+
+
+def _check_slow_chunks(
+    path: Path, reader: Iterator[list[str]], header: list[str], delimiter: str, *, skip: int
+) -> Iterator[tuple[CheckedTrades, int]]:
+    width = len(header)
+    duplicated = [n for n in dict.fromkeys(header) if header.count(n) > 1]
+    if duplicated:
+        problem = InputProblem(
+            path=str(path),
+            row=1,
+            column=duplicated[0],
+            message="column appears more than once in the header",
+            hint="keep one column of each name",
+        )
+        yield CheckedTrades(pd.DataFrame(), (problem,), 1, (), ()), 1
+        return
+    records: list[list[str]] = []
+    lines: list[int] = []
+    shape_problems: list[InputProblem] = []
+    shape_count = 0
+    seen_rows = False
+    any_record = False
+    for record in reader:
+        line = getattr(reader, "line_num", 0)
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        if len(record) != width:
+            shape_count += 1
+            if len(shape_problems) < MAX_REPORTED_PROBLEMS:
+                shape_problems.append(_shape_problem(path, line, record, width, delimiter))
+            continue
+        any_record = True
+        if skip > 0:
+            skip -= 1
+            continue
+        records.append(record)
+        lines.append(line)
+        if len(records) >= _SLOW_CHUNK_ROWS:
+            yield _check_text(path, records, lines, header), lines[0]
+            seen_rows = True
+            records, lines = [], []
+    if records or not (seen_rows or any_record or shape_count):
+        yield _check_text(path, records, lines, header), lines[0] if lines else 2
+    if shape_count:
+        yield CheckedTrades(pd.DataFrame(), tuple(shape_problems), shape_count, (), ()), 0
+
+
+def _shape_problem(
+    path: Path, line: int, record: list[str], width: int, delimiter: str
+) -> InputProblem:
+    hint = "quote fields that contain the separator"
+    if len(record) > width and delimiter == ",":
+        hint = "a decimal comma splits the number; use '.' as the decimal separator"
+    return InputProblem(
+        path=str(path),
+        row=line,
+        value=delimiter.join(record)[:80],
+        message=f"row has {len(record)} fields but the header has {width}",
+        hint=hint,
+    )
+
+
+def _check_text(
+    path: Path, records: list[list[str]], lines: list[int], header: list[str]
+) -> CheckedTrades:
+    frame = pd.DataFrame(records, columns=header, dtype=object) if records else None
+    if frame is None:
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in header})
+    return check_trades(frame, path=str(path), row_numbers=np.asarray(lines, dtype=np.int64))
