@@ -1,5 +1,41 @@
-"""Figures, notebook execution, HTML/PDF rendering, report signing and batch runs."""
+"""Figures, notebook execution, HTML/PDF rendering, report signing and batch runs.
+
+``run_report`` runs one parameterized notebook into a signed report folder; ``run_batch``
+runs a grid of them on a local process pool or a Dask cluster. Inside a notebook,
+``record(name, value)`` hands a KPI to the report's ``results.json``.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
+from stage5kit.reporting.figures import (
+    plot_cost_waterfall,
+    plot_distribution,
+    plot_percentiles,
+    plot_scatter,
+    plot_series_with_markers,
+)
+from stage5kit.reporting.parameters import NotebookParameter, read_parameters
+from stage5kit.reporting.record import read_results, record, report_dir
+from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
+
+__all__ = [
+    "BatchEntry",
+    "BatchGrid",
+    "BatchResult",
+    "NotebookParameter",
+    "ReportResult",
+    "load_grid",
+    "plot_cost_waterfall",
+    "plot_distribution",
+    "plot_percentiles",
+    "plot_scatter",
+    "plot_series_with_markers",
+    "prepare_report",
+    "read_parameters",
+    "read_results",
+    "record",
+    "report_dir",
+    "run_batch",
+    "run_report",
+]

@@ -1,0 +1,167 @@
+"""`stage5kit report run` and `stage5kit report batch`: signed reports from notebooks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from stage5kit.signing import SigningKey
+
+KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
+KEY_HELP = (
+    "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
+    "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
+    "is written unsigned, with a warning."
+)
+
+
+def _signing_key(spec: str | None) -> SigningKey | None:
+    """The key to sign with, or None (with a warning) when no key is configured."""
+    if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
+        click.echo(
+            "warning: no signing key (--key or $STAGE5KIT_SIGNING_KEY); "
+            "the report is NOT signed and cannot be verified",
+            err=True,
+        )
+        return None
+    from stage5kit.signing import load_signing_key
+
+    return load_signing_key(spec)
+
+
+@click.group("report")
+def report() -> None:
+    """Run notebooks headlessly into signed reports (HTML, PDF, results, manifest)."""
+
+
+@report.command("run")
+@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-p",
+    "--parameter",
+    "pairs",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A notebook parameter; the value is checked against the parameters cell's type.",
+)
+@click.option(
+    "-f",
+    "--parameters-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML mapping of parameters; -p values override it.",
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--key", "key_spec", help=KEY_HELP)
+@click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option(
+    "--cell-timeout",
+    type=click.IntRange(min=1),
+    default=600,
+    show_default=True,
+    help="Seconds one cell may run.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+def run(
+    *,
+    notebook: Path,
+    pairs: tuple[tuple[str, str], ...],
+    parameters_file: Path | None,
+    out_dir: Path,
+    key_spec: str | None,
+    pdf: bool,
+    cell_timeout: int,
+    output_format: str,
+) -> None:
+    """Run NOTEBOOK with typed parameters into a signed report folder OUT."""
+    from stage5kit.reporting import prepare_report, run_report
+    from stage5kit.reporting.parameters import load_parameter_file
+
+    given: dict[str, object] = {}
+    if parameters_file is not None:
+        given.update(load_parameter_file(parameters_file))
+    given.update(dict(pairs))
+    prepare_report(notebook, given)
+    key = _signing_key(key_spec)
+    result = run_report(
+        notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
+    )
+    if output_format == "json":
+        payload = {
+            "folder": str(result.folder),
+            "html": str(result.html),
+            "signed": result.signed,
+            "parameters": result.parameters,
+            "results": result.results,
+            "seconds": round(result.seconds, 3),
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    state = "signed" if result.signed else "UNSIGNED"
+    click.echo(f"report ({state}): {result.html}")
+    for name, value in sorted(result.results.items()):
+        click.echo(f"  {name}: {value}")
+
+
+@report.command("batch")
+@click.argument("grid", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [CPU count].")
+@click.option(
+    "--scheduler", help="Dask scheduler address (tcp://host:8786) instead of a local pool."
+)
+@click.option("--key", "key_spec", help=KEY_HELP)
+@click.option("--pdf", is_flag=True, help="Also print report.pdf for each report.")
+@click.option(
+    "--cell-timeout",
+    type=click.IntRange(min=1),
+    default=600,
+    show_default=True,
+    help="Seconds one cell may run.",
+)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def batch(
+    ctx: click.Context,
+    *,
+    grid: Path,
+    out_dir: Path,
+    workers: int | None,
+    scheduler: str | None,
+    key_spec: str | None,
+    pdf: bool,
+    cell_timeout: int,
+    output_format: str,
+) -> None:
+    """Run every parameter set of GRID (YAML) into OUT/<name>/; exit 1 if any report failed."""
+    from stage5kit.reporting import load_grid, run_batch
+
+    plan = load_grid(grid)
+    key = _signing_key(key_spec)
+    result = run_batch(
+        plan,
+        out_dir=out_dir,
+        workers=workers,
+        scheduler=scheduler,
+        key=key,
+        pdf=pdf,
+        cell_timeout=cell_timeout,
+    )
+    if output_format == "json":
+        entries = [
+            {"name": e.name, "status": e.status, "error": e.error, "results": e.results}
+            for e in result.entries
+        ]
+        click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2))
+    else:
+        for entry in result.entries:
+            suffix = f"  {entry.error}" if entry.error else ""
+            click.echo(f"{entry.status:9} {entry.name}{suffix}")
+        click.echo(f"index: {out_dir / 'index.html'}")
+    if result.failed:
+        ctx.exit(1)

@@ -1,0 +1,202 @@
+"""Run one report: check parameters, execute, render HTML (and PDF), scan for keys, sign.
+
+The folder is built under a temporary name beside ``out_dir`` and renamed into place only
+when it is complete, so a crash never leaves a half-built report under the final name.
+A failing cell still lands in ``out_dir`` (``report.ipynb`` with the error visible) but
+unsigned, and :class:`~stage5kit.errors.NotebookError` is raised.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stage5kit.errors import ConfigError, NotebookError
+from stage5kit.files import atomic_directory, sha256_file
+from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
+from stage5kit.reporting.html import render_html
+from stage5kit.reporting.parameters import coerce_parameters, read_parameters, resolve_paths
+from stage5kit.reporting.pdf import render_pdf
+from stage5kit.reporting.record import JsonValue, read_results
+from stage5kit.reporting.secrets_scan import ensure_no_secrets
+
+if TYPE_CHECKING:
+    from stage5kit.signing import SigningKey
+
+REPORT_NOTEBOOK = "report.ipynb"
+REPORT_HTML = "report.html"
+REPORT_PDF = "report.pdf"
+_REPORT_FILES = {REPORT_NOTEBOOK, "manifest.json", "manifest.json.sig"}
+VERSIONED_PACKAGES = (
+    "stage5kit",
+    "papermill",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "plotly",
+    "pandas",
+    "numpy",
+    "pyarrow",
+    "cryptography",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedReport:
+    """A notebook with checked, fully resolved parameters: everything a worker needs."""
+
+    notebook: Path
+    parameters: dict[str, object]
+    given: tuple[str, ...]
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportResult:
+    """Where a report landed, whether it is signed, and the KPIs it recorded."""
+
+    folder: Path
+    parameters: dict[str, object]
+    results: dict[str, JsonValue] = field(default_factory=dict)
+    signed: bool = False
+    pdf: bool = False
+    seconds: float = 0.0
+
+    @property
+    def html(self) -> Path:
+        """The report's HTML file."""
+        return self.folder / REPORT_HTML
+
+
+def prepare_report(
+    notebook: str | Path,
+    parameters: Mapping[str, object],
+    *,
+    given_dir: Path | None = None,
+    source: str = "the command line",
+) -> PreparedReport:
+    """Check ``parameters`` against the notebook's ``parameters`` cell; no kernel is started."""
+    path = Path(notebook).resolve()
+    declared = read_parameters(path)
+    coerced = coerce_parameters(declared, parameters, source=source)
+    resolved = resolve_paths(
+        declared, coerced, notebook_dir=path.parent, given_dir=given_dir or Path.cwd()
+    )
+    title = resolved.get("title")
+    return PreparedReport(
+        notebook=path,
+        parameters=resolved,
+        given=tuple(sorted(coerced)),
+        title=title if isinstance(title, str) and title else path.stem,
+    )
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in VERSIONED_PACKAGES:
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def report_metadata(prepared: PreparedReport) -> dict[str, object]:
+    """What the manifest records besides file hashes: parameters, input hashes, versions."""
+    inputs = {
+        name: {"path": value, "sha256": sha256_file(value)}
+        for name, value in sorted(prepared.parameters.items())
+        if isinstance(value, str) and value and Path(value).is_file()
+    }
+    return {
+        "kind": "stage5kit-report",
+        "notebook": {"name": prepared.notebook.name, "sha256": sha256_file(prepared.notebook)},
+        "parameters": prepared.parameters,
+        "inputs": inputs,
+        "versions": _versions(),
+    }
+
+
+def build_report(
+    prepared: PreparedReport, folder: Path, *, session: KernelSession, pdf: bool
+) -> None:
+    """Execute the notebook with ``folder`` as its working directory, then render it there."""
+    session.run(
+        prepared.notebook, folder / REPORT_NOTEBOOK, parameters=prepared.parameters, cwd=folder
+    )
+    render_html(folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title)
+    if pdf:
+        render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
+
+
+def seal_report(prepared: PreparedReport, folder: Path, key: SigningKey | None) -> bool:
+    """Scan ``folder`` for key material, then sign it; return False when there is no key."""
+    if key is None:
+        return False
+    from stage5kit.signing import sign_manifest
+
+    ensure_no_secrets(folder, key.secret_forms())
+    sign_manifest(folder, key, metadata=report_metadata(prepared))
+    return True
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        msg = f"{out_dir}: exists and is not a folder"
+        raise ConfigError(msg)
+    if out_dir.is_dir() and any(out_dir.iterdir()):
+        names = {p.name for p in out_dir.iterdir()}
+        if not names & _REPORT_FILES:
+            msg = f"{out_dir}: folder is not empty and holds no report; refusing to replace it"
+            raise ConfigError(msg)
+
+
+def run_report(
+    notebook: str | Path,
+    *,
+    parameters: Mapping[str, object],
+    out_dir: str | Path,
+    key: SigningKey | None = None,
+    pdf: bool = False,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
+    given_dir: Path | None = None,
+) -> ReportResult:
+    """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
+
+    Parameters are checked before any kernel starts (ParameterError). The kernel never
+    sees the key: its environment is cleaned, and signing happens here after execution.
+    """
+    started = time.perf_counter()
+    prepared = prepare_report(notebook, parameters, given_dir=given_dir)
+    target = Path(out_dir)
+    _check_out_dir(target)
+    secrets = key.secret_forms() if key is not None else ()
+    env = kernel_environment(os.environ, secrets=secrets)
+    failure: NotebookError | None = None
+    with (
+        atomic_directory(target) as folder,
+        KernelSession(env=env, cell_timeout=cell_timeout) as session,
+    ):
+        try:
+            build_report(prepared, folder, session=session, pdf=pdf)
+        except NotebookError as error:
+            failure = error
+        if failure is None:
+            signed = seal_report(prepared, folder, key)
+    if failure is not None:
+        raise failure
+    return ReportResult(
+        folder=target,
+        parameters=prepared.parameters,
+        results=read_results(target),
+        signed=signed,
+        pdf=pdf,
+        seconds=time.perf_counter() - started,
+    )
