@@ -282,6 +282,15 @@ def _check_choice(
     allowed: tuple[str, ...],
     optional: bool,
 ) -> pd.Categorical[str]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = pd.Series(series.cat.categories.astype(str)).str.strip().str.lower()
+        codes = series.cat.codes.to_numpy()
+        lowered = categories.to_numpy(dtype=object)
+        if len(lowered) and set(lowered) <= set(allowed) and (optional or (codes >= 0).all()):
+            mapped = np.array([allowed.index(c) for c in lowered], dtype=np.int64)
+            return pd.Categorical.from_codes(
+                np.where(codes >= 0, mapped[codes], -1), categories=pd.Index(list(allowed))
+            )
     text = _as_text(series).str.lower()
     empty = (text == "").to_numpy()
     known = text.isin(allowed).to_numpy()

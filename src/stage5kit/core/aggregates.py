@@ -1,0 +1,284 @@
+"""Mergeable TCO aggregates: exact sums and counts per cell, quantile sketches per group.
+
+A :class:`TcoPartial` is what one batch of trades reduces to. Sums and counts are kept per
+*cell* — the report's non-period keys plus ``strategy`` and the UTC day — so infra costs
+(monthly, per strategy) can be allocated and any period (day, week, month) rolled up
+later; latency and slippage sketches are kept per report *group*. Partials of any split
+of a log merge (:func:`merge_partials`) to the partial of the whole: counts and sketch
+bucket counts exactly, float sums up to rounding. Group keys become integer codes and
+every reduction is one ``np.bincount``, never a Python loop over trades.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stage5kit.core.costs import compute_trade_costs
+from stage5kit.core.schema import GROUP_KEYS, PERIODS
+from stage5kit.core.sketches import SketchGrid, build_grid, regroup_grids
+from stage5kit.errors import ConfigError
+
+NS_PER_DAY = 86_400 * 10**9
+DAY = "day"
+UNKNOWN_LABEL = "unknown"
+SUM_FIELDS = (
+    "notional",
+    "fees",
+    "fees_maker",
+    "fees_taker",
+    "slippage_cost",
+    "slippage_bps",
+    "latency",
+    "latency_sq",
+    "slippage_bps_sq",
+    "latency_x_slippage_bps",
+)
+COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
+_DENSE_LIMIT = 1 << 24
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSums:
+    """Sums and counts per key row; ``keys`` has one row per group, labels as strings."""
+
+    keys: pd.DataFrame
+    sums: np.ndarray
+    counts: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class TcoPartial:
+    """The mergeable reduction of some trades for the report keys ``by``."""
+
+    by: tuple[str, ...]
+    cells: GroupSums
+    groups: pd.DataFrame
+    latency: SketchGrid
+    slippage: SketchGrid
+
+
+def check_group_keys(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Validate report keys: strategy, venue, symbol, liquidity and at most one period."""
+    keys = tuple(by)
+    unknown = [k for k in keys if k not in GROUP_KEYS and k not in PERIODS]
+    if unknown:
+        msg = f"unknown group key {unknown[0]!r}; use any of {', '.join(GROUP_KEYS + PERIODS)}"
+        raise ConfigError(msg)
+    if len(set(keys)) != len(keys):
+        msg = f"group keys repeat: {', '.join(keys)}"
+        raise ConfigError(msg)
+    if sum(k in PERIODS for k in keys) > 1:
+        msg = f"group by at most one period ({', '.join(PERIODS)}), got {', '.join(keys)}"
+        raise ConfigError(msg)
+    return keys
+
+
+def cell_keys(by: tuple[str, ...]) -> tuple[str, ...]:
+    """The cell columns kept for report keys ``by``: its labels, strategy, and the day."""
+    labels = [k for k in by if k in GROUP_KEYS]
+    if "strategy" not in labels:
+        labels.insert(0, "strategy")
+    return (*labels, DAY)
+
+
+def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -> TcoPartial:
+    """Reduce a validated trade frame to a mergeable partial for the report keys ``by``."""
+    keys = check_group_keys(by)
+    labels = cell_keys(keys)[:-1]
+    n = len(trades)
+    stamps = trades["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    day = np.floor_divide(stamps, NS_PER_DAY) if n else np.zeros(0, dtype=np.int64)
+    codes: list[np.ndarray] = []
+    names: list[np.ndarray] = []
+    for name in labels:
+        code, values = _codes(trades[name])
+        codes.append(code)
+        names.append(values)
+    day_lo = int(day.min()) if n else 0
+    codes.append(day - day_lo)
+    names.append(np.arange(day_lo, (int(day.max()) if n else day_lo) + 1, dtype=np.int64))
+    cell, decoded = _combine(codes, [len(v) for v in names])
+    n_cells = len(decoded[0]) if decoded else 0
+    key_frame = pd.DataFrame(
+        {
+            name: values[index]
+            for name, values, index in zip((*labels, DAY), names, decoded, strict=True)
+        }
+    )
+
+    liquidity = trades["liquidity"]
+    maker = (liquidity == "maker").to_numpy(dtype=bool, na_value=False)
+    taker = (liquidity == "taker").to_numpy(dtype=bool, na_value=False)
+    costs = compute_trade_costs(
+        quantity=trades["quantity"].to_numpy(dtype=np.float64),
+        arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
+        fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
+        fee=trades["fee"].to_numpy(dtype=np.float64),
+        is_buy=(trades["side"] == "buy").to_numpy(dtype=bool, na_value=False),
+    )
+    latency = trades["decision_latency_ms"].to_numpy(dtype=np.float64)
+    slip = costs.slippage_bps
+    weights = (
+        costs.notional,
+        costs.fee,
+        np.where(maker, costs.fee, 0.0),
+        np.where(taker, costs.fee, 0.0),
+        costs.slippage_cost,
+        slip,
+        latency,
+        latency * latency,
+        slip * slip,
+        latency * slip,
+    )
+    sums = np.column_stack([np.bincount(cell, weights=w, minlength=n_cells) for w in weights])
+    counts = np.column_stack(
+        [
+            np.bincount(cell, minlength=n_cells),
+            np.bincount(cell, weights=maker, minlength=n_cells).astype(np.int64),
+            np.bincount(cell, weights=taker, minlength=n_cells).astype(np.int64),
+        ]
+    )
+    raw = GroupSums(
+        keys=key_frame,
+        sums=sums.reshape(n_cells, len(SUM_FIELDS)),
+        counts=counts.reshape(n_cells, len(COUNT_FIELDS)),
+    )
+    cells = rollup_sums(raw, key_frame)
+    group_keys = period_keys(key_frame, keys)
+    cell_group, groups = _factorize_rows(group_keys)
+    row_group = cell_group[cell]
+    return TcoPartial(
+        by=keys,
+        cells=cells,
+        groups=groups,
+        latency=build_grid(latency, row_group, len(groups)),
+        slippage=build_grid(slip, row_group, len(groups)),
+    )
+
+
+def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
+    """Merge partials of the same report keys into the partial of all their trades."""
+    if not partials:
+        msg = "nothing to merge"
+        raise ValueError(msg)
+    by = partials[0].by
+    if any(p.by != by for p in partials):
+        msg = "partials were built for different group keys"
+        raise ValueError(msg)
+    cells = merge_sums([p.cells for p in partials])
+    stacked = pd.concat([p.groups for p in partials], ignore_index=True)
+    target, groups = _factorize_rows(stacked)
+    splits = np.cumsum([0, *[len(p.groups) for p in partials]])
+    targets = [target[splits[i] : splits[i + 1]] for i in range(len(partials))]
+    return TcoPartial(
+        by=by,
+        cells=cells,
+        groups=groups,
+        latency=regroup_grids([p.latency for p in partials], targets, len(groups)),
+        slippage=regroup_grids([p.slippage for p in partials], targets, len(groups)),
+    )
+
+
+def merge_sums(parts: list[GroupSums]) -> GroupSums:
+    """Add several GroupSums with the same key columns into one, keyed by their union."""
+    stacked = pd.concat([p.keys for p in parts], ignore_index=True)
+    target, keys = _factorize_rows(stacked)
+    return GroupSums(
+        keys=keys,
+        sums=_add_rows(np.concatenate([p.sums for p in parts]), target, len(keys)),
+        counts=_add_rows(np.concatenate([p.counts for p in parts]), target, len(keys)),
+    )
+
+
+def rollup_sums(cells: GroupSums, keys: pd.DataFrame) -> GroupSums:
+    """Add cell rows into the groups given by ``keys`` (one key row per cell row)."""
+    target, groups = _factorize_rows(keys)
+    return GroupSums(
+        keys=groups,
+        sums=_add_rows(cells.sums, target, len(groups)),
+        counts=_add_rows(cells.counts, target, len(groups)),
+    )
+
+
+def period_keys(cells: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
+    """The report-key columns of each cell row, with the day turned into the period's label."""
+    out: dict[str, np.ndarray] = {}
+    for key in by:
+        if key in PERIODS:
+            out[key] = period_labels(cells[DAY].to_numpy(dtype=np.int64), key)
+        else:
+            out[key] = cells[key].to_numpy()
+    return pd.DataFrame(out, index=pd.RangeIndex(len(cells)))
+
+
+def period_labels(days: np.ndarray, period: str) -> np.ndarray:
+    """Labels of days since 1970-01-01: 'YYYY-MM-DD', the week's Monday, or 'YYYY-MM'."""
+    unique, inverse = np.unique(days, return_inverse=True)
+    dates = unique.astype("datetime64[D]")
+    if period == "day":
+        labels = np.datetime_as_string(dates, unit="D")
+    elif period == "week":
+        monday = (unique - (unique + 3) % 7).astype("datetime64[D]")
+        labels = np.datetime_as_string(monday, unit="D")
+    else:
+        labels = np.datetime_as_string(dates.astype("datetime64[M]"), unit="M")
+    return labels.astype(object)[inverse.reshape(-1)]
+
+
+def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their labels; missing values become the label 'unknown'."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = np.asarray(series.cat.categories.astype(str), dtype=object)
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        if (codes < 0).any():
+            return codes + 1, np.concatenate([[UNKNOWN_LABEL], categories])
+        return codes, categories
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    values = np.asarray(pd.Index(uniques).astype(str), dtype=object)
+    if (codes < 0).any():
+        return codes.astype(np.int64) + 1, np.concatenate([[UNKNOWN_LABEL], values])
+    return codes.astype(np.int64), values
+
+
+def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Dense ids of the present code combinations, and each id's code per key."""
+    total = 1
+    for size in sizes:
+        total *= max(size, 1)
+    flat = np.zeros(len(codes[0]), dtype=np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        flat *= max(size, 1)
+        flat += code
+    if total <= _DENSE_LIMIT:
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        remap = np.full(total, -1, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        ids = remap[flat]
+    else:
+        present, ids = np.unique(flat, return_inverse=True)
+        ids = ids.reshape(-1)
+    decoded: list[np.ndarray] = []
+    rest = present.astype(np.int64)
+    for size in reversed(sizes):
+        decoded.append(rest % max(size, 1))
+        rest = rest // max(size, 1)
+    return ids, decoded[::-1]
+
+
+def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group id of each row (sorted by key) and the frame of distinct key rows."""
+    if keys.shape[1] == 0:
+        return np.zeros(len(keys), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
+    grouped = keys.groupby(list(keys.columns), sort=True, observed=True, dropna=False)
+    target = grouped.ngroup().to_numpy(dtype=np.int64)
+    distinct = grouped.size().index.to_frame(index=False)
+    return target, distinct
+
+
+def _add_rows(values: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((n, values.shape[1]), dtype=values.dtype)
+    np.add.at(out, target, values)
+    return out

@@ -1,0 +1,64 @@
+"""Cost anomalies: a strategy's daily cost above its rolling mean plus k standard deviations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ANOMALY_COLUMNS = (
+    "strategy",
+    "day",
+    "cost",
+    "rolling_mean",
+    "rolling_std",
+    "threshold",
+    "z_score",
+)
+
+
+def detect_cost_anomalies(
+    daily: pd.DataFrame,
+    *,
+    window_days: int = 30,
+    k: float = 2.5,
+    min_days: int = 10,
+    value: str = "trading_cost",
+) -> pd.DataFrame:
+    """Days whose cost exceeds the mean + k·std of the previous ``window_days`` calendar days.
+
+    ``daily`` has columns ``strategy``, ``day`` (UTC dates) and ``value``; the window holds
+    the strategy's trading days before the current one, and needs ``min_days`` of them.
+    """
+    if window_days < 2 or k <= 0 or min_days < 2:
+        msg = f"need window_days >= 2, k > 0, min_days >= 2 (got {window_days}, {k}, {min_days})"
+        raise ValueError(msg)
+    found: list[pd.DataFrame] = []
+    for strategy, part in daily.groupby("strategy", sort=True, observed=True):
+        series = pd.Series(
+            part[value].to_numpy(dtype=np.float64),
+            index=pd.DatetimeIndex(pd.to_datetime(part["day"])),
+        ).sort_index()
+        window = series.rolling(f"{window_days}D", closed="left", min_periods=min_days)
+        mean = window.mean()
+        std = window.std()
+        threshold = mean + k * std
+        hit = (series > threshold) & std.notna()
+        if hit.any():
+            with np.errstate(divide="ignore", invalid="ignore"):
+                z = (series - mean) / std
+            found.append(
+                pd.DataFrame(
+                    {
+                        "strategy": strategy,
+                        "day": pd.DatetimeIndex(series.index[hit]).strftime("%Y-%m-%d"),
+                        "cost": series[hit].to_numpy(),
+                        "rolling_mean": mean[hit].to_numpy(),
+                        "rolling_std": std[hit].to_numpy(),
+                        "threshold": threshold[hit].to_numpy(),
+                        "z_score": z[hit].to_numpy(),
+                    }
+                )
+            )
+    if not found:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in ANOMALY_COLUMNS})
+    return pd.concat(found, ignore_index=True)

@@ -1,0 +1,184 @@
+"""Loaders for the TCO side inputs: infra costs (CSV), thresholds and budget (YAML or JSON).
+
+The only module that reads these files. Infra-cost rows are validated like the trade log
+(file, editor row with the header as row 1, column, value, hint); thresholds and budget
+files raise ConfigError naming the file and the offending key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from stage5kit.core.budgets import Budget
+from stage5kit.core.thresholds import LIMITS, Thresholds
+from stage5kit.errors import ConfigError, InputError, InputProblem
+
+INFRA_COLUMNS = ("month", "strategy", "category", "amount")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def load_infra_costs(path: str | Path) -> pd.DataFrame:
+    """Read an infra-costs CSV: month (YYYY-MM), strategy (or 'shared'), category, amount >= 0."""
+    source = Path(path)
+    try:
+        raw = pd.read_csv(
+            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
+        )
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        problem = InputProblem(
+            path=str(source),
+            message=f"file cannot be read: {str(error).splitlines()[0]}",
+            hint="an infra-costs CSV has columns month,strategy,category,amount",
+        )
+        raise InputError.from_problems([problem]) from error
+    raw.columns = [str(c).strip() for c in raw.columns]
+    problems = [
+        InputProblem(
+            path=str(source),
+            row=1,
+            column=name,
+            message="required column is missing",
+            hint=f"columns are {', '.join(INFRA_COLUMNS)}",
+        )
+        for name in INFRA_COLUMNS
+        if name not in raw.columns
+    ]
+    if problems:
+        raise InputError.from_problems(problems)
+    text = raw[list(INFRA_COLUMNS)].apply(lambda c: c.str.strip())
+    amount = pd.to_numeric(text["amount"], errors="coerce").to_numpy(dtype=np.float64)
+    for position in range(len(text)):
+        row = position + 2
+        month = text["month"].iloc[position]
+        if not _MONTH.match(month):
+            problems.append(
+                InputProblem(
+                    path=str(source),
+                    row=row,
+                    column="month",
+                    value=month,
+                    message="is not a month",
+                    hint="write it as YYYY-MM, e.g. 2026-03",
+                )
+            )
+        if not text["strategy"].iloc[position]:
+            problems.append(
+                InputProblem(
+                    path=str(source),
+                    row=row,
+                    column="strategy",
+                    value="",
+                    message="strategy is missing",
+                    hint="name a strategy or write 'shared'",
+                )
+            )
+        if not (np.isfinite(amount[position]) and amount[position] >= 0):
+            value = text["amount"].iloc[position]
+            hint = "use '.' as the decimal separator" if "," in value else "a number >= 0"
+            problems.append(
+                InputProblem(
+                    path=str(source),
+                    row=row,
+                    column="amount",
+                    value=value,
+                    message="is not an amount >= 0",
+                    hint=hint,
+                )
+            )
+    if problems:
+        raise InputError.from_problems(problems)
+    return pd.DataFrame(
+        {
+            "month": text["month"].to_numpy(dtype=object),
+            "strategy": text["strategy"].to_numpy(dtype=object),
+            "category": text["category"].to_numpy(dtype=object),
+            "amount": amount,
+        }
+    )
+
+
+def load_thresholds(path: str | Path) -> Thresholds:
+    """Read KPI limits from YAML or JSON: max_cost_bps, max_slippage_bps, max_latency_p95_ms."""
+    data = _read_mapping(path)
+    allowed = {*LIMITS, "strategies"}
+    _reject_unknown(path, data, allowed)
+    strategies = data.get("strategies") or {}
+    if not isinstance(strategies, dict):
+        msg = f"{path}: 'strategies' must map strategy names to limits"
+        raise ConfigError(msg)
+    overrides: dict[str, dict[str, float]] = {}
+    for name, limits in strategies.items():
+        if not isinstance(limits, dict):
+            msg = f"{path}: limits for strategy {name!r} must be a mapping"
+            raise ConfigError(msg)
+        _reject_unknown(path, limits, set(LIMITS))
+        overrides[str(name)] = {
+            k: _number(path, f"strategies.{name}.{k}", v) for k, v in limits.items()
+        }
+    values = {k: _number(path, k, data[k]) for k in LIMITS if data.get(k) is not None}
+    try:
+        return Thresholds(**values, strategies=overrides)
+    except ConfigError as error:
+        msg = f"{path}: {error}"
+        raise ConfigError(msg) from error
+
+
+def load_budget(path: str | Path) -> Budget:
+    """Read a budget from YAML or JSON: period, basis, and an amount per strategy."""
+    data = _read_mapping(path)
+    _reject_unknown(path, data, {"period", "basis", "strategies"})
+    strategies = data.get("strategies")
+    if not isinstance(strategies, dict) or not strategies:
+        msg = f"{path}: 'strategies' must map each strategy to its budget amount"
+        raise ConfigError(msg)
+    amounts = {str(k): _number(path, f"strategies.{k}", v) for k, v in strategies.items()}
+    try:
+        return Budget(
+            period=str(data.get("period", "month")),
+            basis=str(data.get("basis", "tco")),
+            amounts=amounts,
+        )
+    except ConfigError as error:
+        msg = f"{path}: {error}"
+        raise ConfigError(msg) from error
+
+
+def _read_mapping(path: str | Path) -> dict[str, Any]:
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"{source}: cannot be read ({error})"
+        raise ConfigError(msg) from error
+    try:
+        data = json.loads(text) if source.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as error:
+        msg = (
+            f"{source}: not valid {'JSON' if source.suffix.lower() == '.json' else 'YAML'}: {error}"
+        )
+        raise ConfigError(msg) from error
+    if not isinstance(data, dict):
+        msg = f"{source}: expected a mapping of settings at the top level"
+        raise ConfigError(msg)
+    return data
+
+
+def _reject_unknown(path: str | Path, data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(map(str, data)) - allowed)
+    if unknown:
+        msg = f"{path}: unknown key {unknown[0]!r}; allowed: {', '.join(sorted(allowed))}"
+        raise ConfigError(msg)
+
+
+def _number(path: str | Path, key: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{path}: {key} must be a number, got {value!r}"
+        raise ConfigError(msg)
+    return float(value)

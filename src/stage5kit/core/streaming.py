@@ -1,0 +1,70 @@
+"""TCO over a trade log of any size: validated batches reduced and merged, bounded memory.
+
+Memory holds one batch plus the merged partial (cells and sketches, independent of the
+number of trades) and 8 bytes per trade id when ids do not arrive in increasing order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from stage5kit.core.aggregates import TcoPartial, aggregate_trades, check_group_keys, merge_partials
+from stage5kit.core.budgets import Budget
+from stage5kit.core.tco import DEFAULT_BY, TcoResult, summarise_partial
+from stage5kit.core.thresholds import Thresholds
+from stage5kit.core.trade_io import DEFAULT_BATCH_ROWS, iter_trade_batches
+from stage5kit.errors import InputError, InputProblem
+
+_MERGE_EVERY = 8
+
+
+def aggregate_trade_file(
+    path: str | Path,
+    *,
+    by: Sequence[str] = DEFAULT_BY,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> tuple[TcoPartial, tuple[str, ...], int]:
+    """Stream a trade log into one merged partial; returns it, the notes, and the trade count."""
+    keys = check_group_keys(tuple(by))
+    pending: list[TcoPartial] = []
+    notes: dict[str, None] = {}
+    rows = 0
+    for batch in iter_trade_batches(path, batch_rows=batch_rows):
+        pending.append(aggregate_trades(batch.frame, by=keys))
+        notes.update(dict.fromkeys(batch.notes))
+        rows += len(batch.frame)
+        if len(pending) >= _MERGE_EVERY:
+            pending = [merge_partials(pending)]
+    if not pending:
+        problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
+        raise InputError.from_problems([problem])
+    return merge_partials(pending), tuple(notes), rows
+
+
+def analyse_tco_file(
+    path: str | Path,
+    *,
+    by: Sequence[str] = DEFAULT_BY,
+    infra_costs: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+    budget: Budget | None = None,
+    allocation: str = "trades",
+    anomaly_window_days: int = 30,
+    anomaly_k: float = 2.5,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> TcoResult:
+    """Like :func:`~stage5kit.core.tco.analyse_tco`, streaming a CSV/Parquet file or folder."""
+    partial, notes, _ = aggregate_trade_file(path, by=by, batch_rows=batch_rows)
+    return summarise_partial(
+        partial,
+        infra_costs=infra_costs,
+        thresholds=thresholds,
+        budget=budget,
+        allocation=allocation,
+        anomaly_window_days=anomaly_window_days,
+        anomaly_k=anomaly_k,
+        notes=notes,
+    )

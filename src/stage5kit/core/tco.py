@@ -1,0 +1,330 @@
+"""TCO analysis: KPIs per group and overall, daily costs, anomalies, budgets and breaches.
+
+:func:`analyse_tco` is the single entry point for a trade frame in memory (the notebook);
+:func:`stage5kit.core.streaming.analyse_tco_file` streams a file of any size through the
+same reduction (the CLI). Both end in :func:`summarise_partial`, so they agree.
+
+KPI definitions (see docs/tco.md): ``trading_cost = fees + slippage_cost``;
+``tco = trading_cost + infra_cost``; ``avg_cost_per_trade = tco / n_trades``;
+``cost_bps = trading_cost / notional`` and ``tco_bps = tco / notional`` (in bps);
+``slippage_bps`` is notional-weighted (``slippage_cost / notional``), with the
+equal-weighted mean, median and p95 beside it; latency percentiles come from the sketch.
+The latency-slippage relation is the OLS slope of per-trade slippage_bps on
+decision_latency_ms, scaled to +10 ms, with its standard error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from stage5kit.core.aggregates import (
+    COUNT_FIELDS,
+    DAY,
+    SUM_FIELDS,
+    GroupSums,
+    TcoPartial,
+    aggregate_trades,
+    check_group_keys,
+    period_keys,
+    period_labels,
+    rollup_sums,
+)
+from stage5kit.core.anomalies import detect_cost_anomalies
+from stage5kit.core.budgets import Budget, evaluate_budgets
+from stage5kit.core.costs import BPS
+from stage5kit.core.infra import allocate_infra_costs
+from stage5kit.core.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
+from stage5kit.core.thresholds import Thresholds, find_breaches
+from stage5kit.core.validation import check_trades
+from stage5kit.errors import InputError
+
+DEFAULT_BY = ("strategy", "venue", "day")
+SLOPE_STEP_MS = 10.0
+KPI_COLUMNS = (
+    "n_trades",
+    "n_maker",
+    "n_taker",
+    "notional",
+    "fees",
+    "fees_maker",
+    "fees_taker",
+    "slippage_cost",
+    "trading_cost",
+    "infra_cost",
+    "tco",
+    "avg_cost_per_trade",
+    "cost_bps",
+    "tco_bps",
+    "fee_bps",
+    "slippage_bps",
+    "slippage_bps_mean",
+    "slippage_bps_median",
+    "slippage_bps_p95",
+    "decision_latency_ms_mean",
+    "decision_latency_ms_p50",
+    "decision_latency_ms_p95",
+    "decision_latency_ms_p99",
+    "slippage_bps_per_10ms",
+    "slippage_bps_per_10ms_se",
+)
+_F = {name: i for i, name in enumerate(SUM_FIELDS)}
+_C = {name: i for i, name in enumerate(COUNT_FIELDS)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TcoResult:
+    """Everything a TCO report shows; frames are plain pandas, ready for CSV, JSON or plots.
+
+    ``kpis``: one row per group (the ``by`` keys, then KPI_COLUMNS). ``overall``: the same
+    KPIs over all trades. ``daily_costs``: per strategy and UTC day, the cost series the
+    anomaly check uses. ``anomalies``, ``budget_status``, ``breaches``: see their modules.
+    ``latency_slippage``: per strategy, slippage_bps per +10 ms of latency and its
+    standard error. ``notes``: facts a reader must know (e.g. naive timestamps as UTC).
+    """
+
+    by: tuple[str, ...]
+    kpis: pd.DataFrame
+    overall: dict[str, float]
+    daily_costs: pd.DataFrame
+    anomalies: pd.DataFrame
+    budget_status: pd.DataFrame
+    breaches: pd.DataFrame
+    latency_slippage: pd.DataFrame
+    unallocated_infra: pd.DataFrame
+    notes: tuple[str, ...]
+    parameters: dict[str, object] = field(default_factory=dict)
+
+
+def analyse_tco(
+    trades: pd.DataFrame,
+    *,
+    by: Sequence[str] = DEFAULT_BY,
+    infra_costs: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+    budget: Budget | None = None,
+    allocation: str = "trades",
+    anomaly_window_days: int = 30,
+    anomaly_k: float = 2.5,
+) -> TcoResult:
+    """Validate a trade frame and compute its TCO KPIs, anomalies, budgets and breaches.
+
+    ``by`` is any of strategy, venue, symbol, liquidity and at most one of day, week, month.
+    """
+    keys = check_group_keys(tuple(by))
+    checked = check_trades(trades, path="trades", first_row=1)
+    if checked.error_count:
+        raise InputError.from_problems(checked.problems, total=checked.error_count)
+    notes = (*trades.attrs.get("notes", ()), *checked.notes, *(str(w) for w in checked.warnings))
+    return summarise_partial(
+        aggregate_trades(checked.frame, by=keys),
+        infra_costs=infra_costs,
+        thresholds=thresholds,
+        budget=budget,
+        allocation=allocation,
+        anomaly_window_days=anomaly_window_days,
+        anomaly_k=anomaly_k,
+        notes=notes,
+    )
+
+
+def summarise_partial(
+    partial: TcoPartial,
+    *,
+    infra_costs: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+    budget: Budget | None = None,
+    allocation: str = "trades",
+    anomaly_window_days: int = 30,
+    anomaly_k: float = 2.5,
+    notes: Sequence[str] = (),
+) -> TcoResult:
+    """Turn a (merged) partial into the report: KPIs, overall, anomalies, budgets, breaches."""
+    cells = partial.cells
+    day = cells.keys[DAY].to_numpy(dtype=np.int64)
+    months = period_labels(day, "month")
+    infra = np.zeros(len(cells.keys))
+    unallocated = pd.DataFrame({"strategy": [], "month": [], "amount": []})
+    found_notes = list(dict.fromkeys(notes))
+    if infra_costs is not None and len(cells.keys):
+        allocated = allocate_infra_costs(
+            pd.DataFrame({"strategy": cells.keys["strategy"].to_numpy(), "month": months}),
+            n_trades=cells.counts[:, _C["n_trades"]],
+            notional=cells.sums[:, _F["notional"]],
+            infra_costs=infra_costs,
+            allocation=allocation,
+        )
+        infra = allocated.per_cell
+        unallocated = allocated.unallocated
+        if len(unallocated):
+            total = float(unallocated["amount"].sum())
+            found_notes.append(
+                f"infra costs of {total:.2f} fall in months or strategies without trades "
+                "and are not in the TCO"
+            )
+    with_infra = GroupSums(
+        keys=cells.keys, sums=np.column_stack([cells.sums, infra]), counts=cells.counts
+    )
+    grouped = rollup_sums(with_infra, period_keys(cells.keys, partial.by))
+    kpis = pd.concat([grouped.keys, _kpi_frame(grouped, partial.latency, partial.slippage)], axis=1)
+    whole = rollup_sums(with_infra, pd.DataFrame(index=pd.RangeIndex(len(cells.keys))))
+    overall_frame = _kpi_frame(whole, _collapse(partial.latency), _collapse(partial.slippage))
+    overall = (
+        {str(k): float(v) for k, v in overall_frame.iloc[0].items()} if len(cells.keys) else {}
+    )
+
+    daily = _daily_costs(with_infra)
+    anomalies = detect_cost_anomalies(daily, window_days=anomaly_window_days, k=anomaly_k)
+    budget_status = _budget_status(with_infra, budget, found_notes)
+    breaches = _breaches(kpis, overall_frame, thresholds, partial.by)
+    per_strategy = rollup_sums(with_infra, cells.keys[["strategy"]])
+    relation = pd.concat([per_strategy.keys, _slope_frame(per_strategy)], axis=1)
+    parameters: dict[str, object] = {
+        "by": list(partial.by),
+        "allocation": allocation,
+        "anomaly_window_days": anomaly_window_days,
+        "anomaly_k": anomaly_k,
+        "quantile_relative_accuracy": RELATIVE_ACCURACY,
+        "budget_period": budget.period if budget else None,
+        "budget_basis": budget.basis if budget else None,
+    }
+    return TcoResult(
+        by=partial.by,
+        kpis=kpis,
+        overall=overall,
+        daily_costs=daily,
+        anomalies=anomalies,
+        budget_status=budget_status,
+        breaches=breaches,
+        latency_slippage=relation,
+        unallocated_infra=unallocated,
+        notes=tuple(found_notes),
+        parameters=parameters,
+    )
+
+
+def _collapse(grid: SketchGrid) -> SketchGrid:
+    return SketchGrid(counts=grid.counts.sum(axis=0, keepdims=True), lo=grid.lo)
+
+
+def _kpi_frame(sums: GroupSums, latency: SketchGrid, slippage: SketchGrid) -> pd.DataFrame:
+    s = sums.sums
+    n = sums.counts[:, _C["n_trades"]].astype(np.float64)
+    notional = s[:, _F["notional"]]
+    fees = s[:, _F["fees"]]
+    slippage_cost = s[:, _F["slippage_cost"]]
+    trading = fees + slippage_cost
+    infra = s[:, len(SUM_FIELDS)]
+    tco = trading + infra
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns: dict[str, np.ndarray] = {
+            "n_trades": sums.counts[:, _C["n_trades"]],
+            "n_maker": sums.counts[:, _C["n_maker"]],
+            "n_taker": sums.counts[:, _C["n_taker"]],
+            "notional": notional,
+            "fees": fees,
+            "fees_maker": s[:, _F["fees_maker"]],
+            "fees_taker": s[:, _F["fees_taker"]],
+            "slippage_cost": slippage_cost,
+            "trading_cost": trading,
+            "infra_cost": infra,
+            "tco": tco,
+            "avg_cost_per_trade": tco / n,
+            "cost_bps": trading / notional * BPS,
+            "tco_bps": tco / notional * BPS,
+            "fee_bps": fees / notional * BPS,
+            "slippage_bps": slippage_cost / notional * BPS,
+            "slippage_bps_mean": s[:, _F["slippage_bps"]] / n,
+            "slippage_bps_median": grid_quantiles(slippage, 0.5),
+            "slippage_bps_p95": grid_quantiles(slippage, 0.95),
+            "decision_latency_ms_mean": s[:, _F["latency"]] / n,
+            "decision_latency_ms_p50": grid_quantiles(latency, 0.5),
+            "decision_latency_ms_p95": grid_quantiles(latency, 0.95),
+            "decision_latency_ms_p99": grid_quantiles(latency, 0.99),
+        }
+    slope = _slope_frame(sums)
+    columns["slippage_bps_per_10ms"] = slope["slippage_bps_per_10ms"].to_numpy()
+    columns["slippage_bps_per_10ms_se"] = slope["slippage_bps_per_10ms_se"].to_numpy()
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(n)))
+
+
+def _slope_frame(sums: GroupSums) -> pd.DataFrame:
+    """OLS slope of slippage_bps on latency (per +10 ms) and its standard error, per row."""
+    s = sums.sums
+    n = sums.counts[:, _C["n_trades"]].astype(np.float64)
+    sx = s[:, _F["latency"]]
+    sy = s[:, _F["slippage_bps"]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sxx = s[:, _F["latency_sq"]] - sx * sx / n
+        sxy = s[:, _F["latency_x_slippage_bps"]] - sx * sy / n
+        syy = s[:, _F["slippage_bps_sq"]] - sy * sy / n
+        slope = sxy / sxx
+        residual = np.maximum(syy - slope * sxy, 0.0)
+        se = np.sqrt(residual / (n - 2) / sxx)
+    usable = (n > 2) & (sxx > 0)
+    return pd.DataFrame(
+        {
+            "n_trades": sums.counts[:, _C["n_trades"]],
+            "slippage_bps_per_10ms": np.where(usable, slope * SLOPE_STEP_MS, np.nan),
+            "slippage_bps_per_10ms_se": np.where(usable, se * SLOPE_STEP_MS, np.nan),
+        }
+    )
+
+
+def _daily_costs(cells: GroupSums) -> pd.DataFrame:
+    daily = rollup_sums(cells, cells.keys[["strategy", DAY]])
+    s = daily.sums
+    trading = s[:, _F["fees"]] + s[:, _F["slippage_cost"]]
+    notional = s[:, _F["notional"]]
+    return pd.DataFrame(
+        {
+            "strategy": daily.keys["strategy"].to_numpy(dtype=object),
+            "day": period_labels(daily.keys[DAY].to_numpy(dtype=np.int64), "day"),
+            "n_trades": daily.counts[:, _C["n_trades"]],
+            "notional": notional,
+            "fees": s[:, _F["fees"]],
+            "slippage_cost": s[:, _F["slippage_cost"]],
+            "trading_cost": trading,
+            "infra_cost": s[:, len(SUM_FIELDS)],
+            "cost_bps": trading / notional * BPS,
+        }
+    )
+
+
+def _budget_status(cells: GroupSums, budget: Budget | None, notes: list[str]) -> pd.DataFrame:
+    if budget is None:
+        return pd.DataFrame(
+            {c: [] for c in ("strategy", "period", "spend", "budget", "utilisation", "status")}
+        )
+    keys = pd.DataFrame(
+        {
+            "strategy": cells.keys["strategy"].to_numpy(),
+            "period": period_labels(cells.keys[DAY].to_numpy(dtype=np.int64), budget.period),
+        }
+    )
+    spend = rollup_sums(cells, keys)
+    s = spend.sums
+    trading = s[:, _F["fees"]] + s[:, _F["slippage_cost"]]
+    value = trading + s[:, len(SUM_FIELDS)] if budget.basis == "tco" else trading
+    frame = spend.keys.assign(spend=value)
+    missing = sorted(set(frame["strategy"]) - set(budget.amounts))
+    if missing:
+        notes.append(f"no budget for strategies: {', '.join(missing)}")
+    return evaluate_budgets(frame, budget)
+
+
+def _breaches(
+    kpis: pd.DataFrame,
+    overall: pd.DataFrame,
+    thresholds: Thresholds | None,
+    by: tuple[str, ...],
+) -> pd.DataFrame:
+    if thresholds is None:
+        return find_breaches(kpis.iloc[:0], Thresholds(), keys=by)
+    per_group = find_breaches(kpis, thresholds, keys=by)
+    whole = find_breaches(overall, thresholds, keys=(), scope="overall")
+    parts = [p for p in (whole, per_group) if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else per_group
