@@ -29,3 +29,179 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
 
     write_trades(generate_trades(rows=rows, seed=seed, days=days), out)
     click.echo(f"wrote {rows} trades to {out}", err=True)
+
+
+@click.command("tco")
+@click.argument("trades", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for tco_report.csv and tco_summary.json.",
+)
+@click.option(
+    "--infra-costs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Monthly infra costs CSV.",
+)
+@click.option(
+    "--by",
+    default="strategy,venue,day",
+    show_default=True,
+    help="Group keys: strategy, venue, symbol, liquidity and one of day, week, month.",
+)
+@click.option(
+    "--thresholds",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="KPI limits (YAML or JSON).",
+)
+@click.option(
+    "--budget",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Budgets per strategy (YAML or JSON).",
+)
+@click.option(
+    "--allocation",
+    type=click.Choice(["trades", "notional"]),
+    default="trades",
+    show_default=True,
+    help="How shared infra costs are split.",
+)
+@click.option(
+    "--anomaly-window",
+    type=click.IntRange(min=2),
+    default=30,
+    show_default=True,
+    help="Rolling window of the anomaly check, in days.",
+)
+@click.option(
+    "--anomaly-k",
+    type=click.FloatRange(min=0, min_open=True),
+    default=2.5,
+    show_default=True,
+    help="A day is an anomaly above the rolling mean + k standard deviations.",
+)
+@click.option(
+    "--batch-rows",
+    type=click.IntRange(min=1000),
+    default=1_000_000,
+    show_default=True,
+    help="Trades per streamed batch (bounds memory).",
+)
+@click.option(
+    "--fail-on-breach", is_flag=True, help="Exit 1 when a limit is breached or a budget is over."
+)
+@click.option(
+    "--key", "key_spec", help="Sign both files with this key (hex:, base64:, file:, env:)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def tco(
+    *,
+    trades: Path,
+    out_dir: Path,
+    infra_costs: Path | None,
+    by: str,
+    thresholds: Path | None,
+    budget: Path | None,
+    allocation: str,
+    anomaly_window: int,
+    anomaly_k: float,
+    batch_rows: int,
+    fail_on_breach: bool,
+    key_spec: str | None,
+    output_format: str,
+) -> None:
+    """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
+    import json
+
+    from stage5kit import __version__
+    from stage5kit.core import (
+        analyse_tco_file,
+        load_budget,
+        load_infra_costs,
+        load_thresholds,
+    )
+    from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
+    from stage5kit.core.trade_io import trade_files
+
+    key = None
+    if key_spec is not None:
+        from stage5kit.signing import load_signing_key
+
+        key = load_signing_key(key_spec)
+    keys = tuple(k.strip() for k in by.split(",") if k.strip())
+    result = analyse_tco_file(
+        trades,
+        by=keys,
+        infra_costs=None if infra_costs is None else load_infra_costs(infra_costs),
+        thresholds=None if thresholds is None else load_thresholds(thresholds),
+        budget=None if budget is None else load_budget(budget),
+        allocation=allocation,
+        anomaly_window_days=anomaly_window,
+        anomaly_k=anomaly_k,
+        batch_rows=batch_rows,
+    )
+    inputs = describe_inputs(
+        {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
+        {"trades": trade_files(trades)},
+    )
+    written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
+    if key is not None:
+        from stage5kit.signing import sign_file
+
+        for path in written:
+            sign_file(path, key)
+    over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
+    if output_format == "json":
+        click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))
+    else:
+        _echo_overview(
+            overall=result.overall,
+            groups=len(result.kpis),
+            breaches=len(result.breaches),
+            anomalies=len(result.anomalies),
+            over=over,
+            written=written,
+        )
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    if fail_on_breach and (len(result.breaches) or over):
+        click.echo(
+            f"finding: {len(result.breaches)} limit breach(es), {over} budget(s) over", err=True
+        )
+        click.get_current_context().exit(1)
+
+
+def _echo_overview(
+    *,
+    overall: dict[str, float],
+    groups: int,
+    breaches: int,
+    anomalies: int,
+    over: int,
+    written: tuple[Path, Path],
+) -> None:
+    rows = [
+        ("trades", f"{overall.get('n_trades', 0):,.0f}"),
+        ("groups", f"{groups:,}"),
+        ("tco", f"{overall.get('tco', float('nan')):,.2f}"),
+        ("avg_cost_per_trade", f"{overall.get('avg_cost_per_trade', float('nan')):,.4f}"),
+        ("cost_bps", f"{overall.get('cost_bps', float('nan')):.3f}"),
+        ("slippage_bps", f"{overall.get('slippage_bps', float('nan')):.3f}"),
+        ("decision_latency_ms_p95", f"{overall.get('decision_latency_ms_p95', float('nan')):.2f}"),
+        ("breaches", str(breaches)),
+        ("anomalies", str(anomalies)),
+        ("budgets over", str(over)),
+    ]
+    width = max(len(name) for name, _ in rows)
+    for name, value in rows:
+        click.echo(f"{name.ljust(width)}  {value}")
+    for path in written:
+        click.echo(f"wrote {path}")
