@@ -354,7 +354,15 @@ def run_batch(
 def _index_rows(result: BatchResult) -> tuple[list[str], list[list[str]]]:
     parameters = list(dict.fromkeys(k for e in result.entries for k in e.parameters))
     kpis = list(dict.fromkeys(k for e in result.entries for k in e.results))
-    header = ["report", "status", *parameters, *kpis, "seconds", "error", "link"]
+    header = [
+        "report",
+        "status",
+        *parameters,
+        *[f"result.{k}" for k in kpis],
+        "seconds",
+        "error",
+        "link",
+    ]
     rows = []
     for entry in result.entries:
         link = f"{entry.name}/{REPORT_HTML}" if entry.status != "failed" else f"{entry.name}/"

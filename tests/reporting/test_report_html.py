@@ -1,0 +1,96 @@
+"""The report HTML is self-contained: code hidden, plotly.js inlined once, nothing fetched."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from stage5kit.reporting.html import PLOTLY_MIMETYPE, render_html
+
+FIGURE = {
+    "data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2], "name": "</script><b>x"}],
+    "layout": {"title": {"text": "Cost (bps)"}},
+}
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """HTML rendered from an executed-looking notebook with two plotly figures."""
+    folder = tmp_path_factory.mktemp("html")
+    cells = [
+        new_markdown_cell("# Costs\n\nWhat the reader sees: $x^2$"),
+        new_code_cell(
+            "SECRET_CODE_LINE = 1",
+            outputs=[new_output("display_data", data={PLOTLY_MIMETYPE: FIGURE})],
+        ),
+        new_code_cell(
+            "fig",
+            outputs=[
+                new_output("execute_result", data={PLOTLY_MIMETYPE: FIGURE}, execution_count=2)
+            ],
+        ),
+    ]
+    notebook = new_notebook(cells=cells)
+    source = folder / "report.ipynb"
+    nbformat.write(notebook, source)
+    return render_html(source, folder / "report.html", title="Costs").read_text()
+
+
+def test_plotly_js_is_inlined_exactly_once(report_html: str) -> None:
+    """The plotly.js bundle appears once however many figures the report has."""
+    assert report_html.count("* plotly.js v") == 1
+    assert report_html.count('class="plotly-graph-div stage5kit-figure"') == 2
+    assert report_html.count("Plotly.newPlot(") == 2
+
+
+def _without_plotly_js(html: str) -> str:
+    start = html.index("/**\n* plotly.js v")
+    return html[:start] + html[html.index("</script>", start) :]
+
+
+def test_no_script_style_or_font_is_fetched(report_html: str) -> None:
+    """No <script src>, no stylesheet link, no require.js, MathJax or web font is referenced."""
+    assert re.search(r"<script[^>]*\bsrc=", report_html) is None
+    assert re.search(r"<link[^>]*\bhref=", report_html) is None
+    page = _without_plotly_js(report_html)
+    markers = (
+        "require.js",
+        "require.min",
+        "cdnjs",
+        "jsdelivr",
+        "mathjax.js",
+        "fonts.g",
+        "url(http",
+    )
+    for marker in markers:
+        assert marker not in page.lower()
+
+
+def test_code_is_hidden(report_html: str) -> None:
+    """Cell sources do not appear in the HTML."""
+    assert "SECRET_CODE_LINE" not in report_html
+
+
+def test_figure_json_cannot_close_the_script(report_html: str) -> None:
+    """A '</script>' inside figure data is escaped so it cannot end the script early."""
+    assert "<\\/script><b>x" in report_html
+    assert "</script><b>x" not in report_html
+
+
+def test_markdown_and_title_are_kept(report_html: str) -> None:
+    """Markdown text and the report title are in the page."""
+    assert "<title>Costs</title>" in report_html
+    assert "What the reader sees" in report_html
+
+
+def test_html_is_written_for_a_notebook_without_figures(tmp_path: Path) -> None:
+    """A report without figures still gets plotly.js once and valid HTML."""
+    source = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_markdown_cell("plain")]), source)
+    html = render_html(source, tmp_path / "n.html", title="n").read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Plotly.newPlot(" not in html
