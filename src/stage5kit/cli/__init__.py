@@ -23,6 +23,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",
+    "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
 }
 

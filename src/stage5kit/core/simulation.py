@@ -96,6 +96,7 @@ class SimulationSettings:
 class StressResult:
     """Per-scenario metrics, each path's period cost, and fan-chart bands of cumulative cost."""
 
+    scenarios: tuple[Scenario, ...]
     table: pd.DataFrame
     period_costs: pd.DataFrame
     fan: pd.DataFrame
@@ -178,6 +179,7 @@ def simulate_stress(
             executor.shutdown()
     table = _with_deltas(pd.DataFrame(rows), include_tco=include_tco)
     return StressResult(
+        scenarios=ordered,
         table=table,
         period_costs=pd.DataFrame(totals),
         fan=pd.concat(bands, ignore_index=True),

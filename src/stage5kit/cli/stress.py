@@ -1,0 +1,251 @@
+"""`stage5kit stress`: Monte Carlo cost stress test of a trade log under named scenarios."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import click
+
+if TYPE_CHECKING:
+    from stage5kit.core.budgets import Budget
+    from stage5kit.core.simulation import StressResult
+    from stage5kit.core.stress import Scenario
+    from stage5kit.signing.keys import SigningKey
+
+RESULTS_FILE = "stress_results.csv"
+SUMMARY_FILE = "stress_summary.json"
+SUMMARY_SCHEMA = "stage5kit.stress/1"
+_TABLE_COLUMNS = (
+    ("scenario", "scenario", "{}"),
+    ("expected_period_cost", "period cost", "{:,.0f}"),
+    ("delta_expected_period_cost", "vs baseline", "{:+,.0f}"),
+    ("cost_bps", "cost bps", "{:.2f}"),
+    ("var95_daily_cost", "VaR95 day", "{:,.0f}"),
+    ("es975_daily_cost", "ES97.5 day", "{:,.0f}"),
+    ("p_budget_breach", "P(breach)", "{:.1%}"),
+    ("p_net_pnl_negative", "P(net<0)", "{:.1%}"),
+)
+
+
+@click.command("stress")
+@click.argument("trades", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--scenarios",
+    "scenario_spec",
+    default="all",
+    show_default=True,
+    help="'all', built-in names separated by commas, or a YAML file of custom scenarios.",
+)
+@click.option("--paths", type=click.IntRange(min=1), default=10_000, show_default=True)
+@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--block",
+    type=click.Choice(["stationary", "circular"]),
+    default="stationary",
+    show_default=True,
+    help="Block bootstrap: geometric block lengths (stationary) or fixed ones (circular).",
+)
+@click.option(
+    "--block-length",
+    type=click.FloatRange(min=1.0),
+    default=5.0,
+    show_default=True,
+    help="Mean (stationary) or exact (circular) block length in days.",
+)
+@click.option("--include-tco", is_flag=True, help="Add allocated infra costs: the TCO view.")
+@click.option(
+    "--infra-costs",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Infra costs CSV (month, strategy, category, amount); used with --include-tco.",
+)
+@click.option(
+    "--budget",
+    "budget_spec",
+    help="Budget for the whole horizon: an amount, or a budget YAML scaled to the horizon.",
+)
+@click.option("--gross-edge-bps", type=float, help="Gross edge in bps of notional, for net PnL.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for stress_results.csv and stress_summary.json.",
+)
+@click.option("--key", "key_spec", help="Sign both files with this key spec (hex:, file:, env:).")
+@click.option("--key-id", help="Key id recorded in the signatures.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+def stress(
+    *,
+    trades: Path,
+    scenario_spec: str,
+    paths: int,
+    days: int,
+    seed: int,
+    block: Literal["stationary", "circular"],
+    block_length: float,
+    include_tco: bool,
+    infra_costs: Path | None,
+    budget_spec: str | None,
+    gross_edge_bps: float | None,
+    workers: int,
+    out_dir: Path,
+    key_spec: str | None,
+    key_id: str | None,
+    output_format: str,
+) -> None:
+    """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
+    from stage5kit.core.config_io import load_infra_costs
+    from stage5kit.core.simulation import SimulationSettings
+    from stage5kit.core.stress_run import run_stress_test
+    from stage5kit.core.trade_io import load_trades
+    from stage5kit.errors import ConfigError
+
+    if infra_costs is not None and not include_tco:
+        msg = "--infra-costs is only used with --include-tco (add --include-tco)"
+        raise ConfigError(msg)
+    key = _load_key(key_spec, key_id)
+    settings = SimulationSettings(
+        paths=paths, days=days, seed=seed, block=block, block_length=block_length, workers=workers
+    )
+    log = load_trades(trades)
+    venues = sorted(log["venue"].astype(str).unique())
+    scenarios = _resolve_scenarios(scenario_spec, venues)
+    result = run_stress_test(
+        log,
+        scenarios,
+        settings,
+        include_tco=include_tco,
+        infra_costs=load_infra_costs(infra_costs) if infra_costs is not None else None,
+        budget=_resolve_budget(budget_spec),
+        gross_edge_bps=gross_edge_bps,
+    )
+    summary = _summary(result, trades=trades, scenario_spec=scenario_spec)
+    written = _write_outputs(result, summary, out_dir)
+    if key is not None:
+        from stage5kit.signing import sign_file
+
+        for path in written:
+            sign_file(path, key)
+    if output_format == "json":
+        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+    else:
+        click.echo(_format_table(result))
+    click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+
+
+def _load_key(key_spec: str | None, key_id: str | None) -> SigningKey | None:
+    if key_spec is None:
+        return None
+    from stage5kit.signing import load_signing_key
+
+    return load_signing_key(key_spec, key_id=key_id)
+
+
+def _resolve_scenarios(spec: str, venues: list[str]) -> tuple[Scenario, ...]:
+    from stage5kit.core.stress import load_scenarios, select_scenarios
+
+    if spec.lower().endswith((".yaml", ".yml")) or Path(spec).is_file():
+        return load_scenarios(spec, venues=venues)
+    return select_scenarios(spec.split(","))
+
+
+def _resolve_budget(spec: str | None) -> float | Budget | None:
+    from stage5kit.core.config_io import load_budget
+    from stage5kit.errors import ConfigError
+
+    if spec is None:
+        return None
+    try:
+        return float(spec)
+    except ValueError:
+        pass
+    if not Path(spec).is_file():
+        msg = f"--budget {spec!r}: neither an amount nor a budget file (give e.g. 250000)"
+        raise ConfigError(msg)
+    return load_budget(spec)
+
+
+def _summary(result: StressResult, *, trades: Path, scenario_spec: str) -> dict[str, object]:
+    import dataclasses
+
+    from stage5kit import __version__
+    from stage5kit.core.stress_reading import describe_stress_result
+
+    by_name = {s.name: s for s in result.scenarios}
+    rows = []
+    for record in result.table.to_dict(orient="records"):
+        scenario = by_name[str(record["scenario"])]
+        rows.append(
+            {
+                "scenario": dataclasses.asdict(scenario),
+                "metrics": {k: _json_number(v) for k, v in record.items() if k != "description"},
+            }
+        )
+    return {
+        "schema": SUMMARY_SCHEMA,
+        "kit_version": __version__,
+        "input": {"path": str(trades), "sha256": _input_digest(trades)},
+        "scenarios_requested": scenario_spec,
+        "parameters": {k: _json_number(v) for k, v in result.settings.items()},
+        "results": rows,
+        "reading": describe_stress_result(result),
+    }
+
+
+def _input_digest(trades: Path) -> str | dict[str, str]:
+    from stage5kit.files import sha256_file
+
+    if trades.is_file():
+        return sha256_file(trades)
+    return {
+        str(p.relative_to(trades)): sha256_file(p) for p in sorted(trades.rglob("*")) if p.is_file()
+    }
+
+
+def _json_number(value: object) -> object:
+    item = getattr(value, "item", None)
+    if callable(item):
+        value = item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _write_outputs(result: StressResult, summary: dict[str, object], out_dir: Path) -> list[Path]:
+    from stage5kit.files import atomic_write_text
+
+    csv_path = atomic_write_text(out_dir / RESULTS_FILE, result.table.to_csv(index=False))
+    json_text = json.dumps(summary, indent=2, allow_nan=False) + "\n"
+    json_path = atomic_write_text(out_dir / SUMMARY_FILE, json_text)
+    return [csv_path, json_path]
+
+
+def _format_table(result: StressResult) -> str:
+    header = [label for _, label, _ in _TABLE_COLUMNS]
+    lines = []
+    for record in result.table.to_dict(orient="records"):
+        cells = []
+        for column, _, pattern in _TABLE_COLUMNS:
+            value = record[column]
+            missing = isinstance(value, float) and math.isnan(value)
+            cells.append("-" if missing else pattern.format(value))
+        lines.append(cells)
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(width) if i else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in [header, *lines]
+    )
