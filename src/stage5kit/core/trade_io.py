@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from stage5kit.core.schema import (
     KEY_COLUMNS,
     NUMERIC_COLUMNS,
+    REQUIRED_COLUMNS,
     TIMESTAMP,
     TRADE_COLUMNS,
     TRADE_ID,
@@ -281,6 +282,9 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     except (OSError, pa.ArrowException) as error:
         yield _unreadable(path, error), 0
         return
+    if any(n not in names for n in REQUIRED_COLUMNS):
+        yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
+        return
     extra = {n: pd.Series(dtype=object) for n in names if n not in TRADE_COLUMNS}
     first = 1
     try:
@@ -325,13 +329,20 @@ def _read_csv(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrade
     except (OSError, UnicodeDecodeError, csv.Error):
         header = None
     first = 2
+    if header is not None and any(n not in header for n in REQUIRED_COLUMNS):
+        yield check_trades(pd.DataFrame(columns=header), path=str(path), first_row=2), 2
+        return
     if header is not None and len(set(header)) == len(header):
         for zoned in (True, False):
+            failed = False
             try:
                 for frame in _csv_frames(
                     path, header, delimiter, zoned=zoned, batch_rows=batch_rows
                 ):
                     checked = check_trades(frame, path=str(path), first_row=first)
+                    if checked.error_count:
+                        failed = True
+                        break
                     if not zoned:
                         checked = _with_note(checked, NAIVE_TIMESTAMP_NOTE)
                     yield checked, first
@@ -339,8 +350,12 @@ def _read_csv(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrade
             except pa.ArrowInvalid as error:
                 if zoned and first == 2 and "zone offset" in str(error):
                     continue
-                break
-            return
+                failed = True
+            if not failed and first > 2:
+                return
+            break
+    # Problems are located by the csv module, whose line numbers match an editor's even
+    # when a quoted field spans lines.
     yield from _read_csv_slow(path, delimiter, skip=first - 2)
 
 

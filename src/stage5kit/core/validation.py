@@ -111,10 +111,12 @@ def check_trades(
         if name not in TRADE_COLUMNS
     )
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    header_row = first_row - 1 if first_row > 1 else None
     for name in missing:
         found.add(
             InputProblem(
                 path=path,
+                row=header_row,
                 column=name,
                 message="required column is missing",
                 hint=f"add it; required columns: {', '.join(REQUIRED_COLUMNS)}",
@@ -237,7 +239,7 @@ def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
     values = ids.to_numpy()
     if pd.api.types.is_integer_dtype(ids.dtype) and bool(np.all(values[1:] > values[:-1])):
         return ids
-    duplicated = ids.duplicated(keep="first").to_numpy()
+    duplicated = ids.duplicated(keep="first").to_numpy().copy()
     if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         duplicated &= (ids != "").to_numpy()
     if duplicated.any():
