@@ -197,6 +197,10 @@ def _build_pooled(job: _Job) -> tuple[str, str, float]:
 
 def _build_dask(job: _Job) -> tuple[str, str, float]:
     """Dask task: build one report on a fresh kernel whose environment holds no key."""
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
     started = time.perf_counter()
     env = kernel_environment(os.environ, hidden=job.hidden_env)
     try:
@@ -204,6 +208,9 @@ def _build_dask(job: _Job) -> tuple[str, str, float]:
             build_report(job.prepared, job.build_dir, session=session, pdf=job.pdf)
     except Stage5Error as error:
         return job.name, f"{type(error).__name__}: {error}", time.perf_counter() - started
+    finally:
+        ensure_event_loop().close()
+        asyncio.set_event_loop(None)
     return job.name, "", time.perf_counter() - started
 
 
