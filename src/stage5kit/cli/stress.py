@@ -12,7 +12,6 @@ import click
 if TYPE_CHECKING:
     from stage5kit.core.budgets import Budget
     from stage5kit.core.simulation import StressResult
-    from stage5kit.core.stress import Scenario
     from stage5kit.signing.keys import SigningKey
 
 RESULTS_FILE = "stress_results.csv"
@@ -107,6 +106,7 @@ def stress(
     """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
     from stage5kit.core.config_io import load_infra_costs
     from stage5kit.core.simulation import SimulationSettings
+    from stage5kit.core.stress import resolve_scenarios
     from stage5kit.core.stress_run import run_stress_test
     from stage5kit.core.trade_io import load_trades
     from stage5kit.errors import ConfigError
@@ -120,7 +120,7 @@ def stress(
     )
     log = load_trades(trades)
     venues = sorted(log["venue"].astype(str).unique())
-    scenarios = _resolve_scenarios(scenario_spec, venues)
+    scenarios = resolve_scenarios(scenario_spec, venues=venues)
     result = run_stress_test(
         log,
         scenarios,
@@ -150,14 +150,6 @@ def _load_key(key_spec: str | None, key_id: str | None) -> SigningKey | None:
     from stage5kit.signing import load_signing_key
 
     return load_signing_key(key_spec, key_id=key_id)
-
-
-def _resolve_scenarios(spec: str, venues: list[str]) -> tuple[Scenario, ...]:
-    from stage5kit.core.stress import load_scenarios, select_scenarios
-
-    if spec.lower().endswith((".yaml", ".yml")) or Path(spec).is_file():
-        return load_scenarios(spec, venues=venues)
-    return select_scenarios(spec.split(","))
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:

@@ -31,9 +31,14 @@ from stage5kit.core.stress import (
     check_scenario_venues,
     load_scenarios,
     parse_scenarios,
+    resolve_scenarios,
     select_scenarios,
 )
-from stage5kit.core.stress_reading import describe_stress_result, tabulate_stress_risk
+from stage5kit.core.stress_reading import (
+    collect_stress_kpis,
+    describe_stress_result,
+    tabulate_stress_risk,
+)
 from stage5kit.core.stress_run import run_stress_test, scale_budget_to_horizon
 from stage5kit.core.synthetic import generate_trades
 from stage5kit.core.tco import TcoResult, analyse_tco, summarise_partial
@@ -61,6 +66,7 @@ __all__: list[str] = [
     "builtin_scenario_names",
     "check_scenario_venues",
     "check_trades",
+    "collect_stress_kpis",
     "compute_expected_shortfall",
     "compute_quantile_bands",
     "compute_value_at_risk",
@@ -77,6 +83,7 @@ __all__: list[str] = [
     "load_trades",
     "merge_partials",
     "parse_scenarios",
+    "resolve_scenarios",
     "run_stress_test",
     "scale_budget_to_horizon",
     "select_scenarios",

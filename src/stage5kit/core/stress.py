@@ -129,6 +129,13 @@ def select_scenarios(names: Iterable[str]) -> tuple[Scenario, ...]:
     return _with_baseline([by_name[n] for n in dict.fromkeys(wanted)])
 
 
+def resolve_scenarios(spec: str, *, venues: Collection[str] | None = None) -> tuple[Scenario, ...]:
+    """Return the scenarios ``spec`` names: ``all``, built-in names joined by commas, or YAML."""
+    if spec.lower().endswith((".yaml", ".yml")) or Path(spec).is_file():
+        return load_scenarios(spec, venues=venues)
+    return select_scenarios(spec.split(","))
+
+
 def load_scenarios(
     path: str | Path, *, venues: Collection[str] | None = None
 ) -> tuple[Scenario, ...]:

@@ -43,6 +43,33 @@ def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
     return result.table[columns].reset_index(drop=True)
 
 
+def collect_stress_kpis(result: StressResult) -> dict[str, float | str]:
+    """Return the headline figures a report records: baseline, costliest scenario, tails."""
+    rows = result.table.set_index("scenario")
+    base = _record(rows, "baseline")
+    kpis: dict[str, float | str] = {
+        "stress_paths": float(result.settings["paths"]),  # type: ignore[arg-type]
+        "stress_days": float(result.settings["days"]),  # type: ignore[arg-type]
+        "baseline_expected_period_cost": base["expected_period_cost"],
+        "baseline_cost_bps": base["cost_bps"],
+        "baseline_var95_daily_cost": base["var95_daily_cost"],
+        "baseline_es975_daily_cost": base["es975_daily_cost"],
+        "baseline_p_budget_breach": base["p_budget_breach"],
+        "baseline_p_net_pnl_negative": base["p_net_pnl_negative"],
+    }
+    others = rows.drop(index="baseline")
+    if not others.empty:
+        costliest = str(others["delta_expected_period_cost"].idxmax())
+        worst = _record(rows, costliest)
+        kpis |= {
+            "costliest_scenario": costliest,
+            "costliest_delta_expected_period_cost": worst["delta_expected_period_cost"],
+            "costliest_delta_cost_bps": worst["delta_cost_bps"],
+            "max_p_budget_breach": float(rows["p_budget_breach"].max()),
+        }
+    return kpis
+
+
 def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     """Return a few Markdown paragraphs that read the result in plain language."""
     table = result.table.set_index("scenario")
