@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stage5kit.errors import KeyMaterialError
 from stage5kit.signing import (
@@ -364,3 +367,49 @@ def test_ed25519_secret_forms_include_the_pem_body(tmp_path: Path) -> None:
     key: SigningKey = load_signing_key(str(generated.private_key_path))
     body = b"".join(generated.private_key_path.read_bytes().splitlines()[1:-1])
     assert body in key.secret_forms()
+
+
+B64_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ !"
+
+
+def _outcome(spec: str) -> SigningKey | KeyMaterialError:
+    try:
+        return load_signing_key(spec)
+    except KeyMaterialError as error:
+        return error
+
+
+@given(scheme=st.sampled_from(["hex", "base64"]), text=st.text(alphabet=B64_ALPHABET, min_size=16))
+def test_literal_specs_load_or_fail_cleanly_without_echo(scheme: str, text: str) -> None:
+    """Any hex:/base64: text either loads or raises KeyMaterialError that does not repeat it."""
+    outcome = _outcome(f"{scheme}:{text}")
+    if isinstance(outcome, KeyMaterialError):
+        assert text not in str(outcome)
+    else:
+        assert outcome.algorithm == "hmac"
+
+
+@given(content=st.binary(max_size=200))
+def test_any_key_file_content_loads_or_fails_cleanly(content: bytes) -> None:
+    """Any key file content either loads or raises KeyMaterialError, never another exception."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fuzz.key"
+        path.write_bytes(content)
+        outcome = _outcome(f"file:{path}")
+    assert isinstance(outcome, KeyMaterialError) or outcome.key_id == "fuzz"
+
+
+@given(text=st.text(min_size=1, max_size=80))
+def test_any_spec_loads_or_fails_cleanly(text: str) -> None:
+    """Any spec string at all gives a key or a KeyMaterialError, never another exception."""
+    assert isinstance(_outcome(text), SigningKey | KeyMaterialError)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    ["file:a\x00b.key", "keys/\x00.key", "file:~no-such-user-stage5kit/x.key", "~no-such-user/k"],
+    ids=["nul in file spec", "nul in bare path", "unknown user in file spec", "unknown user"],
+)
+def test_unusable_paths_are_key_errors(spec: str) -> None:
+    """A path with a NUL or an unknown ~user is a KeyMaterialError, not a ValueError/RuntimeError."""
+    _key_error(spec)

@@ -114,8 +114,19 @@ def _parse_key_file(data: bytes, label: str) -> KeyMaterial:
     return KeyMaterial(kind="secret", data=secret, label=label)
 
 
+def _key_path(path_text: str, label: str) -> Path:
+    try:
+        return Path(path_text).expanduser()
+    except RuntimeError:
+        msg = f"{label}: cannot expand '~' in the key path"
+        raise KeyMaterialError(msg) from None
+
+
 def _read_key_file(path_text: str, label: str) -> KeyMaterial:
-    path = Path(path_text).expanduser()
+    path = _key_path(path_text, label)
+    if "\0" in path_text:
+        msg = f"{label}: a path cannot contain a NUL character"
+        raise KeyMaterialError(msg)
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -173,7 +184,7 @@ def _resolve_spec(spec: str, *, label: str | None = None, where: str = "") -> Ke
     if not spec:
         msg = f"{where}empty key spec; {HOW_TO_GIVE_A_KEY}"
         raise KeyMaterialError(msg)
-    if not Path(spec).expanduser().exists() and _may_be_key_material(spec):
+    if _may_be_key_material(spec) and not _key_path(spec, "key spec").exists():
         msg = (
             f"{where}the key spec (not shown, in case it is key material) is no existing file;"
             " write hex:<hex> or base64:<base64> for a literal key, file:<path> for a file"

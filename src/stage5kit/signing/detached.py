@@ -29,6 +29,15 @@ def signature_path(path: str | Path) -> Path:
     return target.with_name(target.name + SIGNATURE_SUFFIX)
 
 
+def hash_file(path: Path) -> str:
+    """Return the sha256 of a file (streamed); an unreadable file is an InputError, not a crash."""
+    try:
+        return sha256_file(path)
+    except OSError as error:
+        msg = f"{path}: cannot read ({error.strerror or type(error).__name__})"
+        raise InputError(msg, path=path) from None
+
+
 def sign_file(path: str | Path, key: SigningKey) -> Path:
     """Sign a file: write ``<path>.sig`` (atomically) and return its path."""
     target = Path(path)
@@ -36,7 +45,7 @@ def sign_file(path: str | Path, key: SigningKey) -> Path:
         msg = f"{target}: not a file (sign a folder with sign_manifest)"
         raise InputError(msg, path=target)
     statement = Statement(
-        subjects=(Subject(name=target.name, sha256=sha256_file(target)),),
+        subjects=(Subject(name=target.name, sha256=hash_file(target)),),
         predicate_type=SIGNATURE_PREDICATE_TYPE,
         predicate={"algorithm": ALGORITHM_NAMES[key.algorithm], "keyid": key.key_id},
     )
@@ -54,9 +63,9 @@ def _read_envelope(sig: Path) -> bytes:
         raise InputError(msg, path=sig) from None
 
 
-def _signed_subject(data: bytes, key: VerificationKey) -> tuple[Subject, str]:
-    """Return the one subject an envelope signs and the signer's key id, or raise SignatureError."""
-    opened = open_envelope(data, key)
+def read_signed_subject(sig: Path, key: VerificationKey, *, name: str) -> tuple[Subject, str]:
+    """Return the subject ``name`` that ``sig`` signs and the signer's id; else SignatureError."""
+    opened = open_envelope(_read_envelope(sig), key)
     try:
         statement = decode_statement(opened.payload)
     except ValueError:
@@ -66,6 +75,7 @@ def _signed_subject(data: bytes, key: VerificationKey) -> tuple[Subject, str]:
         statement.predicate_type != SIGNATURE_PREDICATE_TYPE
         or statement.predicate != expected
         or len(statement.subjects) != 1
+        or statement.subjects[0].name != name
     ):
         raise SignatureError
     return statement.subjects[0], opened.key_id
@@ -80,10 +90,8 @@ def verify_file(path: str | Path, key: VerificationKey) -> VerificationReport:
             status="missing", message=f"no signature {sig.name}", missing=(sig.name,)
         )
     try:
-        subject, key_id = _signed_subject(_read_envelope(sig), key)
+        subject, key_id = read_signed_subject(sig, key, name=target.name)
     except SignatureError:
-        return VerificationReport(status="invalid", message=SIGNATURE_DOES_NOT_VERIFY)
-    if subject.name != target.name:
         return VerificationReport(status="invalid", message=SIGNATURE_DOES_NOT_VERIFY)
     if not target.is_file():
         return VerificationReport(
@@ -92,7 +100,7 @@ def verify_file(path: str | Path, key: VerificationKey) -> VerificationReport:
             key_id=key_id,
             missing=(target.name,),
         )
-    if not hmac.compare_digest(sha256_file(target), subject.sha256):
+    if not hmac.compare_digest(hash_file(target), subject.sha256):
         return VerificationReport(
             status="invalid",
             message="signed file was modified",

@@ -8,20 +8,22 @@ the folder with the manifest and names the modified, missing and unexpected file
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import hmac
 import os
 import re
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
-from stage5kit.errors import InputError
-from stage5kit.files import atomic_write_bytes, sha256_file
+from stage5kit.errors import InputError, SignatureError
+from stage5kit.files import atomic_write_bytes
 from stage5kit.signing.canonical import canonicalize_json
 from stage5kit.signing.detached import (
     SIGNATURE_DOES_NOT_VERIFY,
+    hash_file,
+    read_signed_subject,
     sign_file,
     signature_path,
-    verify_file,
 )
 from stage5kit.signing.keys import SigningKey, VerificationKey
 from stage5kit.signing.report import VerificationReport
@@ -84,7 +86,7 @@ def sign_manifest(
         if path.is_symlink() or not path.is_file():
             msg = f"{path}: symbolic links and special files cannot be signed"
             raise InputError(msg, path=path)
-        entries.append({"path": relative, "sha256": sha256_file(path), "size": path.stat().st_size})
+        entries.append({"path": relative, "sha256": hash_file(path), "size": path.stat().st_size})
     document = {
         "exclude": sorted(exclude),
         "files": entries,
@@ -105,9 +107,9 @@ def _is_safe_relative(relative: object) -> bool:
     return not relative.startswith("/") and ".." not in parts and "." not in relative.split("/")
 
 
-def _listed_files(manifest: Path) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    """Parse a verified manifest strictly; ValueError if it is not what sign_manifest writes."""
-    document = loads_strict_json(manifest.read_bytes())
+def _listed_files(data: bytes) -> tuple[dict[str, tuple[int, str]], list[str]]:
+    """Parse verified manifest bytes strictly; ValueError if not what sign_manifest writes."""
+    document = loads_strict_json(data)
     if not isinstance(document, dict) or set(document) != {
         "exclude",
         "files",
@@ -143,10 +145,39 @@ def _listed_files(manifest: Path) -> tuple[dict[str, tuple[int, str]], list[str]
     return listed, exclude
 
 
+def _read_manifest(manifest: Path) -> bytes:
+    """Read the manifest once: the bytes hashed are the bytes parsed."""
+    try:
+        return manifest.read_bytes()
+    except OSError as error:
+        msg = f"{manifest}: cannot read ({error.strerror or type(error).__name__})"
+        raise InputError(msg, path=manifest) from None
+
+
 def _matches(path: Path, size: int, sha256: str) -> bool:
     if path.is_symlink() or not path.is_file() or path.stat().st_size != size:
         return False
-    return hmac.compare_digest(sha256_file(path), sha256)
+    return hmac.compare_digest(hash_file(path), sha256)
+
+
+def _open_manifest(
+    manifest: Path, key: VerificationKey
+) -> VerificationReport | tuple[str, dict[str, tuple[int, str]], list[str]]:
+    """Check the manifest's signature and digest; return a failure report or what it lists."""
+    try:
+        subject, key_id = read_signed_subject(signature_path(manifest), key, name=MANIFEST_NAME)
+        data = _read_manifest(manifest)
+        if not hmac.compare_digest(hashlib.sha256(data).hexdigest(), subject.sha256):
+            return VerificationReport(
+                status="invalid",
+                message="manifest.json was modified",
+                key_id=key_id,
+                modified=(MANIFEST_NAME,),
+            )
+        listed, exclude = _listed_files(data)
+    except (SignatureError, ValueError):
+        return VerificationReport(status="invalid", message=SIGNATURE_DOES_NOT_VERIFY)
+    return key_id, listed, exclude
 
 
 def verify_manifest(folder: str | Path, key: VerificationKey) -> VerificationReport:
@@ -159,13 +190,10 @@ def verify_manifest(folder: str | Path, key: VerificationKey) -> VerificationRep
         return VerificationReport(
             status="missing", message=f"folder is not signed: no {absent[0]}", missing=absent
         )
-    signed = verify_file(manifest, key)
-    if not signed.ok:
-        return signed
-    try:
-        listed, exclude = _listed_files(manifest)
-    except (ValueError, OSError):
-        return VerificationReport(status="invalid", message=SIGNATURE_DOES_NOT_VERIFY)
+    opened = _open_manifest(manifest, key)
+    if isinstance(opened, VerificationReport):
+        return opened
+    key_id, listed, exclude = opened
     present = _folder_files(root, exclude)
     modified = tuple(
         relative
@@ -179,9 +207,9 @@ def verify_manifest(folder: str | Path, key: VerificationKey) -> VerificationRep
         return VerificationReport(
             status="invalid",
             message=f"folder does not match its manifest: {counts}",
-            key_id=signed.key_id,
+            key_id=key_id,
             modified=modified,
             missing=missing,
             unexpected=unexpected,
         )
-    return VerificationReport(status="ok", message="signature verifies", key_id=signed.key_id)
+    return VerificationReport(status="ok", message="signature verifies", key_id=key_id)
