@@ -411,5 +411,5 @@ def test_any_spec_loads_or_fails_cleanly(text: str) -> None:
     ids=["nul in file spec", "nul in bare path", "unknown user in file spec", "unknown user"],
 )
 def test_unusable_paths_are_key_errors(spec: str) -> None:
-    """A path with a NUL or an unknown ~user is a KeyMaterialError, not a ValueError/RuntimeError."""
+    """A path with a NUL or an unknown ~user is a KeyMaterialError, not another exception."""
     _key_error(spec)
