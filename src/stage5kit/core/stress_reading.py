@@ -43,13 +43,13 @@ def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
     return result.table[columns].reset_index(drop=True)
 
 
-def collect_stress_kpis(result: StressResult) -> dict[str, float | str]:
+def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
     """Return the headline figures a report records: baseline, costliest scenario, tails."""
     rows = result.table.set_index("scenario")
     base = _record(rows, "baseline")
-    kpis: dict[str, float | str] = {
-        "stress_paths": float(result.settings["paths"]),  # type: ignore[arg-type]
-        "stress_days": float(result.settings["days"]),  # type: ignore[arg-type]
+    kpis: dict[str, float | int | str] = {
+        "stress_paths": int(str(result.settings["paths"])),
+        "stress_days": int(str(result.settings["days"])),
         "baseline_expected_period_cost": base["expected_period_cost"],
         "baseline_cost_bps": base["cost_bps"],
         "baseline_var95_daily_cost": base["var95_daily_cost"],
