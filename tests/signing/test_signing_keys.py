@@ -413,3 +413,27 @@ def test_any_spec_loads_or_fails_cleanly(text: str) -> None:
 def test_unusable_paths_are_key_errors(spec: str) -> None:
     """A path with a NUL or an unknown ~user is a KeyMaterialError, not another exception."""
     _key_error(spec)
+
+
+def test_malformed_key_id_variable_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key id variable that is not a valid key id is an error, not silently replaced."""
+    monkeypatch.setenv("STAGE5KIT_SIGNING_KEY", f"hex:{SECRET_HEX}")
+    monkeypatch.setenv("STAGE5KIT_SIGNING_KEY_ID", "has space")
+    assert "key id 'has space'" in _key_error(None)
+
+
+def test_key_id_variable_beats_the_file_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For env:VAR holding file:PATH, VAR_ID wins over the key file's name."""
+    path = _write(tmp_path / "stem.key", SECRET_HEX.encode())
+    monkeypatch.setenv("K", f"file:{path}")
+    assert load_signing_key("env:K").key_id == "stem"
+    monkeypatch.setenv("K_ID", "chosen")
+    assert load_signing_key("env:K").key_id == "chosen"
+
+
+def test_invalid_file_name_falls_back_to_a_derived_id(tmp_path: Path) -> None:
+    """A key file whose name is no valid key id gets a derived id."""
+    path = _write(tmp_path / "my key.key", SECRET_HEX.encode())
+    assert load_signing_key(str(path)).key_id == load_signing_key(f"hex:{SECRET_HEX}").key_id

@@ -40,11 +40,16 @@ _PEM = re.compile(
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)
 class KeyMaterial:
-    """Key bytes with where they came from: ``label`` is safe to print, ``data`` never is."""
+    """Key bytes with where they came from: ``label`` is safe to print, ``data`` never is.
+
+    ``key_id`` was set on purpose (a ``<VAR>_ID`` variable); ``key_id_hint`` is only the
+    key file's name, used when it is a valid key id.
+    """
 
     kind: MaterialKind
     data: bytes
     label: str
+    key_id: str | None = None
     key_id_hint: str | None = None
 
     def __repr__(self) -> str:
@@ -162,8 +167,13 @@ def _read_variable(name: str, label: str) -> KeyMaterial:
         msg = f"{label}: the variable holds another env: spec; give the key itself"
         raise KeyMaterialError(msg)
     material = _resolve_spec(value, label=label, where=f"{label}: ")
-    key_id = os.environ.get(name + KEY_ID_SUFFIX) or material.key_id_hint
-    return KeyMaterial(kind=material.kind, data=material.data, label=label, key_id_hint=key_id)
+    return KeyMaterial(
+        kind=material.kind,
+        data=material.data,
+        label=label,
+        key_id=os.environ.get(name + KEY_ID_SUFFIX) or None,
+        key_id_hint=material.key_id_hint,
+    )
 
 
 def _may_be_key_material(spec: str) -> bool:

@@ -49,6 +49,8 @@ def _choose_key_id(
 ) -> str:
     if explicit is not None:
         return _check_key_id(explicit, material.label)
+    if material.key_id is not None:
+        return _check_key_id(material.key_id, material.label)
     hint = material.key_id_hint
     if hint and KEY_ID_PATTERN.fullmatch(hint):
         return hint
