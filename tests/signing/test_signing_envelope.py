@@ -191,3 +191,13 @@ def test_other_key_cannot_open() -> None:
     other: SigningKey = load_signing_key(f"hex:{'6b' * 32}", key_id="env-test")
     with pytest.raises(SignatureError):
         open_envelope(seal_envelope(b"p", other), KEY.verification_key())
+
+
+def test_statement_with_an_unrepresentable_number_is_refused() -> None:
+    """A payload number outside JSON's exact range is a ValueError, not another exception."""
+    payload = (
+        b'{"_type":"https://in-toto.io/Statement/v1","predicate":{"n":99999999999999999999},'
+        b'"predicateType":"x","subject":[{"digest":{"sha256":"' + b"a" * 64 + b'"},"name":"f"}]}'
+    )
+    with pytest.raises(ValueError, match="canonical JSON cannot represent"):
+        decode_statement(payload)

@@ -136,6 +136,7 @@ def _listed_files(data: bytes) -> tuple[dict[str, tuple[int, str]], list[str]]:
             or not isinstance(sha256, str)
             or not _SHA256_HEX.fullmatch(sha256)
             or not isinstance(size, int)
+            or isinstance(size, bool)
             or size < 0
             or relative in listed
         ):

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from stage5kit.errors import InputError
 from stage5kit.signing.canonical import canonicalize_json
 
 STATEMENT_TYPE = "https://in-toto.io/Statement/v1"
@@ -117,7 +118,12 @@ def decode_statement(payload: bytes) -> Statement:
         predicate_type=predicate_type,
         predicate=predicate,
     )
-    if encode_statement(statement) != payload:
+    try:
+        canonical = encode_statement(statement)
+    except InputError:
+        msg = "statement holds a value canonical JSON cannot represent"
+        raise ValueError(msg) from None
+    if canonical != payload:
         msg = "statement is not in canonical (RFC 8785) form"
         raise ValueError(msg)
     return statement
