@@ -9,8 +9,9 @@ ones, so slippage in bps (either sign) is handled like latency in ms.
 
 A :class:`SketchGrid` holds one sketch per group as a dense count matrix over a signed
 bucket range; merging adds counts, so any split of the data merges to exactly the counts
-of the whole, and the quantile of the ``q``-th order statistic ``x[floor(q * (n - 1))]``
-(0-based, sorted) is returned within ``alpha`` relative error.
+of the whole. The q-quantile is the nearest-rank order statistic - the ``ceil(q * n)``-th
+smallest value (1-based; the smallest for q = 0), as DuckDB's ``quantile_disc`` - returned
+within ``alpha`` relative error.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
 MIN_MAGNITUDE = 1e-3
 _LOG_GAMMA = math.log(GAMMA)
 _OFFSET = math.ceil(math.log(MIN_MAGNITUDE) / _LOG_GAMMA) - 1
+# q * n is computed in floating point; 0.95 * 100 must count as the integer 95.
+_RANK_SLACK = 1e-9
 
 
 def bucket_index(values: np.ndarray) -> np.ndarray:
@@ -101,7 +104,7 @@ def grid_quantiles(grid: SketchGrid, q: float) -> np.ndarray:
         raise ValueError(msg)
     cumulative = np.cumsum(grid.counts, axis=1)
     total = cumulative[:, -1]
-    rank = np.floor(q * (total - 1)).astype(np.int64)
+    rank = np.maximum(np.ceil(q * total - _RANK_SLACK).astype(np.int64) - 1, 0)
     column = (cumulative <= rank[:, None]).sum(axis=1)
     column = np.minimum(column, grid.counts.shape[1] - 1)
     values = bucket_value(column + grid.lo)

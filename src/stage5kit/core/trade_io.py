@@ -200,7 +200,8 @@ def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
     for name in frame.columns:
         series = frame[name]
         if name == TIMESTAMP and for_csv:
-            stamps = series.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ms]")
+            utc = series.dt.tz_localize("UTC") if series.dt.tz is None else series
+            stamps = utc.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ms]")
             text = np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z")
             columns[name] = pa.array(text, type=pa.string())
         elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:

@@ -1,0 +1,112 @@
+"""Partial aggregates of any split of a log merge to the aggregate of the whole log."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stage5kit.core import (
+    aggregate_trades,
+    generate_trades,
+    merge_partials,
+    summarise_partial,
+)
+from stage5kit.core.aggregates import TcoPartial, period_labels
+from stage5kit.core.sketches import widen_grid
+from stage5kit.errors import ConfigError
+
+LOG = generate_trades(rows=1_500, seed=8, days=40)
+BY_CHOICES = [
+    ("strategy", "venue", "day"),
+    ("symbol", "liquidity", "week"),
+    ("venue", "month"),
+    (),
+]
+
+
+def _assert_same(merged: TcoPartial, whole: TcoPartial) -> None:
+    pd.testing.assert_frame_equal(merged.cells.keys, whole.cells.keys)
+    pd.testing.assert_frame_equal(merged.groups, whole.groups)
+    np.testing.assert_array_equal(merged.cells.counts, whole.cells.counts)
+    np.testing.assert_allclose(merged.cells.sums, whole.cells.sums, rtol=1e-9, atol=1e-9)
+    for a, b in ((merged.latency, whole.latency), (merged.slippage, whole.slippage)):
+        lo = min(a.lo, b.lo)
+        hi = max(a.lo + a.counts.shape[1], b.lo + b.counts.shape[1]) - 1
+        np.testing.assert_array_equal(widen_grid(a, lo, hi), widen_grid(b, lo, hi))
+
+
+@settings(max_examples=40)
+@given(
+    cuts=st.lists(st.integers(min_value=0, max_value=len(LOG)), max_size=6),
+    shuffle=st.one_of(st.none(), st.integers(min_value=0, max_value=2**32 - 1)),
+    by=st.sampled_from(BY_CHOICES),
+)
+def test_any_split_merges_to_the_whole(
+    cuts: list[int], shuffle: int | None, by: tuple[str, ...]
+) -> None:
+    """Counts and sketches merge exactly, sums to 1e-9, for any split and row order."""
+    log = LOG
+    if shuffle is not None:
+        order = np.random.default_rng(shuffle).permutation(len(LOG))
+        log = LOG.iloc[order].reset_index(drop=True)
+    bounds = [0, *sorted(cuts), len(log)]
+    parts = [
+        aggregate_trades(log.iloc[a:b].reset_index(drop=True), by=by)
+        for a, b in itertools.pairwise(bounds)
+    ]
+    whole = aggregate_trades(LOG, by=by)
+    merged = merge_partials(parts)
+    _assert_same(merged, whole)
+    pd.testing.assert_frame_equal(
+        summarise_partial(merged).kpis, summarise_partial(whole).kpis, rtol=1e-9
+    )
+
+
+def test_merge_order_does_not_matter() -> None:
+    """merge(a, merge(b, c)) equals merge(merge(c, a), b)."""
+    by = ("strategy", "day")
+    a, b, c = (
+        aggregate_trades(LOG.iloc[s].reset_index(drop=True), by=by)
+        for s in (slice(0, 400), slice(400, 900), slice(900, None))
+    )
+    _assert_same(
+        merge_partials([a, merge_partials([b, c])]), merge_partials([merge_partials([c, a]), b])
+    )
+
+
+def test_unknown_group_key_is_rejected() -> None:
+    """A key outside strategy/venue/symbol/liquidity/day/week/month raises ConfigError."""
+    with pytest.raises(ConfigError, match="unknown group key"):
+        aggregate_trades(LOG, by=("desk",))
+
+
+def test_two_periods_are_rejected() -> None:
+    """Grouping by two periods at once raises ConfigError."""
+    with pytest.raises(ConfigError, match="at most one period"):
+        aggregate_trades(LOG, by=("day", "month"))
+
+
+def test_period_labels() -> None:
+    """Days become YYYY-MM-DD, weeks their Monday, months YYYY-MM (UTC)."""
+    days = (np.array(["2026-01-01", "2026-01-04", "2026-01-05"], dtype="datetime64[D]")).astype(
+        np.int64
+    )
+    assert list(period_labels(days, "day")) == ["2026-01-01", "2026-01-04", "2026-01-05"]
+    assert list(period_labels(days, "week")) == ["2025-12-29", "2025-12-29", "2026-01-05"]
+    assert list(period_labels(days, "month")) == ["2026-01", "2026-01", "2026-01"]
+
+
+def test_missing_liquidity_groups_as_unknown() -> None:
+    """Trades without a liquidity flag are grouped under 'unknown' and counted in no fee split."""
+    log = LOG.iloc[:100].copy()
+    log["liquidity"] = pd.Categorical([None] * 100, categories=["maker", "taker"])
+    kpis = summarise_partial(aggregate_trades(log, by=("liquidity",))).kpis
+    assert list(kpis["liquidity"]) == ["unknown"]
+    assert kpis["fees_maker"].iloc[0] == 0.0
+    assert kpis["fees_taker"].iloc[0] == 0.0
+    assert kpis["n_trades"].iloc[0] == 100
