@@ -391,3 +391,25 @@ def test_symlink_in_folder_is_refused_when_signing(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="symbolic links"):
         sign_manifest(folder, HMAC_KEY)
     assert not (folder / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"path": "../outside.txt", "sha256": "0" * 64, "size": 1},
+        {"path": "/etc/passwd", "sha256": "0" * 64, "size": 1},
+        {"path": "a/./b", "sha256": "0" * 64, "size": 1},
+        {"path": "ok.txt", "sha256": "0" * 64, "size": True},
+        {"path": "ok.txt", "sha256": "XYZ", "size": 1},
+    ],
+    ids=["dotdot", "absolute", "dot segment", "bool size", "bad digest"],
+)
+def test_signed_but_malformed_manifest_is_invalid(tmp_path: Path, entry: dict[str, object]) -> None:
+    """A manifest with an unsafe path or bad entry is invalid even when its signature is good."""
+    from stage5kit.signing import canonicalize_json
+
+    document = {"exclude": [], "files": [entry], "format": "stage5kit-manifest/v1", "metadata": {}}
+    (tmp_path / "manifest.json").write_bytes(canonicalize_json(document))
+    sign_file(tmp_path / "manifest.json", HMAC_KEY)
+    report = verify_manifest(tmp_path, _verifier())
+    _assert_opaque(report.status, report.message)
