@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 import json
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import click
+
+if TYPE_CHECKING:
+    from stage5kit.signing import VerificationReport
 
 _KEYS_SUBCOMMANDS: dict[str, str] = {}
 
@@ -78,6 +81,22 @@ def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> N
             click.echo(str(sign_file(path, key)))
 
 
+def _echo_report(path: Path, report: VerificationReport, *, output_format: str) -> None:
+    """Print a verification report as JSON or as one status line plus one line per file."""
+    if output_format == "json":
+        click.echo(json.dumps({"path": str(path), **report.to_dict()}, indent=2))
+        return
+    signer = f" (key id {report.key_id})" if report.key_id else ""
+    click.echo(f"{report.status}: {path}: {report.message}{signer}")
+    for label, names in (
+        ("modified", report.modified),
+        ("missing", report.missing),
+        ("unexpected", report.unexpected),
+    ):
+        for name in names:
+            click.echo(f"  {label}: {name}")
+
+
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--key", "key_spec", help=KEY_SPEC_HELP)
@@ -103,17 +122,6 @@ def verify(
         raise click.UsageError(msg)
     key = load_verification_key(key_spec, public_key=public_key)
     report = verify_manifest(path, key) if path.is_dir() else verify_file(path, key)
-    if output_format == "json":
-        click.echo(json.dumps({"path": str(path), **report.to_dict()}, indent=2))
-    else:
-        signer = f" (key id {report.key_id})" if report.key_id else ""
-        click.echo(f"{report.status}: {path}: {report.message}{signer}")
-        for label, names in (
-            ("modified", report.modified),
-            ("missing", report.missing),
-            ("unexpected", report.unexpected),
-        ):
-            for name in names:
-                click.echo(f"  {label}: {name}")
+    _echo_report(path, report, output_format=output_format)
     if not report.ok:
         ctx.exit(1)
