@@ -10,6 +10,11 @@ import pytest
 
 from stage5kit.core.simulation import SimulationSettings, simulate_daily_costs, simulate_stress
 from stage5kit.core.simulation_history import CostHistory, build_cost_history
+from stage5kit.core.simulation_metrics import (
+    compute_expected_shortfall,
+    compute_tail_risk,
+    compute_value_at_risk,
+)
 from stage5kit.core.stress import BUILTIN_SCENARIOS, Scenario
 from stage5kit.errors import ConfigError
 
@@ -395,3 +400,20 @@ def test_bad_metric_options_are_refused(history, options, fragment) -> None:
     """A budget <= 0, negative infra cost or infinite edge is a ConfigError."""
     with pytest.raises(ConfigError, match=fragment):
         simulate_stress(history, [], SimulationSettings(paths=5, days=2, seed=1), **options)
+
+
+def test_fan_is_drawn_at_64_days_at_most(history) -> None:
+    """A long horizon's fan keeps 64 evenly spread days, the first and the last among them."""
+    fan = simulate_stress(history, [], SimulationSettings(paths=20, days=252, seed=1)).fan
+    days = sorted(fan["day"].unique())
+    assert len(days) == 64
+    assert (days[0], days[-1]) == (1, 252)
+
+
+def test_tail_risk_equals_the_separate_var_and_es() -> None:
+    """compute_tail_risk gives the same VaR95 and ES97.5 as the two separate functions."""
+    costs = np.random.default_rng(3).lognormal(size=(50, 40))
+    assert compute_tail_risk(costs) == (
+        compute_value_at_risk(costs),
+        compute_expected_shortfall(costs),
+    )

@@ -19,12 +19,9 @@ import pandas as pd
 
 from stage5kit.core.simulation_history import BPS, CostHistory
 from stage5kit.core.simulation_metrics import (
-    ES_LEVEL,
     FAN_LEVELS,
-    VAR_LEVEL,
-    compute_expected_shortfall,
     compute_quantile_bands,
-    compute_value_at_risk,
+    compute_tail_risk,
 )
 from stage5kit.core.simulation_sampling import (
     BLOCK_KINDS,
@@ -40,6 +37,7 @@ from stage5kit.core.stress import BASELINE, Scenario
 from stage5kit.errors import ConfigError
 
 CHUNK_PATHS = 1024
+FAN_POINTS = 64
 METRIC_COLUMNS = (
     "expected_trades",
     "expected_notional",
@@ -112,6 +110,7 @@ class _Batch:
     chunks: tuple[int, ...]
     scenario: str
     shocked: ShockedDays
+    indices: tuple[np.ndarray, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,11 +153,14 @@ def simulate_stress(
     totals: dict[str, np.ndarray] = {}
     bands: list[pd.DataFrame] = []
     executor = _open_executor(settings.workers)
+    # One process: draw each chunk's days once and share them across scenarios.
+    indices = () if executor else _draw_all_indices(settings, len(history.days))
+    fan_days = _fan_days(settings.days)
     try:
         for scenario in ordered:
             shocked = shock_history(history, scenario)
             sample = _simulate_scenario(
-                history, scenario.name, shocked, settings, executor=executor
+                history, scenario.name, shocked, settings, executor=executor, indices=indices
             )
             row = _summarise(
                 scenario,
@@ -169,11 +171,11 @@ def simulate_stress(
                 edge=gross_edge_bps,
             )
             rows.append(row)
-            cumulative = np.cumsum(sample.daily, axis=1)
+            cumulative = np.cumsum(sample.daily, axis=1)[:, fan_days - 1]
             if include_tco:
-                cumulative += infra_cost_per_day * np.arange(1, settings.days + 1)
+                cumulative += infra_cost_per_day * fan_days
             totals[scenario.name] = cumulative[:, -1]
-            bands.append(_fan_frame(scenario.name, compute_quantile_bands(cumulative)))
+            bands.append(_fan_frame(scenario.name, fan_days, compute_quantile_bands(cumulative)))
     finally:
         if executor is not None:
             executor.shutdown()
@@ -231,6 +233,36 @@ def _open_executor(workers: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+def _chunk_count(settings: SimulationSettings) -> int:
+    return -(-settings.paths // CHUNK_PATHS)
+
+
+def _draw_chunk_indices(settings: SimulationSettings, history_days: int, chunk: int) -> np.ndarray:
+    """Return one chunk's (paths, days) historical day indices from the chunk's own seed."""
+    return bootstrap_day_indices(
+        chunk_generator(settings.seed, chunk),
+        paths=min(CHUNK_PATHS, settings.paths - chunk * CHUNK_PATHS),
+        days=settings.days,
+        history_days=history_days,
+        block=settings.block,
+        block_length=settings.block_length,
+    )
+
+
+def _draw_all_indices(settings: SimulationSettings, history_days: int) -> tuple[np.ndarray, ...]:
+    return tuple(
+        _draw_chunk_indices(settings, history_days, chunk)
+        for chunk in range(_chunk_count(settings))
+    )
+
+
+def _fan_days(days: int) -> np.ndarray:
+    """Return the (1-based) days the fan chart is drawn at: every day, or 64 spread evenly."""
+    points = np.linspace(1, days, min(days, FAN_POINTS))
+    days_at: np.ndarray = np.unique(np.rint(points).astype(np.int64))
+    return days_at
+
+
 def _simulate_scenario(
     history: CostHistory,
     name: str,
@@ -238,9 +270,10 @@ def _simulate_scenario(
     settings: SimulationSettings,
     *,
     executor: ProcessPoolExecutor | None,
+    indices: tuple[np.ndarray, ...] = (),
 ) -> _Sample:
-    chunks = tuple(range(-(-settings.paths // CHUNK_PATHS)))
-    groups = np.array_split(np.array(chunks), settings.workers if executor else 1)
+    chunks = np.arange(_chunk_count(settings))
+    groups = np.array_split(chunks, settings.workers if executor else 1)
     batches = [
         _Batch(
             settings=settings,
@@ -248,11 +281,14 @@ def _simulate_scenario(
             chunks=tuple(int(c) for c in group),
             scenario=name,
             shocked=shocked,
+            indices=indices,
         )
         for group in groups
         if len(group)
     ]
-    parts = list(executor.map(_run_batch, batches)) if executor else [_run_batch(batches[0])]
+    if executor is None:
+        return _run_batch(batches[0])
+    parts = list(executor.map(_run_batch, batches))
     return _Sample(
         daily=np.concatenate([p.daily for p in parts]),
         notional=np.concatenate([p.notional for p in parts]),
@@ -272,26 +308,22 @@ def _run_batch(batch: _Batch) -> _Sample:
         if prob > 0 and np.any(cost != 0)
     ]
     settings = batch.settings
-    daily_parts, notional_parts = [], []
+    first = batch.chunks[0] * CHUNK_PATHS
+    paths = min(settings.paths, (batch.chunks[-1] + 1) * CHUNK_PATHS) - first
+    daily = np.empty((paths, settings.days))
+    notional = np.empty(paths)
     counts = np.zeros(batch.history_days, dtype=np.int64)
     for chunk in batch.chunks:
-        paths = min(CHUNK_PATHS, settings.paths - chunk * CHUNK_PATHS)
-        indices = bootstrap_day_indices(
-            chunk_generator(settings.seed, chunk),
-            paths=paths,
-            days=settings.days,
-            history_days=batch.history_days,
-            block=settings.block,
-            block_length=settings.block_length,
+        indices = (
+            batch.indices[chunk]
+            if batch.indices
+            else _draw_chunk_indices(settings, batch.history_days, chunk)
         )
-        daily_parts.append(_chunk_daily_cost(batch, chunk, indices, spikes))
-        notional_parts.append(shocked.notional[indices].sum(axis=1))
+        rows = slice(chunk * CHUNK_PATHS - first, chunk * CHUNK_PATHS - first + len(indices))
+        daily[rows] = _chunk_daily_cost(batch, chunk, indices, spikes)
+        notional[rows] = shocked.notional[indices].sum(axis=1)
         counts += np.bincount(indices.ravel(), minlength=batch.history_days)
-    return _Sample(
-        daily=np.concatenate(daily_parts),
-        notional=np.concatenate(notional_parts),
-        day_counts=counts,
-    )
+    return _Sample(daily=daily, notional=notional, day_counts=counts)
 
 
 def _chunk_daily_cost(
@@ -327,6 +359,7 @@ def _summarise(
     cost = float(period.mean())
     total = period + infra
     expected_total = cost + infra
+    var95, es975 = compute_tail_risk(sample.daily)
     row: dict[str, object] = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -340,8 +373,8 @@ def _summarise(
         "expected_tco": expected_total,
         "avg_cost_per_trade": cost / trades if trades > 0 else math.nan,
         "cost_bps": cost / notional * BPS if notional > 0 else math.nan,
-        "var95_daily_cost": compute_value_at_risk(sample.daily, VAR_LEVEL),
-        "es975_daily_cost": compute_expected_shortfall(sample.daily, ES_LEVEL),
+        "var95_daily_cost": var95,
+        "es975_daily_cost": es975,
         "worst_day_cost": float(sample.daily.max()),
         "p_budget_breach": float(np.mean(total > budget)) if budget is not None else math.nan,
     }
@@ -373,13 +406,13 @@ def _with_deltas(table: pd.DataFrame, *, include_tco: bool) -> pd.DataFrame:
     return pd.concat([table, deltas], axis=1)
 
 
-def _fan_frame(name: str, bands: np.ndarray) -> pd.DataFrame:
-    levels, days = bands.shape
+def _fan_frame(name: str, days: np.ndarray, bands: np.ndarray) -> pd.DataFrame:
+    levels = bands.shape[0]
     return pd.DataFrame(
         {
             "scenario": name,
-            "day": np.tile(np.arange(1, days + 1), levels),
-            "quantile": np.repeat(FAN_LEVELS, days),
+            "day": np.tile(days, levels),
+            "quantile": np.repeat(FAN_LEVELS, len(days)),
             "cumulative_cost": bands.ravel(),
         }
     )

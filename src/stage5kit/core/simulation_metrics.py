@@ -21,6 +21,13 @@ def compute_expected_shortfall(costs: np.ndarray, level: float = ES_LEVEL) -> fl
     return float(flat[flat >= threshold].mean())
 
 
+def compute_tail_risk(costs: np.ndarray) -> tuple[float, float]:
+    """Return (VaR95, ES97.5) of the costs with one partition: same values as the two above."""
+    flat = np.ravel(costs)
+    var, threshold = np.quantile(flat, [VAR_LEVEL, ES_LEVEL])
+    return float(var), float(flat[flat >= threshold].mean())
+
+
 def compute_quantile_bands(paths: np.ndarray, levels: tuple[float, ...] = FAN_LEVELS) -> np.ndarray:
     """Return the (levels, days) quantiles across paths of a (paths, days) array."""
     by_day = np.ascontiguousarray(paths.T)
