@@ -35,8 +35,11 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# Tests, then nbval over every notebook in notebooks/ (its own run: nbval must keep one
+# notebook's cells on one kernel, so notebooks are spread over workers a file at a time).
 test: $(STAMP) system-deps lint
-	$(PY) -m pytest -n 2 --dist loadgroup
+	JUPYTER_PLATFORM_DIRS=1 $(PY) -m pytest -n 2 --dist loadgroup
+	JUPYTER_PLATFORM_DIRS=1 $(PY) -m pytest -n 2 --dist loadfile --nbval-lax notebooks/
 
 demo: $(STAMP)
 	$(VENV)/bin/stage5kit demo --out demo-out

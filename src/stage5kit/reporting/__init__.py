@@ -16,8 +16,16 @@ from stage5kit.reporting.figures import (
     plot_series_with_markers,
 )
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
-from stage5kit.reporting.record import read_results, record, report_dir
+from stage5kit.reporting.record import read_results, record, report_dir, save_table
 from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
+from stage5kit.reporting.tco_view import (
+    anomaly_points,
+    budget_limits,
+    cost_components,
+    daily_cost_per_trade,
+    describe_tco,
+    headline_table,
+)
 
 __all__ = [
     "BatchEntry",
@@ -25,6 +33,12 @@ __all__ = [
     "BatchResult",
     "NotebookParameter",
     "ReportResult",
+    "anomaly_points",
+    "budget_limits",
+    "cost_components",
+    "daily_cost_per_trade",
+    "describe_tco",
+    "headline_table",
     "load_grid",
     "plot_cost_waterfall",
     "plot_distribution",
@@ -38,4 +52,5 @@ __all__ = [
     "report_dir",
     "run_batch",
     "run_report",
+    "save_table",
 ]

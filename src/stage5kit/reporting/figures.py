@@ -124,15 +124,17 @@ def plot_scatter(
     y_unit: str,
     title: str,
     group: str | None = None,
+    max_points: int = 3000,
 ) -> Figure:
-    """Scatter of ``y`` against ``x`` (e.g. slippage against decision latency)."""
+    """Scatter of ``y`` against ``x``, thinned to ``max_points`` rows (a fixed sample)."""
     import plotly.graph_objects as go
 
+    shown = frame.sample(n=max_points, random_state=0) if len(frame) > max_points else frame
     figure = go.Figure()
-    groups = [(None, frame)] if group is None else list(frame.groupby(group, observed=True))
+    groups = [(None, shown)] if group is None else list(shown.groupby(group, observed=True))
     for name, part in groups:
         figure.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=part[x],
                 y=part[y],
                 mode="markers",

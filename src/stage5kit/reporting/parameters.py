@@ -79,6 +79,18 @@ def _parameters_source(notebook: Path) -> str:
     raise ConfigError(msg)
 
 
+def _comment_for(lines: list[str], index: int) -> str:
+    """The parameter's trailing comment, else the comment lines right above it."""
+    line = lines[index]
+    if "#" in line:
+        return line.split("#", 1)[1].strip()
+    above: list[str] = []
+    while index > 0 and lines[index - 1].lstrip().startswith("#"):
+        index -= 1
+        above.insert(0, lines[index].lstrip().lstrip("#").strip())
+    return " ".join(above)
+
+
 def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     """Return the parameters a notebook declares, typed from their literal defaults."""
     path = Path(notebook)
@@ -105,8 +117,7 @@ def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
         if kind not in _TYPE_NAMES:
             msg = f"{path}: parameter {target.id!r} has a default of unsupported type {kind}"
             raise ConfigError(msg)
-        line = lines[node.lineno - 1]
-        comment = line.split("#", 1)[1].strip() if "#" in line else ""
+        comment = _comment_for(lines, node.lineno - 1)
         found[target.id] = NotebookParameter(
             name=target.id, kind=kind, default=default, comment=comment
         )

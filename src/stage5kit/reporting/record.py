@@ -1,8 +1,10 @@
-"""``record(name, value)``: the KPIs a notebook hands to its report, kept in ``results.json``.
+"""What a notebook hands to its report: KPIs via ``record`` and data files via ``save_table``.
 
-The runner tells the kernel where the report is being built through the environment
-variable ``STAGE5KIT_REPORT_DIR`` (never through a parameter). Outside a report run, for
-example in JupyterLab, ``record`` only checks the value and returns it.
+``record(name, value)`` keeps KPIs in the report's schema-versioned ``results.json``;
+``save_table(frame, name)`` writes a CSV beside it. The runner tells the kernel where the
+report is being built through the environment variable ``STAGE5KIT_REPORT_DIR`` (never
+through a parameter). Outside a report run, for example in JupyterLab, both only check
+their input and write nothing.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from stage5kit.errors import InputError
 from stage5kit.files import atomic_write_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REPORT_DIR_ENV = "STAGE5KIT_REPORT_DIR"
 RESULTS_FILE = "results.json"
@@ -67,3 +72,14 @@ def record(name: str, value: T) -> T:
         text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False) + "\n"
         atomic_write_text(folder / RESULTS_FILE, text)
     return value
+
+
+def save_table(frame: pd.DataFrame, name: str) -> Path | None:
+    """Write ``frame`` as CSV named ``name`` into the report folder; None outside a report run."""
+    if Path(name).name != name or not name.endswith(".csv"):
+        msg = f"save_table: {name!r} must be a plain file name ending in .csv"
+        raise InputError(msg, value=name)
+    folder = report_dir()
+    if folder is None:
+        return None
+    return atomic_write_text(folder / name, frame.to_csv(index=False))
