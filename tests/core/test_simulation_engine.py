@@ -417,3 +417,15 @@ def test_tail_risk_equals_the_separate_var_and_es() -> None:
         compute_value_at_risk(costs),
         compute_expected_shortfall(costs),
     )
+
+
+def test_progress_callback_hears_every_scenario_in_order(history) -> None:
+    """on_scenario_done is called once per scenario, baseline first."""
+    done: list[str] = []
+    simulate_stress(
+        history,
+        BUILTIN_SCENARIOS[1:3],
+        SimulationSettings(paths=10, days=3, seed=1),
+        on_scenario_done=done.append,
+    )
+    assert done == ["baseline", "fee_hike_50", "liquidity_crunch"]

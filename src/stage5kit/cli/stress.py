@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -104,6 +105,8 @@ def stress(
     output_format: str,
 ) -> None:
     """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
+    from tqdm import tqdm
+
     from stage5kit.core.config_io import load_infra_costs
     from stage5kit.core.simulation import SimulationSettings
     from stage5kit.core.stress import resolve_scenarios
@@ -121,15 +124,21 @@ def stress(
     log = load_trades(trades)
     venues = sorted(log["venue"].astype(str).unique())
     scenarios = resolve_scenarios(scenario_spec, venues=venues)
-    result = run_stress_test(
-        log,
-        scenarios,
-        settings,
-        include_tco=include_tco,
-        infra_costs=load_infra_costs(infra_costs) if infra_costs is not None else None,
-        budget=_resolve_budget(budget_spec),
-        gross_edge_bps=gross_edge_bps,
-    )
+    with tqdm(total=len(scenarios), unit="scenario", disable=not sys.stderr.isatty()) as bar:
+
+        def advance(_: str) -> None:
+            bar.update()
+
+        result = run_stress_test(
+            log,
+            scenarios,
+            settings,
+            include_tco=include_tco,
+            infra_costs=load_infra_costs(infra_costs) if infra_costs is not None else None,
+            budget=_resolve_budget(budget_spec),
+            gross_edge_bps=gross_edge_bps,
+            on_scenario_done=advance,
+        )
     summary = _summary(result, trades=trades, scenario_spec=scenario_spec)
     written = _write_outputs(result, summary, out_dir)
     if key is not None:

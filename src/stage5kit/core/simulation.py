@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -140,11 +140,13 @@ def simulate_stress(
     infra_cost_per_day: float = 0.0,
     budget: float | None = None,
     gross_edge_bps: float | None = None,
+    on_scenario_done: Callable[[str], None] | None = None,
 ) -> StressResult:
     """Simulate every scenario (baseline always included) and summarise each against baseline.
 
     ``budget`` is for the whole horizon and is compared with the period cost, or with the
     TCO (trading cost + ``infra_cost_per_day`` x days) when ``include_tco``.
+    ``on_scenario_done`` is called with each scenario's name when it is done (progress).
     """
     _check_options(infra_cost_per_day=infra_cost_per_day, budget=budget, edge=gross_edge_bps)
     ordered = _baseline_first(scenarios)
@@ -176,6 +178,8 @@ def simulate_stress(
                 cumulative += infra_cost_per_day * fan_days
             totals[scenario.name] = cumulative[:, -1]
             bands.append(_fan_frame(scenario.name, fan_days, compute_quantile_bands(cumulative)))
+            if on_scenario_done is not None:
+                on_scenario_done(scenario.name)
     finally:
         if executor is not None:
             executor.shutdown()

@@ -9,7 +9,7 @@ cost model.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -33,6 +33,7 @@ def run_stress_test(
     infra_costs: pd.DataFrame | None = None,
     budget: float | Budget | None = None,
     gross_edge_bps: float | None = None,
+    on_scenario_done: Callable[[str], None] | None = None,
 ) -> StressResult:
     """Validate and cost a trade log, then simulate the scenarios over ``settings.days`` days.
 
@@ -59,6 +60,7 @@ def run_stress_test(
         infra_cost_per_day=infra_per_day if math.isfinite(infra_per_day) else 0.0,
         budget=horizon_budget,
         gross_edge_bps=gross_edge_bps,
+        on_scenario_done=on_scenario_done,
     )
 
 
