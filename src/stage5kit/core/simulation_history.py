@@ -58,11 +58,10 @@ def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: floa
     if costed.empty:
         msg = "the trade log has no trades: there is no history to resample"
         raise InputError(msg)
-    timestamps = pd.to_datetime(costed["timestamp"], utc=True)
-    day_labels = timestamps.dt.strftime("%Y-%m-%d").to_numpy()
-    days, day_idx = np.unique(day_labels, return_inverse=True)
-    venue_labels = costed["venue"].astype(str).to_numpy()
-    venues, venue_idx = np.unique(venue_labels, return_inverse=True)
+    timestamps = pd.to_datetime(costed["timestamp"], utc=True).dt.tz_localize(None)
+    day_values = timestamps.to_numpy().astype("datetime64[D]")
+    day_idx, days = pd.factorize(day_values, sort=True)
+    venue_idx, venues = pd.factorize(costed["venue"].astype(str), sort=True)
     shape = (len(days), len(venues))
     cell = day_idx * len(venues) + venue_idx
 
@@ -80,7 +79,7 @@ def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: floa
     taker_notional = notional[~maker].sum()
     total_notional = maker_notional + taker_notional
     return CostHistory(
-        days=tuple(str(d) for d in days),
+        days=tuple(str(d) for d in np.datetime_as_string(np.asarray(days), unit="D")),
         venues=tuple(str(v) for v in venues),
         trades=per_cell(np.ones_like(notional)),
         notional=per_cell(notional),
