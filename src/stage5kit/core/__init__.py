@@ -21,6 +21,7 @@ from stage5kit.core.simulation_history import CostHistory, build_cost_history
 from stage5kit.core.simulation_metrics import (
     compute_expected_shortfall,
     compute_quantile_bands,
+    compute_tail_risk,
     compute_value_at_risk,
 )
 from stage5kit.core.streaming import aggregate_trade_file, analyse_tco_file
@@ -69,6 +70,7 @@ __all__: list[str] = [
     "collect_stress_kpis",
     "compute_expected_shortfall",
     "compute_quantile_bands",
+    "compute_tail_risk",
     "compute_value_at_risk",
     "describe_stress_result",
     "detect_cost_anomalies",
