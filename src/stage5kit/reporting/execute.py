@@ -2,9 +2,9 @@
 
 A :class:`KernelSession` owns one IPython kernel started with a cleaned environment
 (signing-key variables removed), connected over IPC sockets instead of TCP. A batch worker
-keeps its session for many reports: between reports the kernel's namespace is reset and
-its working directory moved, so imports stay warm but no variable leaks from one report
-into the next.
+keeps its session for many reports: between reports the kernel's variables are cleared,
+its working directory moved and its execution counter restarted, so imports stay warm
+but no variable leaks from one report into the next.
 """
 
 from __future__ import annotations
@@ -23,18 +23,27 @@ from stage5kit.reporting.record import REPORT_DIR_ENV
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
-    from nbformat import NotebookNode
 
 KERNEL_NAME = "python3"
 DEFAULT_CELL_TIMEOUT_S = 600
 KERNEL_START_TIMEOUT_S = 120
 SECRET_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
+# Clears the previous report's variables (cheaper than %reset, which runs a full gc),
+# moves to the new report folder and restarts the execution counter at 1.
 _RESET_CODE = """\
-%reset -f
-import os as _s5k_os
-_s5k_os.chdir({cwd!r})
-_s5k_os.environ[{env!r}] = {cwd!r}
-del _s5k_os
+def _s5k_reset(shell, folder, variable):
+    import os
+
+    hidden = shell.user_ns_hidden
+    for name in [n for n in shell.user_ns if n not in hidden and not n.startswith("__")]:
+        del shell.user_ns[name]
+    shell.user_ns["Out"].clear()
+    os.chdir(folder)
+    os.environ[variable] = folder
+    shell.execution_count = 1
+
+
+_s5k_reset(get_ipython(), {cwd!r}, {env!r})
 """
 
 
@@ -55,25 +64,14 @@ def kernel_environment(
     return env
 
 
-def _renumber_execution_counts(notebook: NotebookNode) -> None:
-    """Number executed code cells 1, 2, ... as a fresh kernel would (the kernel is reused)."""
-    count = 0
-    for cell in notebook.cells:
-        if cell.cell_type != "code" or cell.get("execution_count") is None:
-            continue
-        count += 1
-        cell.execution_count = count
-        for output in cell.get("outputs", []):
-            if "execution_count" in output:
-                output["execution_count"] = count
-
-
-def _running_cell(output: Path) -> int | None:
+def _timed_out_cell(notebook: Path, error: BaseException) -> int | None:
+    """Index of the source cell whose code nbclient quotes in its timeout error."""
     import nbformat
 
-    notebook = nbformat.read(output, as_version=4)
-    for index, cell in enumerate(notebook.cells):
-        if cell.get("metadata", {}).get("papermill", {}).get("status") == "running":
+    text = str(error)
+    cells = nbformat.read(notebook, as_version=4).cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and cell.source.strip() and cell.source in text:
             return index
     return None
 
@@ -161,7 +159,6 @@ class KernelSession:
         A failing cell leaves ``output`` with the error visible and raises NotebookError
         naming the notebook, the cell and the error.
         """
-        import nbformat
         import papermill
         from nbclient.exceptions import CellTimeoutError, DeadKernelError
         from papermill.exceptions import PapermillExecutionError
@@ -180,6 +177,7 @@ class KernelSession:
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=self._cell_timeout,
+                request_save_on_cell_execute=False,
                 start_timeout=KERNEL_START_TIMEOUT_S,
             )
         except PapermillExecutionError as error:
@@ -190,8 +188,8 @@ class KernelSession:
             failure = NotebookError(msg, notebook=notebook, cell_index=error.cell_index)
         except (CellTimeoutError, DeadKernelError) as error:
             self.close()
-            index = _running_cell(output) if output.exists() else None
-            where = "a cell" if index is None else f"cell {index + 1} of the executed notebook"
+            index = _timed_out_cell(notebook, error)
+            where = "a cell" if index is None else f"cell {index + 1} of the source notebook"
             reason = (
                 f"did not finish within {self._cell_timeout} s"
                 if isinstance(error, CellTimeoutError)
@@ -201,10 +199,6 @@ class KernelSession:
             failure = NotebookError(msg, notebook=notebook, cell_index=index)
         finally:
             self._close_clients()
-        if output.exists():
-            executed = nbformat.read(output, as_version=4)
-            _renumber_execution_counts(executed)
-            nbformat.write(executed, output)
         if failure is not None:
             raise failure
 
