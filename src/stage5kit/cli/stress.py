@@ -39,9 +39,27 @@ _TABLE_COLUMNS = (
     show_default=True,
     help="'all', built-in names separated by commas, or a YAML file of custom scenarios.",
 )
-@click.option("--paths", type=click.IntRange(min=1), default=10_000, show_default=True)
-@click.option("--days", type=click.IntRange(min=1), default=30, show_default=True)
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--paths",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Simulated paths.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=30,
+    show_default=True,
+    help="Trading days per path.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Same seed, same numbers.",
+)
 @click.option(
     "--block",
     type=click.Choice(["stationary", "circular"]),
@@ -68,7 +86,13 @@ _TABLE_COLUMNS = (
     help="Budget for the whole horizon: an amount, or a budget YAML scaled to the horizon.",
 )
 @click.option("--gross-edge-bps", type=float, help="Gross edge in bps of notional, for net PnL.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes sharing the paths; results do not depend on it.",
+)
 @click.option(
     "--out",
     "out_dir",
@@ -84,6 +108,7 @@ _TABLE_COLUMNS = (
     type=click.Choice(["table", "json"]),
     default="table",
     show_default=True,
+    help="A short table, or the summary JSON on stdout.",
 )
 def stress(
     *,
