@@ -1,0 +1,145 @@
+"""The TCO notebook's helpers: headline table, cost components, reading text and figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stage5kit.core import (
+    TcoResult,
+    add_trade_costs,
+    analyse_tco,
+    generate_trades,
+    load_budget,
+    load_thresholds,
+)
+from stage5kit.reporting import (
+    anomaly_points,
+    budget_limits,
+    cost_components,
+    daily_cost_per_trade,
+    describe_tco,
+    headline_table,
+    plot_cost_waterfall,
+    plot_distribution,
+    plot_percentiles,
+    plot_scatter,
+    plot_series_with_markers,
+)
+
+INPUTS = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
+
+
+@pytest.fixture(scope="module")
+def trades() -> pd.DataFrame:
+    """A small synthetic trade log."""
+    return generate_trades(rows=3000, seed=11, days=40)
+
+
+@pytest.fixture(scope="module")
+def result(trades: pd.DataFrame) -> TcoResult:
+    """The TCO analysis of the small log with the sample limits and budget."""
+    return analyse_tco(
+        trades,
+        by=("strategy", "month"),
+        thresholds=load_thresholds(INPUTS / "thresholds.yaml"),
+        budget=load_budget(INPUTS / "budget.yaml"),
+    )
+
+
+def test_cost_components_add_up_to_the_tco(trades: pd.DataFrame, result: TcoResult) -> None:
+    """Maker fees + taker fees + rebates + slippage + infra equals the analysis's TCO."""
+    components = cost_components(add_trade_costs(trades), infra_cost=123.0)
+    assert components["rebates"] <= 0
+    assert components["infra"] == 123.0
+    expected = result.overall["trading_cost"] + 123.0
+    assert sum(components.values()) == pytest.approx(expected, rel=1e-9)
+
+
+def test_headline_table_carries_units(result: TcoResult) -> None:
+    """The headline table names each KPI with its unit and the overall value."""
+    table = headline_table(result)
+    assert table.loc["execution cost", "unit"] == "bps"
+    assert table.loc["execution cost", "value"] == result.overall["cost_bps"]
+    assert table.loc["decision latency p95", "unit"] == "ms"
+
+
+def test_cost_per_trade_is_cost_over_trades(result: TcoResult) -> None:
+    """cost_per_trade is the day's trading cost divided by its trade count."""
+    daily = daily_cost_per_trade(result.daily_costs)
+    expected = result.daily_costs["trading_cost"] / result.daily_costs["n_trades"]
+    pd.testing.assert_series_equal(daily["cost_per_trade"], expected, check_names=False)
+
+
+def test_anomaly_points_are_the_flagged_days(result: TcoResult) -> None:
+    """Anomaly markers sit on exactly the days the analysis flagged."""
+    points = anomaly_points(result.daily_costs, result.anomalies)
+    anomalies = result.anomalies.astype({"strategy": str, "day": str})
+    flagged = set(zip(anomalies["strategy"], anomalies["day"], strict=True))
+    assert not points.empty
+    assert set(zip(points["strategy"], points["day"], strict=True)) == flagged
+
+
+def test_budget_limits_name_each_strategy(result: TcoResult) -> None:
+    """Each budgeted strategy gets one limit line at its budget amount."""
+    assert budget_limits(result)["budget momentum"] == 40000.0
+
+
+def test_reading_states_the_numbers(result: TcoResult) -> None:
+    """The 'what this means' text quotes the trade count, the TCO and the breach count."""
+    text = describe_tco(result)
+    assert f"{result.overall['n_trades']:,.0f} trades" in text
+    assert f"{result.overall['tco']:,.0f}" in text
+    if result.breaches.empty:
+        assert "No cost, slippage or latency limit was breached." in text
+    else:
+        assert f"{len(result.breaches)} limit breach(es)" in text
+
+
+def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) -> None:
+    """Every figure builder sets a title and puts the unit in an axis title."""
+    costed = add_trade_costs(trades)
+    daily = daily_cost_per_trade(result.daily_costs)
+    latency = analyse_tco(trades, by=("strategy",)).kpis
+    figures = [
+        (plot_cost_waterfall({"fees": 2.0, "rebates": -1.0}, currency="USD"), "USD"),
+        (
+            plot_series_with_markers(
+                daily,
+                x="day",
+                y="cost_bps",
+                group="strategy",
+                unit="bps",
+                title="t",
+                anomalies=anomaly_points(daily, result.anomalies),
+                limits={"max": 5.0},
+            ),
+            "bps",
+        ),
+        (
+            plot_distribution(costed, value="slippage_bps", group="venue", unit="bps", title="t"),
+            "bps",
+        ),
+        (
+            plot_percentiles(
+                latency, group="strategy", columns=["decision_latency_ms_p95"], unit="ms", title="t"
+            ),
+            "ms",
+        ),
+    ]
+    for figure, unit in figures:
+        assert figure.layout.title.text
+        assert unit in figure.layout.yaxis.title.text
+    scatter = plot_scatter(
+        costed,
+        x="decision_latency_ms",
+        y="slippage_bps",
+        x_unit="ms",
+        y_unit="bps",
+        title="t",
+        max_points=500,
+    )
+    assert "ms" in scatter.layout.xaxis.title.text
+    assert sum(len(trace.x) for trace in scatter.data) == 500
