@@ -85,7 +85,7 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
 @click.option(
     "--batch-rows",
     type=click.IntRange(min=1000),
-    default=1_000_000,
+    default=500_000,
     show_default=True,
     help="Trades per streamed batch (bounds memory).",
 )

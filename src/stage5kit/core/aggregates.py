@@ -18,7 +18,7 @@ import pandas as pd
 
 from stage5kit.core.costs import compute_trade_costs
 from stage5kit.core.schema import GROUP_KEYS, PERIODS
-from stage5kit.core.sketches import SketchGrid, build_grid, regroup_grids
+from stage5kit.core.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
 from stage5kit.errors import ConfigError
 
 NS_PER_DAY = 86_400 * 10**9
@@ -38,6 +38,8 @@ SUM_FIELDS = (
 )
 COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
 _DENSE_LIMIT = 1 << 24
+# Row-wise arithmetic runs over chunks this long so its temporaries stay in cache.
+_CHUNK_ROWS = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,38 +114,39 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
     liquidity = trades["liquidity"]
     maker = (liquidity == "maker").to_numpy(dtype=bool, na_value=False)
     taker = (liquidity == "taker").to_numpy(dtype=bool, na_value=False)
-    costs = compute_trade_costs(
+    columns = _TradeColumns(
         quantity=trades["quantity"].to_numpy(dtype=np.float64),
         arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
         fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
         fee=trades["fee"].to_numpy(dtype=np.float64),
+        latency=trades["decision_latency_ms"].to_numpy(dtype=np.float64),
         is_buy=(trades["side"] == "buy").to_numpy(dtype=bool, na_value=False),
+        maker=maker,
+        taker=taker,
     )
-    latency = trades["decision_latency_ms"].to_numpy(dtype=np.float64)
-    slip = costs.slippage_bps
-    weights = (
-        costs.notional,
-        costs.fee,
-        np.where(maker, costs.fee, 0.0),
-        np.where(taker, costs.fee, 0.0),
-        costs.slippage_cost,
-        slip,
-        latency,
-        latency * latency,
-        slip * slip,
-        latency * slip,
-    )
-    sums = np.column_stack([np.bincount(cell, weights=w, minlength=n_cells) for w in weights])
+    sums = np.zeros((n_cells, len(SUM_FIELDS)))
+    latency_index = np.empty(n, dtype=np.int64)
+    slippage_index = np.empty(n, dtype=np.int64)
+    for start in range(0, n, _CHUNK_ROWS):
+        part = slice(start, start + _CHUNK_ROWS)
+        _reduce_chunk(
+            columns,
+            part,
+            cell[part],
+            sums=sums,
+            latency_index=latency_index,
+            slippage_index=slippage_index,
+        )
     counts = np.column_stack(
         [
             np.bincount(cell, minlength=n_cells),
-            np.bincount(cell, weights=maker, minlength=n_cells).astype(np.int64),
-            np.bincount(cell, weights=taker, minlength=n_cells).astype(np.int64),
+            np.bincount(cell[maker], minlength=n_cells),
+            np.bincount(cell[taker], minlength=n_cells),
         ]
-    )
+    ).astype(np.int64)
     raw = GroupSums(
         keys=key_frame,
-        sums=sums.reshape(n_cells, len(SUM_FIELDS)),
+        sums=sums,
         counts=counts.reshape(n_cells, len(COUNT_FIELDS)),
     )
     cells = rollup_sums(raw, key_frame)
@@ -154,9 +157,59 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
         by=keys,
         cells=cells,
         groups=groups,
-        latency=build_grid(latency, row_group, len(groups)),
-        slippage=build_grid(slip, row_group, len(groups)),
+        latency=grid_from_index(latency_index, row_group, len(groups)),
+        slippage=grid_from_index(slippage_index, row_group, len(groups)),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _TradeColumns:
+    quantity: np.ndarray
+    arrival_price: np.ndarray
+    fill_price: np.ndarray
+    fee: np.ndarray
+    latency: np.ndarray
+    is_buy: np.ndarray
+    maker: np.ndarray
+    taker: np.ndarray
+
+
+def _reduce_chunk(
+    columns: _TradeColumns,
+    part: slice,
+    cell: np.ndarray,
+    *,
+    sums: np.ndarray,
+    latency_index: np.ndarray,
+    slippage_index: np.ndarray,
+) -> None:
+    """Add one cache-sized chunk of trades into ``sums`` and fill its sketch bucket indices."""
+    n_cells = sums.shape[0]
+    costs = compute_trade_costs(
+        quantity=columns.quantity[part],
+        arrival_price=columns.arrival_price[part],
+        fill_price=columns.fill_price[part],
+        fee=columns.fee[part],
+        is_buy=columns.is_buy[part],
+    )
+    latency = columns.latency[part]
+    slip = costs.slippage_bps
+    weights = (
+        costs.notional,
+        costs.fee,
+        np.where(columns.maker[part], costs.fee, 0.0),
+        np.where(columns.taker[part], costs.fee, 0.0),
+        costs.slippage_cost,
+        slip,
+        latency,
+        latency * latency,
+        slip * slip,
+        latency * slip,
+    )
+    for j, weight in enumerate(weights):
+        sums[:, j] += np.bincount(cell, weights=weight, minlength=n_cells)
+    latency_index[part] = bucket_index(latency)
+    slippage_index[part] = bucket_index(slip)
 
 
 def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
@@ -279,6 +332,9 @@ def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def _add_rows(values: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros((n, values.shape[1]), dtype=values.dtype)
-    np.add.at(out, target, values)
-    return out
+    """Sum rows of ``values`` into ``n`` groups, column by column with ``np.bincount``."""
+    columns = [
+        np.bincount(target, weights=values[:, j], minlength=n) for j in range(values.shape[1])
+    ]
+    out = np.column_stack(columns) if columns else np.zeros((n, 0))
+    return out.astype(values.dtype).reshape(n, values.shape[1])

@@ -3,9 +3,9 @@
 A DDSketch-style sketch in numpy. A value ``x`` with ``|x| >= MIN_MAGNITUDE`` falls in
 bucket ``i = ceil(log_gamma(|x|))`` with ``gamma = (1 + alpha) / (1 - alpha)`` and is
 represented by ``sign(x) * 2 gamma^i / (gamma + 1)``, which is within ``alpha`` (1%) of
-``x`` relative to ``|x|``. Values with ``|x| < MIN_MAGNITUDE`` share a zero bucket and are
-represented by 0 (absolute error below ``MIN_MAGNITUDE``). Negative values mirror positive
-ones, so slippage in bps (either sign) is handled like latency in ms.
+``x`` relative to ``|x|``. Values below the bucket of ``MIN_MAGNITUDE`` share a zero
+bucket and are represented by 0 (absolute error below ``MIN_MAGNITUDE``). Negative values
+mirror positive ones, so slippage in bps (either sign) is handled like latency in ms.
 
 A :class:`SketchGrid` holds one sketch per group as a dense count matrix over a signed
 bucket range; merging adds counts, so any split of the data merges to exactly the counts
@@ -25,6 +25,8 @@ RELATIVE_ACCURACY = 0.01
 GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
 MIN_MAGNITUDE = 1e-3
 _LOG_GAMMA = math.log(GAMMA)
+_INV_LOG_GAMMA = 1.0 / _LOG_GAMMA
+_TINY = 1e-300
 _OFFSET = math.ceil(math.log(MIN_MAGNITUDE) / _LOG_GAMMA) - 1
 # q * n is computed in floating point; 0.95 * 100 must count as the integer 95.
 _RANK_SLACK = 1e-9
@@ -32,13 +34,14 @@ _RANK_SLACK = 1e-9
 
 def bucket_index(values: np.ndarray) -> np.ndarray:
     """Signed bucket of each value: 0 for the zero bucket, +k / -k by magnitude and sign."""
-    magnitude = np.abs(values)
-    small = magnitude < MIN_MAGNITUDE
-    with np.errstate(divide="ignore"):
-        raw = np.ceil(np.log(np.where(small, 1.0, magnitude)) / _LOG_GAMMA)
-    index = raw.astype(np.int64) - _OFFSET
-    index[small] = 0
-    np.negative(index, out=index, where=values < 0)
+    magnitude = np.maximum(np.abs(values), _TINY)
+    np.log(magnitude, out=magnitude)
+    np.multiply(magnitude, _INV_LOG_GAMMA, out=magnitude)
+    np.ceil(magnitude, out=magnitude)
+    np.subtract(magnitude, _OFFSET, out=magnitude)
+    np.maximum(magnitude, 0.0, out=magnitude)
+    np.copysign(magnitude, values, out=magnitude)
+    index: np.ndarray = magnitude.astype(np.int64)
     return index
 
 
@@ -69,9 +72,13 @@ def empty_grid(n_groups: int) -> SketchGrid:
 
 def build_grid(values: np.ndarray, groups: np.ndarray, n_groups: int) -> SketchGrid:
     """Sketch ``values`` per group code (``0 <= groups < n_groups``) in one bincount."""
-    if len(values) == 0:
+    return grid_from_index(bucket_index(values), groups, n_groups)
+
+
+def grid_from_index(index: np.ndarray, groups: np.ndarray, n_groups: int) -> SketchGrid:
+    """Count precomputed signed bucket indices per group code into a grid."""
+    if len(index) == 0:
         return empty_grid(n_groups)
-    index = bucket_index(values)
     lo = int(index.min())
     width = int(index.max()) - lo + 1
     flat = groups.astype(np.int64) * width + (index - lo)
@@ -93,7 +100,13 @@ def regroup_grids(grids: list[SketchGrid], targets: list[np.ndarray], n_groups: 
     hi = max(g.lo + g.counts.shape[1] - 1 for g in grids)
     out = np.zeros((n_groups, hi - lo + 1), dtype=np.int64)
     for grid, target in zip(grids, targets, strict=True):
-        np.add.at(out, target, widen_grid(grid, lo, hi))
+        # A grid's rows are distinct groups, so its targets never repeat.
+        start = grid.lo - lo
+        columns = slice(start, start + grid.counts.shape[1])
+        if len(target) and np.array_equal(target, np.arange(target[0], target[0] + len(target))):
+            out[target[0] : target[0] + len(target), columns] += grid.counts
+        else:
+            out[target, columns] += grid.counts
     return SketchGrid(counts=out, lo=lo)
 
 

@@ -7,6 +7,7 @@ number of trades) and 8 bytes per trade id when ids do not arrive in increasing 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from stage5kit.core.thresholds import Thresholds
 from stage5kit.core.trade_io import DEFAULT_BATCH_ROWS, iter_trade_batches
 from stage5kit.errors import InputError, InputProblem
 
-_MERGE_EVERY = 8
+_MERGE_EVERY = 4
 
 
 def aggregate_trade_file(
@@ -32,12 +33,20 @@ def aggregate_trade_file(
     pending: list[TcoPartial] = []
     notes: dict[str, None] = {}
     rows = 0
-    for batch in iter_trade_batches(path, batch_rows=batch_rows):
-        pending.append(aggregate_trades(batch.frame, by=keys))
-        notes.update(dict.fromkeys(batch.notes))
-        rows += len(batch.frame)
-        if len(pending) >= _MERGE_EVERY:
-            pending = [merge_partials(pending)]
+    # One batch is reduced in a worker thread while the next is read and validated (both
+    # spend most of their time in numpy/pyarrow code that releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running: Future[TcoPartial] | None = None
+        for batch in iter_trade_batches(path, batch_rows=batch_rows):
+            if running is not None:
+                pending.append(running.result())
+            running = pool.submit(aggregate_trades, batch.frame, by=keys)
+            notes.update(dict.fromkeys(batch.notes))
+            rows += len(batch.frame)
+            if len(pending) >= _MERGE_EVERY:
+                pending = [merge_partials(pending)]
+        if running is not None:
+            pending.append(running.result())
     if not pending:
         problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
         raise InputError.from_problems([problem])

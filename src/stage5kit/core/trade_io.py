@@ -32,8 +32,9 @@ from stage5kit.core.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check
 from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
 from stage5kit.files import atomic_path
 
-DEFAULT_BATCH_ROWS = 1_000_000
+DEFAULT_BATCH_ROWS = 500_000
 _CSV_BLOCK_BYTES = 16 << 20
+_PARQUET_BUFFER_BYTES = 1 << 20
 _SLOW_CHUNK_ROWS = 200_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _DICTIONARY_COLUMNS = (*KEY_COLUMNS, "side", "liquidity")
@@ -273,8 +274,13 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     try:
         names = pq.read_schema(path).names
         wanted = [n for n in names if n in TRADE_COLUMNS]
+        # Without pre-buffering, pyarrow reads column chunks as it decodes them: about a
+        # quarter of the memory, and faster on large row groups.
         source = pq.ParquetFile(
-            path, read_dictionary=[n for n in wanted if n in _DICTIONARY_COLUMNS]
+            path,
+            read_dictionary=[n for n in wanted if n in _DICTIONARY_COLUMNS],
+            pre_buffer=False,
+            buffer_size=_PARQUET_BUFFER_BYTES,
         )
         if batch_rows is None:
             raw = [source.read(columns=wanted)]
@@ -290,7 +296,7 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     first = 1
     try:
         for batch in raw:
-            frame = batch.to_pandas()
+            frame = batch.to_pandas(split_blocks=True)
             for name in extra:
                 frame[name] = None
             yield check_trades(frame, path=str(path), first_row=first), first
@@ -376,7 +382,9 @@ def _csv_frames(
     parse = pa_csv.ParseOptions(delimiter=delimiter)
     convert = pa_csv.ConvertOptions(column_types=_csv_types(header, zoned=zoned))
     if batch_rows is None:
-        yield pa_csv.read_csv(path, parse_options=parse, convert_options=convert).to_pandas()
+        yield pa_csv.read_csv(path, parse_options=parse, convert_options=convert).to_pandas(
+            split_blocks=True
+        )
         return
     block = max(1 << 12, min(_CSV_BLOCK_BYTES, batch_rows * 128))
     options = pa_csv.ReadOptions(block_size=block)
@@ -384,7 +392,7 @@ def _csv_frames(
         path, read_options=options, parse_options=parse, convert_options=convert
     )
     for batch in reader:
-        yield batch.to_pandas()
+        yield batch.to_pandas(split_blocks=True)
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str] | None:

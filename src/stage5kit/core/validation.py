@@ -267,7 +267,9 @@ def _check_labels(series: pd.Series, found: _Collector, *, column: str) -> pd.Ca
         if categories.dtype == object or pd.api.types.is_string_dtype(categories.dtype):
             stripped = pd.Index(categories.astype(str).str.strip())
             if stripped.equals(pd.Index(categories)) and not (stripped == "").any():
-                return pd.Categorical(series.astype(str))
+                return pd.Categorical.from_codes(
+                    series.cat.codes.to_numpy(), categories=pd.Index(stripped, dtype=object)
+                )
     text = _as_text(series)
     empty = (text == "").to_numpy()
     found.add_mask(
@@ -288,11 +290,9 @@ def _check_choice(
         categories = pd.Series(series.cat.categories.astype(str)).str.strip().str.lower()
         codes = series.cat.codes.to_numpy()
         lowered = categories.to_numpy(dtype=object)
-        if len(lowered) and set(lowered) <= set(allowed) and (optional or (codes >= 0).all()):
-            mapped = np.array([allowed.index(c) for c in lowered], dtype=np.int64)
-            return pd.Categorical.from_codes(
-                np.where(codes >= 0, mapped[codes], -1), categories=pd.Index(list(allowed))
-            )
+        unique = len(set(lowered)) == len(lowered)
+        if unique and set(lowered) <= set(allowed) and (optional or (codes >= 0).all()):
+            return pd.Categorical.from_codes(codes, categories=pd.Index(lowered, dtype=object))
     text = _as_text(series).str.lower()
     empty = (text == "").to_numpy()
     known = text.isin(allowed).to_numpy()
