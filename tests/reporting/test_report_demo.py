@@ -34,6 +34,8 @@ def test_demo_signs_and_verifies_the_tco_report(
     assert metadata["inputs"]["trades_path"]["sha256"] == sha256_file(trades)
     results = json.loads((report / "results.json").read_text())["values"]
     assert results["n_trades"] == 20000
+    html = (report / "report.html").read_text()
+    assert html.count('class="plotly-graph-div stage5kit-figure"') == 7
     for name in ("kpis.csv", "daily_costs.csv", "breaches.csv", "budget_status.csv"):
         assert (report / name).is_file()
     rerun = CliRunner().invoke(main, ["verify", str(report), "--key", f"file:{key}"])

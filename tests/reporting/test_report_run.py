@@ -182,6 +182,10 @@ def test_planted_key_is_caught_and_nothing_is_signed(
     assert not out.exists()
 
 
+def _refuse_kernel(self: KernelSession) -> None:
+    raise AssertionError("a kernel was started")
+
+
 @pytest.mark.parametrize(
     ("pair", "expected"),
     [
@@ -198,10 +202,7 @@ def test_bad_parameters_exit_2_before_any_kernel_starts(
 ) -> None:
     """An unknown name or a wrongly typed value: exit 2, named, and no kernel was started."""
 
-    def refuse_kernel(self: KernelSession) -> None:
-        raise AssertionError("a kernel was started")
-
-    monkeypatch.setattr(KernelSession, "_start", refuse_kernel)
+    monkeypatch.setattr(KernelSession, "_start", _refuse_kernel)
     outcome = CliRunner().invoke(
         main, ["report", "run", str(probe_notebook), "-p", *pair, "--out", str(tmp_path / "o")]
     )
@@ -223,3 +224,18 @@ def test_run_without_a_key_warns_and_writes_an_unsigned_report(
     assert "report (UNSIGNED)" in outcome.stdout
     assert (out / "report.html").is_file()
     assert not (out / "manifest.json").exists()
+
+
+def test_out_dir_that_is_not_a_report_is_never_replaced(
+    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--out naming a non-empty folder that holds no report is refused (exit 2), untouched."""
+    monkeypatch.setattr(KernelSession, "_start", _refuse_kernel)
+    (tmp_path / "notes.txt").write_text("mine")
+    outcome = CliRunner().invoke(
+        main,
+        ["report", "run", str(probe_notebook), "--out", str(tmp_path), "--key", "hex:" + "44" * 32],
+    )
+    assert outcome.exit_code == 2
+    assert "refusing to replace it" in outcome.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
