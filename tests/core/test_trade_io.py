@@ -135,3 +135,24 @@ def test_duplicates_across_folder_files_are_found(tmp_path: Path, trades: pd.Dat
     assert caught.value.path is not None
     assert caught.value.path.endswith("b.parquet")
     assert caught.value.row == 1
+
+
+def test_repeat_across_streamed_batches_is_found(tmp_path: Path, trades: pd.DataFrame) -> None:
+    """A string id repeated far apart in a CSV is found when streaming in small batches."""
+    log = trades.iloc[:2_000].copy()
+    log["trade_id"] = [f"T{i:05d}" for i in range(len(log))][::-1]
+    log.loc[1_900, "trade_id"] = log.loc[10, "trade_id"]
+    path = write_trades(log, tmp_path / "t.csv")
+    with pytest.raises(InputError) as caught:
+        list(iter_trade_batches(path, batch_rows=300))
+    assert (caught.value.row, caught.value.column) == (1_902, "trade_id")
+    assert "first in" in str(caught.value)
+    assert "row 12" in str(caught.value)
+
+
+def test_unordered_unique_ids_pass(tmp_path: Path, trades: pd.DataFrame) -> None:
+    """Unique ids in no particular order stream without a duplicate report."""
+    log = trades.iloc[:2_000].copy()
+    log["trade_id"] = log["trade_id"].to_numpy()[::-1]
+    path = write_trades(log, tmp_path / "t.parquet")
+    assert sum(len(b.frame) for b in iter_trade_batches(path, batch_rows=300)) == 2_000

@@ -1,7 +1,8 @@
 """TCO over a trade log of any size: validated batches reduced and merged, bounded memory.
 
-Memory holds one batch plus the merged partial (cells and sketches, independent of the
-number of trades) and 8 bytes per trade id when ids do not arrive in increasing order.
+Memory holds about two batches (one read and validated while the previous one is reduced
+in a worker thread) plus a few partials (cells and sketches, independent of the number of
+trades); see :class:`~stage5kit.core.trade_io.TradeIdLedger` for the duplicate-id check.
 """
 
 from __future__ import annotations

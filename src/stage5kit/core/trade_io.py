@@ -69,18 +69,21 @@ def load_trades(path: str | Path) -> pd.DataFrame:
     ledger = TradeIdLedger()
     problems: list[InputProblem] = []
     count = 0
-    for file in trade_files(path):
+    files = trade_files(path)
+    for file in files:
         checked = _read_whole(file)
         problems.extend(checked.problems)
         count += checked.error_count
         notes.extend(checked.notes)
         notes.extend(str(w) for w in checked.warnings)
+        if count >= MAX_REPORTED_PROBLEMS:
+            break
         if checked.error_count == 0:
-            ledger.add(checked.frame[TRADE_ID], path=str(file), first_row=_first_row(file))
+            ledger.add(checked.frame[TRADE_ID])
             frames.append(checked.frame)
-    duplicates = ledger.duplicates()
-    problems.extend(duplicates)
-    count += len(duplicates)
+    if not count:
+        problems = ledger.duplicates(files)
+        count = len(problems)
     if count:
         raise InputError.from_problems(problems, total=count)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -93,24 +96,29 @@ def iter_trade_batches(
 ) -> Iterator[TradeBatch]:
     """Yield validated batches of a trade log of any size with bounded memory.
 
-    Problems are collected over the whole log and raised as one InputError at its end,
-    after the last batch, so callers must not write anything before the iterator finishes.
+    Problems are collected and raised as one InputError after the last batch (or once 50
+    are found), so callers must not write anything before the iterator finishes.
     """
     ledger = TradeIdLedger()
     problems: list[InputProblem] = []
     count = 0
-    for file in trade_files(path):
+    files = trade_files(path)
+    for file in files:
         for checked, first_row in _read_batches(file, batch_rows):
             problems.extend(checked.problems)
             count += checked.error_count
+            if count >= MAX_REPORTED_PROBLEMS:
+                raise InputError.from_problems(problems, total=count)
             if count:
                 continue
-            ledger.add(checked.frame[TRADE_ID], path=str(file), first_row=first_row)
+            ledger.add(checked.frame[TRADE_ID])
             notes = checked.notes + tuple(str(w) for w in checked.warnings)
             yield TradeBatch(frame=checked.frame, path=str(file), first_row=first_row, notes=notes)
-    duplicates = ledger.duplicates()
-    if count or duplicates:
-        raise InputError.from_problems([*problems, *duplicates], total=count + len(duplicates))
+    if not count:
+        problems = ledger.duplicates(files)
+        count = len(problems)
+    if count:
+        raise InputError.from_problems(problems, total=count)
 
 
 def trade_files(path: str | Path) -> list[Path]:
@@ -133,59 +141,95 @@ def trade_files(path: str | Path) -> list[Path]:
 
 
 class TradeIdLedger:
-    """Finds trade ids repeated across batches or files, in memory of 8 bytes per trade."""
+    """Finds trade ids repeated across batches or files.
+
+    While ids arrive as increasing integers only the last one is kept (a repeat is then
+    impossible); otherwise :meth:`duplicates` takes one more pass over the ``trade_id``
+    column of the files, holding 8 bytes per trade.
+    """
 
     def __init__(self) -> None:
-        self._hashes: list[np.ndarray] = []
-        self._sources: list[tuple[str, int, pd.Series]] = []
         self._last: int | None = None
         self._ordered = True
 
-    def add(self, ids: pd.Series, *, path: str, first_row: int) -> None:
-        """Remember a batch's ids (only a running maximum while ids keep increasing)."""
+    def add(self, ids: pd.Series) -> None:
+        """Note a validated batch's ids (each batch is free of repeats on its own)."""
         values = ids.to_numpy()
-        if self._ordered and pd.api.types.is_integer_dtype(ids.dtype) and len(values):
-            increasing = bool(np.all(values[1:] > values[:-1]))
-            if increasing and (self._last is None or int(values[0]) > self._last):
-                self._last = int(values[-1])
-                self._sources.append((path, first_row, ids))
-                return
+        if not self._ordered or len(values) == 0:
+            return
+        increasing = pd.api.types.is_integer_dtype(ids.dtype) and bool(
+            np.all(values[1:] > values[:-1])
+        )
+        if increasing and (self._last is None or int(values[0]) > self._last):
+            self._last = int(values[-1])
+            return
         self._ordered = False
-        self._sources.append((path, first_row, ids))
 
-    def duplicates(self) -> list[InputProblem]:
-        """Problems for ids seen before in an earlier batch or file."""
-        if self._ordered or len(self._sources) < 2:
-            return []
-        hashes = [
-            pd.util.hash_array(ids.astype(str).to_numpy(dtype=object))
-            for _, _, ids in self._sources
-        ]
-        merged = np.sort(np.concatenate(hashes))
-        repeated = np.unique(merged[1:][merged[1:] == merged[:-1]])
-        if len(repeated) == 0:
-            return []
-        first: dict[str, tuple[str, int]] = {}
-        found: list[InputProblem] = []
-        for (path, first_row, ids), batch_hashes in zip(self._sources, hashes, strict=True):
-            for position in np.flatnonzero(np.isin(batch_hashes, repeated)):
-                key = str(ids.iloc[position])
-                row = first_row + int(position)
-                if key in first:
-                    where = first[key]
-                    found.append(
-                        InputProblem(
-                            path=path,
-                            row=row,
-                            column=TRADE_ID,
-                            value=key,
-                            message=f"duplicate trade_id (first in {where[0]}, row {where[1]})",
-                            hint="trade ids must be unique; drop the repeated trade",
-                        )
-                    )
-                else:
-                    first[key] = (path, row)
-        return found
+    def duplicates(self, files: list[Path]) -> list[InputProblem]:
+        """Problems for ids seen in an earlier batch or file (none while ids kept increasing)."""
+        return [] if self._ordered else find_repeated_ids(files)
+
+
+def find_repeated_ids(files: list[Path]) -> list[InputProblem]:
+    """Every trade id that occurs twice over ``files``, located at its second occurrence."""
+    hashes = [_hash_ids(ids) for file in files for _, ids in _trade_id_batches(file)]
+    if not hashes:
+        return []
+    merged = np.sort(np.concatenate(hashes))
+    repeated = np.unique(merged[1:][merged[1:] == merged[:-1]])
+    del merged
+    if len(repeated) == 0:
+        return []
+    first: dict[str, tuple[str, int]] = {}
+    found: list[InputProblem] = []
+    batches = ((file, row, ids) for file in files for row, ids in _trade_id_batches(file))
+    for (file, first_row, ids), batch_hashes in zip(batches, hashes, strict=True):
+        for position in np.flatnonzero(np.isin(batch_hashes, repeated)):
+            key = str(ids[position])
+            row = first_row + int(position)
+            if key not in first:
+                first[key] = (str(file), row)
+                continue
+            where = first[key]
+            found.append(
+                InputProblem(
+                    path=str(file),
+                    row=row,
+                    column=TRADE_ID,
+                    value=key,
+                    message=f"duplicate trade_id (first in {where[0]}, row {where[1]})",
+                    hint="trade ids must be unique; drop the repeated trade",
+                )
+            )
+    return found
+
+
+def _hash_ids(ids: np.ndarray) -> np.ndarray:
+    hashed: np.ndarray = pd.util.hash_array(ids.astype(str).astype(object))
+    return hashed
+
+
+def _trade_id_batches(path: Path) -> Iterator[tuple[int, np.ndarray]]:
+    """(row of the first id, ids) over a file, reading only the trade_id column."""
+    if _is_parquet(path):
+        first = 1
+        for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(
+            batch_size=DEFAULT_BATCH_ROWS, columns=[TRADE_ID]
+        ):
+            yield first, batch.column(0).to_numpy(zero_copy_only=False)
+            first += batch.num_rows
+        return
+    delimiter = _sniff_delimiter(path)
+    options = pa_csv.ConvertOptions(
+        include_columns=[TRADE_ID], column_types={TRADE_ID: pa.string()}
+    )
+    reader = pa_csv.open_csv(
+        path, parse_options=pa_csv.ParseOptions(delimiter=delimiter), convert_options=options
+    )
+    first = 2
+    for batch in reader:
+        yield first, np.char.strip(batch.column(0).to_numpy(zero_copy_only=False).astype(str))
+        first += batch.num_rows
 
 
 def _is_parquet(path: Path) -> bool:
