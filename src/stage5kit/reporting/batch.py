@@ -28,7 +28,12 @@ import yaml
 
 from stage5kit.errors import ConfigError, Stage5Error
 from stage5kit.files import atomic_write_text
-from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
+from stage5kit.reporting.execute import (
+    DEFAULT_CELL_TIMEOUT_S,
+    SECRET_ENV_VARS,
+    KernelSession,
+    kernel_environment,
+)
 from stage5kit.reporting.record import JsonValue, read_results
 from stage5kit.reporting.runner import (
     REPORT_HTML,
@@ -228,8 +233,7 @@ def _resumable(folder: Path, prepared: PreparedReport, key: SigningKey | None) -
 
 
 def _hidden_env(key: SigningKey | None) -> tuple[str, ...]:
-    from stage5kit.reporting.execute import SECRET_ENV_VARS
-
+    """Names of environment variables a worker must drop: key variables and key holders."""
     forms = [f.decode("latin-1") for f in (key.secret_forms() if key else ()) if f]
     holding = [n for n, v in os.environ.items() if any(form in v for form in forms)]
     return tuple(sorted({*SECRET_ENV_VARS, *holding}))
@@ -348,7 +352,9 @@ def run_batch(
         jobs.append(_Job(name, report, build_dir, pdf, cell_timeout, hidden))
     by_name = {job.name: job for job in jobs}
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    outcomes = _run_dask(jobs, scheduler) if scheduler else _run_pool(jobs, worker_count)
+    outcomes: Iterator[tuple[str, str, float]] = iter(())
+    if jobs:
+        outcomes = _run_dask(jobs, scheduler) if scheduler else _run_pool(jobs, worker_count)
     with tqdm(total=len(jobs), unit="report", disable=not sys.stderr.isatty()) as bar:
         for name, error, seconds in outcomes:
             entries[name] = _finish(by_name[name], error, seconds, root / name, key)
