@@ -31,6 +31,24 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
     click.echo(f"wrote {rows} trades to {out}", err=True)
 
 
+@sample.command("inputs")
+@click.option("--rows", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=5, show_default=True)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for trades.csv, infra_costs.csv, thresholds.yaml, budget.yaml.",
+)
+def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
+    """Write the sample TCO inputs (the defaults make sample_artifacts/inputs/)."""
+    from stage5kit.core import write_sample_inputs
+
+    for path in write_sample_inputs(out_dir, rows=rows, seed=seed):
+        click.echo(f"wrote {path}", err=True)
+
+
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
 @click.option(

@@ -11,6 +11,7 @@ from stage5kit.core.budgets import Budget, evaluate_budgets
 from stage5kit.core.config_io import load_budget, load_infra_costs, load_thresholds
 from stage5kit.core.costs import add_trade_costs
 from stage5kit.core.infra import allocate_infra_costs
+from stage5kit.core.samples import write_sample_inputs
 from stage5kit.core.simulation import (
     SimulationSettings,
     StressResult,
@@ -93,5 +94,6 @@ __all__: list[str] = [
     "simulate_stress",
     "summarise_partial",
     "tabulate_stress_risk",
+    "write_sample_inputs",
     "write_trades",
 ]
