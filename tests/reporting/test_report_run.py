@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from click.testing import CliRunner
 from stage5kit.cli import main
 from stage5kit.errors import SecretLeakError
 from stage5kit.reporting import run_report
-from stage5kit.reporting.execute import KernelSession
+from stage5kit.reporting.execute import KernelSession, kernel_environment
 from stage5kit.reporting.pdf import find_chromium, headless_command, render_pdf
 from stage5kit.signing import SigningKey, verify_manifest
 
@@ -239,3 +240,15 @@ def test_out_dir_that_is_not_a_report_is_never_replaced(
     assert outcome.exit_code == 2
     assert "refusing to replace it" in outcome.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_kernel_is_reached_over_ipc_sockets(probe_notebook: Path, tmp_path: Path) -> None:
+    """The kernel's connection uses the IPC transport with sockets in a private folder."""
+    with KernelSession(env=kernel_environment(os.environ)) as session:
+        session.run(probe_notebook, tmp_path / "r.ipynb", parameters={}, cwd=tmp_path)
+        info = session._km.get_connection_info()  # private on purpose: the transport
+        sockets = [p.name for p in Path(info["ip"]).parent.iterdir() if p.is_socket()]
+    assert info["transport"] == "ipc"
+    assert Path(info["ip"]).is_absolute()
+    assert sorted(sockets) == ["k-1", "k-2", "k-3", "k-4", "k-5"]
+    assert not (tmp_path / "k-1").exists()
