@@ -28,6 +28,7 @@ def _find_notebook() -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 def demo(out_dir: Path) -> None:
     """Generate a demo key in OUT, run the TCO report on the sample data, sign and verify it."""
+    from stage5kit.cli.report import format_value
     from stage5kit.files import atomic_write_text
     from stage5kit.reporting import run_report
     from stage5kit.signing import generate_keypair, load_signing_key, verify_manifest
@@ -43,7 +44,7 @@ def demo(out_dir: Path) -> None:
     verdict = verify_manifest(result.folder, key.verification_key())
     click.echo(f"signature: {verdict.status} ({verdict.message})")
     for name, value in sorted(result.results.items()):
-        click.echo(f"  {name}: {value}")
+        click.echo(f"  {name}: {format_value(value)}")
     click.echo(f"report: {result.html.resolve()}")
     if not verdict.ok:
         raise click.exceptions.Exit(1)

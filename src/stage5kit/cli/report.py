@@ -20,6 +20,13 @@ KEY_HELP = (
 )
 
 
+def format_value(value: object) -> str:
+    """A recorded KPI as people read it: thousands separators, 2 decimals unless whole."""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
 def _signing_key(spec: str | None) -> SigningKey | None:
     """The key to sign with, or None (with a warning) when no key is configured."""
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
@@ -105,7 +112,7 @@ def run(
     state = "signed" if result.signed else "UNSIGNED"
     click.echo(f"report ({state}): {result.html}")
     for name, value in sorted(result.results.items()):
-        click.echo(f"  {name}: {value}")
+        click.echo(f"  {name}: {format_value(value)}")
 
 
 @report.command("batch")
