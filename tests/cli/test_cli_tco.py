@@ -37,6 +37,8 @@ def test_bad_file_exits_2_and_writes_nothing(tmp_path: Path, name: str) -> None:
     assert result.stderr.startswith("InputError: ")
     assert name in result.stderr
     assert expected["message"] in result.stderr
+    if expected["problems"] > 1:
+        assert f"{expected['problems']} problem(s) in input" in result.stderr
     if expected["row"] is not None:
         assert f"row {expected['row']}" in result.stderr
     if expected["column"] is not None:
@@ -53,6 +55,7 @@ def test_bad_file_error_locates_the_first_problem(name: str) -> None:
     assert Path(caught.value.path).name == name
     assert caught.value.row == expected["row"]
     assert caught.value.column == expected["column"]
+    assert len(caught.value.problems) == min(expected["problems"], 50)
 
 
 def _run(tmp_path: Path, *extra: str) -> tuple[int, Path, str]:

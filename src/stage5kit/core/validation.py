@@ -143,7 +143,8 @@ def check_trades(
         out["liquidity"] = pd.Categorical([None] * len(raw), categories=list(LIQUIDITIES))
     for name in NUMERIC_COLUMNS:
         out[name] = _check_number(raw[name], found, column=name)
-    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+    # copy=False: the checked columns are new arrays already; no consolidating copy.
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)), copy=False)
     return _result(frame[list(TRADE_COLUMNS)], found, warnings, tuple(notes))
 
 
@@ -305,6 +306,7 @@ def _check_choice(
 
 
 def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.ndarray:
+    unparsed = np.zeros(len(series), dtype=bool)
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
         shown = series
@@ -328,8 +330,15 @@ def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.nd
             message="is not a number",
             hint="write a plain number such as 12.5",
         )
-        values = np.where(unparsed, 0.0, values)
-    missing = np.isnan(values)
+    if column in POSITIVE_COLUMNS:
+        clean = bool(np.all((values > 0) & (values < np.inf)))
+    elif column == "decision_latency_ms":
+        clean = bool(np.all((values >= 0) & (values < np.inf)))
+    else:
+        clean = bool(np.all(np.isfinite(values)))
+    if clean:
+        return values
+    missing = np.isnan(values) & ~unparsed
     found.add_mask(
         missing, shown, column=column, message="is missing or NaN", hint="every trade needs a value"
     )
