@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 
 import nbformat
@@ -144,12 +146,28 @@ def test_network_check_sees_a_page_that_does_fetch(tmp_path: Path) -> None:
     assert "https://cdn.example.com/x.js" in _page_requests(tmp_path / "net.json")
 
 
-def test_pdf_is_printed_by_chromium(signed_report: Path, tmp_path: Path) -> None:
-    """render_pdf writes a real PDF with at least one page."""
+def _drawn_bytes(pdf: bytes) -> int:
+    """Total size of the PDF's decompressed streams (page drawings and fonts)."""
+    total = 0
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        with contextlib.suppress(zlib.error):
+            total += len(zlib.decompress(match.group(1)))
+    return total
+
+
+def test_pdf_is_printed_by_chromium_after_the_charts_render(
+    signed_report: Path, tmp_path: Path
+) -> None:
+    """render_pdf writes a real PDF with pages, and the chart is drawn in it."""
     pdf = render_pdf(signed_report / "report.html", tmp_path / "report.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-")
     assert b"%%EOF" in pdf[-1024:]
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 1
+    page = (signed_report / "report.html").read_text()
+    blank = tmp_path / "no-charts.html"
+    blank.write_text(page.replace("Plotly.newPlot(", "void("))
+    without_charts = render_pdf(blank, tmp_path / "no-charts.pdf").read_bytes()
+    assert _drawn_bytes(pdf) > _drawn_bytes(without_charts) + 5000
 
 
 def test_failing_cell_exits_1_keeps_the_notebook_and_signs_nothing(
