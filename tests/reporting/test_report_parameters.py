@@ -124,4 +124,3 @@ def test_prepare_report_resolves_the_title_and_parameters() -> None:
     assert prepared.parameters["scale"] == 5
     assert prepared.parameters["label"] == "probe"
     assert prepared.title == "probe"
-    assert prepared.given == ("scale",)

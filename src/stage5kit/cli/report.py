@@ -102,6 +102,7 @@ def run(
         payload = {
             "folder": str(result.folder),
             "html": str(result.html),
+            "pdf": str(result.pdf) if result.pdf else None,
             "signed": result.signed,
             "parameters": result.parameters,
             "results": result.results,
@@ -111,6 +112,8 @@ def run(
         return
     state = "signed" if result.signed else "UNSIGNED"
     click.echo(f"report ({state}): {result.html}")
+    if result.pdf:
+        click.echo(f"pdf: {result.pdf}")
     for name, value in sorted(result.results.items()):
         click.echo(f"  {name}: {format_value(value)}")
 

@@ -54,7 +54,6 @@ class PreparedReport:
 
     notebook: Path
     parameters: dict[str, object]
-    given: tuple[str, ...]
     title: str
 
 
@@ -66,13 +65,18 @@ class ReportResult:
     parameters: dict[str, object]
     results: dict[str, JsonValue] = field(default_factory=dict)
     signed: bool = False
-    pdf: bool = False
     seconds: float = 0.0
 
     @property
     def html(self) -> Path:
         """The report's HTML file."""
         return self.folder / REPORT_HTML
+
+    @property
+    def pdf(self) -> Path | None:
+        """The report's PDF, when one was printed."""
+        path = self.folder / REPORT_PDF
+        return path if path.is_file() else None
 
 
 def prepare_report(
@@ -93,7 +97,6 @@ def prepare_report(
     return PreparedReport(
         notebook=path,
         parameters=resolved,
-        given=tuple(sorted(coerced)),
         title=title if isinstance(title, str) and title else path.stem,
     )
 
@@ -197,6 +200,5 @@ def run_report(
         parameters=prepared.parameters,
         results=read_results(target),
         signed=signed,
-        pdf=pdf,
         seconds=time.perf_counter() - started,
     )
