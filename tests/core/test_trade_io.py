@@ -156,3 +156,30 @@ def test_unordered_unique_ids_pass(tmp_path: Path, trades: pd.DataFrame) -> None
     log["trade_id"] = log["trade_id"].to_numpy()[::-1]
     path = write_trades(log, tmp_path / "t.parquet")
     assert sum(len(b.frame) for b in iter_trade_batches(path, batch_rows=300)) == 2_000
+
+
+def test_mid_file_naive_timestamp_streams_every_row_once(
+    tmp_path: Path, trades: pd.DataFrame
+) -> None:
+    """A naive timestamp deep in a streamed CSV switches reader without losing or repeating rows."""
+    path = write_trades(trades, tmp_path / "t.csv")
+    lines = path.read_text().splitlines()
+    lines[2_500] = lines[2_500].replace("Z", "", 1)
+    path.write_text("\n".join(lines) + "\n")
+    batches = list(iter_trade_batches(path, batch_rows=300))
+    joined = pd.concat([b.frame for b in batches], ignore_index=True)
+    pd.testing.assert_frame_equal(_comparable(joined), _comparable(trades))
+    assert any(NAIVE_TIMESTAMP_NOTE in b.notes for b in batches)
+
+
+def test_mid_file_bad_value_is_located_when_streaming(tmp_path: Path, trades: pd.DataFrame) -> None:
+    """A bad value deep in a streamed CSV is reported at its editor row."""
+    path = write_trades(trades, tmp_path / "t.csv")
+    lines = path.read_text().splitlines()
+    fields = lines[2_000].split(",")
+    fields[7] = "-4"
+    lines[2_000] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        list(iter_trade_batches(path, batch_rows=300))
+    assert (caught.value.row, caught.value.column) == (2_001, "quantity")
