@@ -59,29 +59,24 @@ _SHIFT_STRATEGIES = ("momentum", "twap_execution")
 _SHIFT_LATENCY_FACTOR = 1.8
 _SLIPPAGE_BPS_PER_MS = 0.04
 _ANOMALY_DAYS = 3
+_START = "2026-01-01"
+_SHIFT_AT = 0.6
 
 
-def generate_trades(
-    *,
-    rows: int,
-    seed: int,
-    start: str = "2026-01-01",
-    days: int = 120,
-    shift_at: float = 0.6,
-) -> pd.DataFrame:
+def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
     """Return a synthetic trade log of ``rows`` trades, identical for identical arguments.
 
-    Timestamps are UTC over ``days`` days from ``start``; the cost regime shift happens
-    after the fraction ``shift_at`` of the period.
+    Timestamps are UTC over ``days`` days from 2026-01-01; the cost regime shift happens
+    after 60% of the period.
     """
-    if rows < 0 or days < 1 or not 0.0 <= shift_at <= 1.0:
-        msg = f"need rows >= 0, days >= 1 and 0 <= shift_at <= 1 (got {rows}, {days}, {shift_at})"
+    if rows < 0 or days < 1:
+        msg = f"need rows >= 0 and days >= 1 (got {rows}, {days})"
         raise ValueError(msg)
     rng = np.random.default_rng(seed)
-    start_ns = pd.Timestamp(start, tz="UTC").value
+    start_ns = pd.Timestamp(_START, tz="UTC").value
     offsets = np.sort(rng.integers(0, days * NS_PER_DAY // 10**6, size=rows)) * 10**6
     day = offsets // NS_PER_DAY
-    shifted = day >= int(days * shift_at)
+    shifted = day >= int(days * _SHIFT_AT)
 
     strategy_idx = rng.choice(len(_STRATEGIES), size=rows, p=[s.weight for s in _STRATEGIES])
     venue_idx = rng.choice(len(_VENUES), size=rows, p=[v.weight for v in _VENUES])
@@ -113,7 +108,7 @@ def generate_trades(
 
     spread = np.array([v.spread_bps for v in _VENUES])[venue_idx]
     impact = 0.6 * np.sqrt(quantity * arrival / 50_000.0)
-    anomaly = _anomaly_days(rng, days, shifted_from=int(days * shift_at))
+    anomaly = _anomaly_days(rng, days, shifted_from=int(days * _SHIFT_AT))
     stress = np.where(np.isin(day, anomaly) & (strategy_idx == _name_index("stat_arb")), 4.0, 1.0)
     taker_slip = spread / 2 + impact + _SLIPPAGE_BPS_PER_MS * latency
     maker_slip = -spread / 4 + 0.3 * _SLIPPAGE_BPS_PER_MS * latency
