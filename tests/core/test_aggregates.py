@@ -17,8 +17,17 @@ from stage5kit.core import (
     summarise_partial,
 )
 from stage5kit.core.aggregates import TcoPartial, period_labels
-from stage5kit.core.sketches import widen_grid
+from stage5kit.core.sketches import SketchGrid
 from stage5kit.errors import ConfigError
+
+
+def widen_grid(grid: SketchGrid, lo: int, hi: int) -> np.ndarray:
+    """The grid's counts placed on the bucket range lo..hi (which must contain its own)."""
+    out = np.zeros((grid.n_groups, hi - lo + 1), dtype=np.int64)
+    start = grid.lo - lo
+    out[:, start : start + grid.counts.shape[1]] = grid.counts
+    return out
+
 
 LOG = generate_trades(rows=1_500, seed=8, days=40)
 BY_CHOICES = [

@@ -10,13 +10,22 @@ from hypothesis import strategies as st
 from stage5kit.core.sketches import (
     MIN_MAGNITUDE,
     RELATIVE_ACCURACY,
+    SketchGrid,
     bucket_index,
     bucket_value,
     build_grid,
     grid_quantiles,
     regroup_grids,
-    widen_grid,
 )
+
+
+def widen_grid(grid: SketchGrid, lo: int, hi: int) -> np.ndarray:
+    """The grid's counts placed on the bucket range lo..hi (which must contain its own)."""
+    out = np.zeros((grid.n_groups, hi - lo + 1), dtype=np.int64)
+    start = grid.lo - lo
+    out[:, start : start + grid.counts.shape[1]] = grid.counts
+    return out
+
 
 VALUES = st.lists(
     st.one_of(

@@ -86,14 +86,6 @@ def grid_from_index(index: np.ndarray, groups: np.ndarray, n_groups: int) -> Ske
     return SketchGrid(counts=counts, lo=lo)
 
 
-def widen_grid(grid: SketchGrid, lo: int, hi: int) -> np.ndarray:
-    """The grid's counts placed on the bucket range ``lo..hi`` (which must contain its own)."""
-    out = np.zeros((grid.n_groups, hi - lo + 1), dtype=np.int64)
-    start = grid.lo - lo
-    out[:, start : start + grid.counts.shape[1]] = grid.counts
-    return out
-
-
 def regroup_grids(grids: list[SketchGrid], targets: list[np.ndarray], n_groups: int) -> SketchGrid:
     """Add the rows of several grids into ``n_groups`` groups (``targets[i][g]``: row g's)."""
     lo = min(g.lo for g in grids)
