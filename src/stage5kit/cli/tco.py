@@ -138,6 +138,9 @@ def tco(
 ) -> None:
     """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
     import json
+    import sys
+
+    from tqdm import tqdm
 
     from stage5kit import __version__
     from stage5kit.core import (
@@ -155,17 +158,22 @@ def tco(
 
         key = load_signing_key(key_spec)
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
-    result = analyse_tco_file(
-        trades,
-        by=keys,
-        infra_costs=None if infra_costs is None else load_infra_costs(infra_costs),
-        thresholds=None if thresholds is None else load_thresholds(thresholds),
-        budget=None if budget is None else load_budget(budget),
-        allocation=allocation,
-        anomaly_window_days=anomaly_window,
-        anomaly_k=anomaly_k,
-        batch_rows=batch_rows,
-    )
+    infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
+    limits = None if thresholds is None else load_thresholds(thresholds)
+    budgets = None if budget is None else load_budget(budget)
+    with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
+        result = analyse_tco_file(
+            trades,
+            by=keys,
+            infra_costs=infra_frame,
+            thresholds=limits,
+            budget=budgets,
+            allocation=allocation,
+            anomaly_window_days=anomaly_window,
+            anomaly_k=anomaly_k,
+            batch_rows=batch_rows,
+            progress=bar.update,
+        )
     inputs = describe_inputs(
         {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
         {"trades": trade_files(trades)},

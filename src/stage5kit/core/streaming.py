@@ -7,7 +7,7 @@ trades); see :class:`~stage5kit.core.trade_io.TradeIdLedger` for the duplicate-i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,8 +28,12 @@ def aggregate_trade_file(
     *,
     by: Sequence[str] = DEFAULT_BY,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: Callable[[int], object] | None = None,
 ) -> tuple[TcoPartial, tuple[str, ...], int]:
-    """Stream a trade log into one merged partial; returns it, the notes, and the trade count."""
+    """Stream a trade log into one merged partial; returns it, the notes, and the trade count.
+
+    ``progress`` is called with the number of trades of each batch read (a progress bar).
+    """
     keys = check_group_keys(tuple(by))
     pending: list[TcoPartial] = []
     notes: dict[str, None] = {}
@@ -44,6 +48,8 @@ def aggregate_trade_file(
             running = pool.submit(aggregate_trades, batch.frame, by=keys)
             notes.update(dict.fromkeys(batch.notes))
             rows += len(batch.frame)
+            if progress is not None:
+                progress(len(batch.frame))
             if len(pending) >= _MERGE_EVERY:
                 pending = [merge_partials(pending)]
         if running is not None:
@@ -65,9 +71,10 @@ def analyse_tco_file(
     anomaly_window_days: int = 30,
     anomaly_k: float = 2.5,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    progress: Callable[[int], object] | None = None,
 ) -> TcoResult:
     """Like :func:`~stage5kit.core.tco.analyse_tco`, streaming a CSV/Parquet file or folder."""
-    partial, notes, _ = aggregate_trade_file(path, by=by, batch_rows=batch_rows)
+    partial, notes, _ = aggregate_trade_file(path, by=by, batch_rows=batch_rows, progress=progress)
     return summarise_partial(
         partial,
         infra_costs=infra_costs,
