@@ -114,6 +114,8 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
     liquidity = trades["liquidity"]
     maker = (liquidity == "maker").to_numpy(dtype=bool, na_value=False)
     taker = (liquidity == "taker").to_numpy(dtype=bool, na_value=False)
+    # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
+    cell_liquidity = cell * 3 + maker + 2 * taker.astype(np.int64)
     columns = _TradeColumns(
         quantity=trades["quantity"].to_numpy(dtype=np.float64),
         arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
@@ -121,28 +123,23 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
         fee=trades["fee"].to_numpy(dtype=np.float64),
         latency=trades["decision_latency_ms"].to_numpy(dtype=np.float64),
         is_buy=(trades["side"] == "buy").to_numpy(dtype=bool, na_value=False),
-        maker=maker,
-        taker=taker,
+        cell=cell,
+        cell_liquidity=cell_liquidity,
     )
     sums = np.zeros((n_cells, len(SUM_FIELDS)))
     latency_index = np.empty(n, dtype=np.int64)
     slippage_index = np.empty(n, dtype=np.int64)
     for start in range(0, n, _CHUNK_ROWS):
-        part = slice(start, start + _CHUNK_ROWS)
         _reduce_chunk(
             columns,
-            part,
-            cell[part],
+            slice(start, start + _CHUNK_ROWS),
             sums=sums,
             latency_index=latency_index,
             slippage_index=slippage_index,
         )
+    by_liquidity = np.bincount(cell_liquidity, minlength=3 * n_cells).reshape(n_cells, 3)
     counts = np.column_stack(
-        [
-            np.bincount(cell, minlength=n_cells),
-            np.bincount(cell[maker], minlength=n_cells),
-            np.bincount(cell[taker], minlength=n_cells),
-        ]
+        [by_liquidity.sum(axis=1), by_liquidity[:, 1], by_liquidity[:, 2]]
     ).astype(np.int64)
     raw = GroupSums(
         keys=key_frame,
@@ -170,14 +167,18 @@ class _TradeColumns:
     fee: np.ndarray
     latency: np.ndarray
     is_buy: np.ndarray
-    maker: np.ndarray
-    taker: np.ndarray
+    cell: np.ndarray
+    cell_liquidity: np.ndarray
+
+
+_FEES = SUM_FIELDS.index("fees")
+# Sum fields after the three fee columns, in the order _reduce_chunk adds them.
+_REST = SUM_FIELDS.index("slippage_cost")
 
 
 def _reduce_chunk(
     columns: _TradeColumns,
     part: slice,
-    cell: np.ndarray,
     *,
     sums: np.ndarray,
     latency_index: np.ndarray,
@@ -185,6 +186,7 @@ def _reduce_chunk(
 ) -> None:
     """Add one cache-sized chunk of trades into ``sums`` and fill its sketch bucket indices."""
     n_cells = sums.shape[0]
+    cell = columns.cell[part]
     costs = compute_trade_costs(
         quantity=columns.quantity[part],
         arrival_price=columns.arrival_price[part],
@@ -194,19 +196,14 @@ def _reduce_chunk(
     )
     latency = columns.latency[part]
     slip = costs.slippage_bps
-    weights = (
-        costs.notional,
-        costs.fee,
-        np.where(columns.maker[part], costs.fee, 0.0),
-        np.where(columns.taker[part], costs.fee, 0.0),
-        costs.slippage_cost,
-        slip,
-        latency,
-        latency * latency,
-        slip * slip,
-        latency * slip,
-    )
-    for j, weight in enumerate(weights):
+    sums[:, 0] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
+    fees = np.bincount(
+        columns.cell_liquidity[part], weights=costs.fee, minlength=3 * n_cells
+    ).reshape(n_cells, 3)
+    sums[:, _FEES] += fees.sum(axis=1)
+    sums[:, _FEES + 1 : _FEES + 3] += fees[:, 1:]
+    rest = (costs.slippage_cost, slip, latency, latency * latency, slip * slip, latency * slip)
+    for j, weight in enumerate(rest, start=_REST):
         sums[:, j] += np.bincount(cell, weights=weight, minlength=n_cells)
     latency_index[part] = bucket_index(latency)
     slippage_index[part] = bucket_index(slip)

@@ -27,7 +27,6 @@ class TradeCosts:
     fee: np.ndarray
     slippage_cost: np.ndarray
     slippage_bps: np.ndarray
-    total_cost: np.ndarray
 
 
 def compute_trade_costs(
@@ -49,7 +48,6 @@ def compute_trade_costs(
         fee=fee,
         slippage_cost=slippage_cost,
         slippage_bps=slippage_bps,
-        total_cost=fee + slippage_cost,
     )
 
 
@@ -67,6 +65,7 @@ def add_trade_costs(trades: pd.DataFrame) -> pd.DataFrame:
     out["fee_bps"] = costs.fee / costs.notional * BPS
     out["slippage_bps"] = costs.slippage_bps
     out["slippage_cost"] = costs.slippage_cost
-    out["total_cost"] = costs.total_cost
-    out["cost_bps"] = costs.total_cost / costs.notional * BPS
+    total_cost = costs.fee + costs.slippage_cost
+    out["total_cost"] = total_cost
+    out["cost_bps"] = total_cost / costs.notional * BPS
     return out
