@@ -108,3 +108,31 @@ def test_latency_slope_matches_regr_slope(both: tuple[pd.DataFrame, pd.DataFrame
     np.testing.assert_allclose(
         kit["slippage_bps_per_10ms"], reference["slippage_bps_per_10ms"], rtol=1e-6, atol=1e-9
     )
+
+
+WEEK_SQL = """
+SELECT coalesce(liquidity, 'unknown') AS liquidity,
+    strftime(date_trunc('week', CAST("timestamp" AS TIMESTAMP)), '%Y-%m-%d') AS week,
+    count(*) AS n_trades,
+    sum(fee) AS fees,
+    sum(quantity * arrival_price) AS notional,
+    quantile_disc(decision_latency_ms, 0.99) AS decision_latency_ms_p99
+FROM read_parquet(?) GROUP BY ALL ORDER BY ALL
+"""
+
+
+def test_liquidity_by_week_matches(tmp_path: Path) -> None:
+    """Grouping by liquidity and ISO week (Monday labels) agrees with DuckDB's date_trunc."""
+    path = tmp_path / "trades.parquet"
+    write_trades(generate_trades(rows=8_000, seed=3, days=30), path)
+    kit = analyse_tco_file(path, by=("liquidity", "week")).kpis
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    reference = con.execute(WEEK_SQL, [str(path)]).df()
+    assert list(kit["week"]) == list(reference["week"])
+    assert list(kit["liquidity"]) == list(reference["liquidity"])
+    np.testing.assert_array_equal(kit["n_trades"], reference["n_trades"])
+    np.testing.assert_allclose(kit["fees"], reference["fees"], rtol=1e-9)
+    np.testing.assert_allclose(kit["notional"], reference["notional"], rtol=1e-9)
+    exact = reference["decision_latency_ms_p99"].to_numpy(dtype=float)
+    assert np.all(np.abs(kit["decision_latency_ms_p99"] - exact) <= RELATIVE_ACCURACY * exact)
