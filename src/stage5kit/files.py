@@ -17,6 +17,18 @@ from pathlib import Path
 HASH_CHUNK_BYTES = 1 << 20
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Temp files and folders are created private (0600/0700); finished ones get the usual mode.
+_UMASK = _current_umask()
+DEFAULT_FILE_MODE = 0o666 & ~_UMASK
+DEFAULT_DIR_MODE = 0o777 & ~_UMASK
+
+
 def sha256_file(path: str | Path) -> str:
     """Return the hex sha256 of a file, read in 1 MiB chunks (bounded memory, any size)."""
     digest = hashlib.sha256()
@@ -36,15 +48,17 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path]:
-    """Yield a temp path beside ``target``; on success fsync it and rename it over ``target``."""
+    """Yield a temp path beside ``target``; on success fsync it and rename it over ``target``.
+
+    The file gets ``mode`` (e.g. 0o600 for keys) before any data lands, else the umask default.
+    """
     final = Path(target)
     final.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        if mode is not None:
-            tmp.chmod(mode)
+        tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
         yield tmp
         with tmp.open("rb+") as handle:
             os.fsync(handle.fileno())
@@ -77,6 +91,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
     try:
         yield tmp
+        tmp.chmod(DEFAULT_DIR_MODE)
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
             old.rmdir()

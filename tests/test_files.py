@@ -1,0 +1,96 @@
+"""Atomic writes never leave a half-written file and give finished files the usual modes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stage5kit.files import (
+    DEFAULT_DIR_MODE,
+    DEFAULT_FILE_MODE,
+    atomic_directory,
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    sha256_file,
+)
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def _write_then_crash(target: Path) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("crash")
+
+
+def _build_then_crash(target: Path) -> None:
+    with atomic_directory(target) as building:
+        (building / "part.csv").write_text("a")
+        raise RuntimeError("crash")
+
+
+@given(data=st.binary(max_size=3 << 20))
+def test_sha256_file_matches_hashlib_for_any_content(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
+    """Streaming hashing in chunks gives the same digest as hashing the bytes at once."""
+    path = tmp_path_factory.mktemp("hash") / "blob"
+    path.write_bytes(data)
+    assert sha256_file(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_atomic_write_replaces_content_and_uses_umask_mode(tmp_path: Path) -> None:
+    """A finished file holds the new bytes, has the umask default mode, and no temp file remains."""
+    target = tmp_path / "out" / "report.csv"
+    atomic_write_text(target, "old")
+    atomic_write_text(target, "new")
+    assert target.read_text() == "new"
+    assert _mode(target) == DEFAULT_FILE_MODE
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.csv"]
+
+
+def test_atomic_write_with_private_mode(tmp_path: Path) -> None:
+    """A key file written with mode 0600 is 0600."""
+    target = atomic_write_bytes(tmp_path / "k.key", b"secret", mode=0o600)
+    assert _mode(target) == 0o600
+
+
+def test_failed_write_leaves_previous_file_and_no_temp(tmp_path: Path) -> None:
+    """An exception inside the write keeps the old file as it was and removes the temp file."""
+    target = tmp_path / "summary.json"
+    target.write_text("previous")
+    with pytest.raises(RuntimeError, match="crash"):
+        _write_then_crash(target)
+    assert target.read_text() == "previous"
+    assert _names(tmp_path) == ["summary.json"]
+
+
+def test_atomic_directory_appears_whole_and_replaces_old(tmp_path: Path) -> None:
+    """A built folder replaces the old one in one step and gets the usual folder mode."""
+    target = tmp_path / "report"
+    target.mkdir()
+    (target / "stale.txt").write_text("x")
+    with atomic_directory(target) as building:
+        (building / "report.html").write_text("<html></html>")
+        assert not (target / "report.html").exists()
+    assert sorted(p.name for p in target.iterdir()) == ["report.html"]
+    assert _mode(target) == DEFAULT_DIR_MODE
+    assert _names(tmp_path) == ["report"]
+
+
+def test_failed_directory_build_leaves_nothing(tmp_path: Path) -> None:
+    """An exception while building a folder leaves neither the folder nor its temp copy."""
+    with pytest.raises(RuntimeError, match="crash"):
+        _build_then_crash(tmp_path / "report")
+    assert _names(tmp_path) == []
