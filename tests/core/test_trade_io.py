@@ -44,6 +44,7 @@ def test_folder_of_parquet_loads_as_one_log(tmp_path: Path, trades: pd.DataFrame
     write_trades(trades.iloc[1000:], tmp_path / "b.parquet")
     loaded = load_trades(tmp_path)
     pd.testing.assert_frame_equal(_comparable(loaded), _comparable(trades))
+    assert all(isinstance(loaded[n].dtype, pd.CategoricalDtype) for n in ("strategy", "side"))
 
 
 def test_batches_cover_the_log(tmp_path: Path, trades: pd.DataFrame) -> None:

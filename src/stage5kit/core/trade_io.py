@@ -86,7 +86,7 @@ def load_trades(path: str | Path) -> pd.DataFrame:
         count = len(problems)
     if count:
         raise InputError.from_problems(problems, total=count)
-    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frame = _concat_frames(frames)
     frame.attrs["notes"] = tuple(dict.fromkeys(notes))
     return frame
 
@@ -232,12 +232,19 @@ def _trade_id_batches(path: Path) -> Iterator[tuple[int, np.ndarray]]:
         first += batch.num_rows
 
 
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate validated frames, keeping label columns categorical across them."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    for name in _DICTIONARY_COLUMNS:
+        if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype("category")
+    return frame
+
+
 def _is_parquet(path: Path) -> bool:
     return path.suffix.lower() in _PARQUET_SUFFIXES
-
-
-def _first_row(path: Path) -> int:
-    return 1 if _is_parquet(path) else 2
 
 
 def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
@@ -288,7 +295,7 @@ def _read_whole(path: Path) -> CheckedTrades:
     frames = [c.frame for c, _ in batches if c.error_count == 0]
     problems = [p for c, _ in batches for p in c.problems]
     count = sum(c.error_count for c, _ in batches)
-    frame = pd.concat(frames, ignore_index=True) if frames and not count else pd.DataFrame()
+    frame = _concat_frames(frames) if frames and not count else pd.DataFrame()
     return CheckedTrades(
         frame=frame,
         problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
