@@ -309,6 +309,8 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     """(checked batch, row number of its first record); ``None`` reads the file at once."""
     try:
         size = path.stat().st_size
+        with path.open("rb"):
+            pass
     except OSError as error:
         yield _unreadable(path, error), 0
         return
