@@ -174,15 +174,6 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _is_text(series: pd.Series) -> bool:
-    return not (
-        pd.api.types.is_numeric_dtype(series.dtype)
-        or pd.api.types.is_datetime64_any_dtype(series.dtype)
-        or isinstance(series.dtype, pd.CategoricalDtype)
-        or pd.api.types.is_bool_dtype(series.dtype)
-    )
-
-
 def _as_text(series: pd.Series) -> pd.Series:
     """Strings with missing values as empty strings, whitespace stripped."""
     if isinstance(series.dtype, pd.CategoricalDtype):
