@@ -35,29 +35,45 @@ def aggregate_trade_file(
     ``progress`` is called with the number of trades of each batch read (a progress bar).
     """
     keys = check_group_keys(tuple(by))
-    pending: list[TcoPartial] = []
+    reducer = _Reducer(keys)
     notes: dict[str, None] = {}
     rows = 0
-    # One batch is reduced in a worker thread while the next is read and validated (both
-    # spend most of their time in numpy/pyarrow code that releases the GIL).
+    # One batch is reduced and merged in a worker thread while the main thread reads and
+    # validates the next (both spend most of their time in numpy/pyarrow code that
+    # releases the GIL); the single worker keeps the merges in order.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        running: Future[TcoPartial] | None = None
+        running: Future[None] | None = None
         for batch in iter_trade_batches(path, batch_rows=batch_rows):
             if running is not None:
-                pending.append(running.result())
-            running = pool.submit(aggregate_trades, batch.frame, by=keys)
+                running.result()
+            running = pool.submit(reducer.add, batch.frame)
             notes.update(dict.fromkeys(batch.notes))
             rows += len(batch.frame)
             if progress is not None:
                 progress(len(batch.frame))
-            if len(pending) >= _MERGE_EVERY:
-                pending = [merge_partials(pending)]
         if running is not None:
-            pending.append(running.result())
-    if not pending:
+            running.result()
+    total = reducer.result()
+    if total is None:
         problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
         raise InputError.from_problems([problem])
-    return merge_partials(pending), tuple(notes), rows
+    return total, tuple(notes), rows
+
+
+class _Reducer:
+    """Reduces batches to partials and merges them every few batches (bounded memory)."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self._keys = keys
+        self._pending: list[TcoPartial] = []
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self._pending.append(aggregate_trades(frame, by=self._keys))
+        if len(self._pending) >= _MERGE_EVERY:
+            self._pending = [merge_partials(self._pending)]
+
+    def result(self) -> TcoPartial | None:
+        return merge_partials(self._pending) if self._pending else None
 
 
 def analyse_tco_file(
