@@ -184,3 +184,35 @@ def test_mid_file_bad_value_is_located_when_streaming(tmp_path: Path, trades: pd
     with pytest.raises(InputError) as caught:
         list(iter_trade_batches(path, batch_rows=300))
     assert (caught.value.row, caught.value.column) == (2_001, "quantity")
+
+
+@pytest.mark.parametrize(
+    ("eol", "bom", "final_newline"),
+    [("\r\n", True, True), ("\n", False, False), ("\r\n", False, False)],
+)
+def test_segmented_csv_reading_keeps_every_row(
+    tmp_path: Path, trades: pd.DataFrame, eol: str, bom: bool, final_newline: bool
+) -> None:
+    """Streaming a CSV in many parallel-parsed segments gives the whole log, in order."""
+    text = write_trades(trades, tmp_path / "plain.csv").read_text()
+    lines = text.splitlines()
+    body = eol.join(lines) + (eol if final_newline else "")
+    path = tmp_path / "t.csv"
+    path.write_bytes((("\ufeff" if bom else "") + body).encode("utf-8"))
+    batches = list(iter_trade_batches(path, batch_rows=100))
+    assert len(batches) > 10
+    assert [b.first_row for b in batches][:2] == [2, 2 + len(batches[0].frame)]
+    joined = pd.concat([b.frame for b in batches], ignore_index=True)
+    pd.testing.assert_frame_equal(_comparable(joined), _comparable(trades))
+
+
+def test_quoted_line_break_falls_back_to_the_exact_reader(tmp_path: Path) -> None:
+    """A quoted field holding a line break streams correctly (the exact reader takes over)."""
+    rows = [ROW.replace(",1,", f",{i},", 1) for i in range(1, 400)]
+    rows[200] = rows[200].replace(",mm,", ',"m\nm",', 1)
+    path = tmp_path / "t.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    batches = list(iter_trade_batches(path, batch_rows=50))
+    joined = pd.concat([b.frame for b in batches], ignore_index=True)
+    assert list(joined["trade_id"]) == list(range(1, 400))
+    assert joined["strategy"].astype(str).iloc[200] == "m\nm"

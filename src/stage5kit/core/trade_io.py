@@ -10,8 +10,11 @@ row N is the N-th record (1-based).
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +36,8 @@ from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
 from stage5kit.files import atomic_path
 
 DEFAULT_BATCH_ROWS = 500_000
-_CSV_BLOCK_BYTES = 16 << 20
+_CSV_BYTES_PER_ROW = 128
+_CSV_PARSERS = 2
 _PARQUET_BUFFER_BYTES = 1 << 20
 _SLOW_CHUNK_ROWS = 200_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -439,13 +443,55 @@ def _csv_frames(
             split_blocks=True
         )
         return
-    block = max(1 << 12, min(_CSV_BLOCK_BYTES, batch_rows * 128))
-    options = pa_csv.ReadOptions(block_size=block)
-    reader = pa_csv.open_csv(
-        path, read_options=options, parse_options=parse, convert_options=convert
-    )
-    for batch in reader:
-        yield batch.to_pandas(split_blocks=True)
+    # The file is memory-mapped and cut at line ends into segments of about batch_rows
+    # rows; two threads parse segments ahead of the reader, which takes them in file order
+    # (memory: a few segments). Like pyarrow's own parallel reader, this assumes quoted
+    # fields hold no line breaks; where one does, parsing fails and the exact reader takes
+    # over.
+    data = pa.memory_map(str(path)).read_buffer()
+    options = pa_csv.ReadOptions(column_names=header, use_threads=False)
+
+    def parse_segment(bounds: tuple[int, int]) -> pa.Table:
+        start, end = bounds
+        segment = pa.BufferReader(data.slice(start, end - start))
+        return pa_csv.read_csv(
+            segment, read_options=options, parse_options=parse, convert_options=convert
+        )
+
+    segments = iter(_segment_bounds(data, max(1 << 12, batch_rows * _CSV_BYTES_PER_ROW)))
+    with ThreadPoolExecutor(max_workers=_CSV_PARSERS) as pool:
+        ahead = deque(pool.submit(parse_segment, b) for b in islice(segments, _CSV_PARSERS))
+        while ahead:
+            table = ahead.popleft().result()
+            following = next(segments, None)
+            if following is not None:
+                ahead.append(pool.submit(parse_segment, following))
+            if table.num_rows:
+                yield table.to_pandas(split_blocks=True)
+
+
+def _segment_bounds(data: pa.Buffer, segment_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges after the header line, each ending just after a line break (or at EOF)."""
+    size = int(data.size)
+    start = _line_end(data, 0)
+    bounds: list[tuple[int, int]] = []
+    while start < size:
+        end = _line_end(data, min(start + segment_bytes, size) - 1)
+        bounds.append((start, end))
+        start = end
+    return bounds
+
+
+def _line_end(data: pa.Buffer, position: int) -> int:
+    """The offset just after the first line break at or after ``position`` (or the size)."""
+    size = int(data.size)
+    while position < size:
+        window: bytes = data.slice(position, min(1 << 16, size - position)).to_pybytes()
+        found = window.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(window)
+    return size
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str] | None:
