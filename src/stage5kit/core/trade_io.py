@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import csv
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,8 @@ from stage5kit.files import atomic_path
 DEFAULT_BATCH_ROWS = 500_000
 _CSV_BYTES_PER_ROW = 128
 _CSV_PARSERS = 2
+T = TypeVar("T")
+R = TypeVar("R")
 _PARQUET_BUFFER_BYTES = 1 << 20
 _SLOW_CHUNK_ROWS = 200_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -330,38 +333,64 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
 def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
     try:
         names = pq.read_schema(path).names
-        wanted = [n for n in names if n in TRADE_COLUMNS]
-        # Without pre-buffering, pyarrow reads column chunks as it decodes them: about a
-        # quarter of the memory, and faster on large row groups.
-        source = pq.ParquetFile(
-            path,
-            read_dictionary=[n for n in wanted if n in _DICTIONARY_COLUMNS],
-            pre_buffer=False,
-            buffer_size=_PARQUET_BUFFER_BYTES,
-        )
-        if batch_rows is None:
-            raw = [source.read(columns=wanted)]
-        else:
-            raw = source.iter_batches(batch_size=batch_rows, columns=wanted)
+        source = _open_parquet(path, names)
     except (OSError, pa.ArrowException) as error:
         yield _unreadable(path, error), 0
         return
-    if any(n not in names for n in REQUIRED_COLUMNS):
+    if any(n not in names for n in REQUIRED_COLUMNS) or source.metadata.num_rows == 0:
         yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
         return
-    extra = {n: pd.Series(dtype=object) for n in names if n not in TRADE_COLUMNS}
-    first = 1
+    wanted = [n for n in names if n in TRADE_COLUMNS]
+    extra = [n for n in names if n not in TRADE_COLUMNS]
+    if batch_rows is None:
+        try:
+            frame = source.read(columns=wanted).to_pandas(split_blocks=True)
+        except (OSError, pa.ArrowException) as error:
+            yield _unreadable(path, error), 1
+            return
+        yield check_trades(frame.assign(**dict.fromkeys(extra)), path=str(path), first_row=1), 1
+        return
     try:
-        for batch in raw:
-            frame = batch.to_pandas(split_blocks=True)
-            for name in extra:
-                frame[name] = None
-            yield check_trades(frame, path=str(path), first_row=first), first
-            first += batch.num_rows
-        if first == 1 and source.metadata.num_rows == 0:
-            yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
+        yield from _check_parquet_batches(path, names, batch_rows)
     except (OSError, pa.ArrowException) as error:
-        yield _unreadable(path, error), first
+        yield _unreadable(path, error), 1
+
+
+def _check_parquet_batches(
+    path: Path, names: list[str], batch_rows: int
+) -> Iterator[tuple[CheckedTrades, int]]:
+    """Validated batches of a Parquet file with the row number of each batch's first record."""
+    first = 1
+    wanted = [n for n in names if n in TRADE_COLUMNS]
+    extra = dict.fromkeys(n for n in names if n not in TRADE_COLUMNS)
+    reader = _open_parquet(path, names)
+    for batch in reader.iter_batches(batch_size=batch_rows, columns=wanted):
+        frame = batch.to_pandas(split_blocks=True).assign(**extra)
+        yield check_trades(frame, path=str(path), first_row=first), first
+        first += batch.num_rows
+
+
+def _open_parquet(path: Path, names: list[str]) -> pq.ParquetFile:
+    # Without pre-buffering, pyarrow reads column chunks as it decodes them: about a
+    # quarter of the memory, and faster on large row groups.
+    return pq.ParquetFile(
+        path,
+        read_dictionary=[n for n in names if n in _DICTIONARY_COLUMNS],
+        pre_buffer=False,
+        buffer_size=_PARQUET_BUFFER_BYTES,
+    )
+
+
+def _ordered(
+    pool: ThreadPoolExecutor, task: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """``task`` over ``items`` in the pool, results in order, at most ``ahead`` in flight."""
+    pending = iter(items)
+    running = deque(pool.submit(task, item) for item in islice(pending, ahead))
+    while running:
+        result = running.popleft().result()
+        running.extend(pool.submit(task, item) for item in islice(pending, 1))
+        yield result
 
 
 def _sniff_delimiter(path: Path) -> str:
@@ -443,50 +472,46 @@ def _csv_frames(
             split_blocks=True
         )
         return
-    # The file is memory-mapped and cut at line ends into segments of about batch_rows
-    # rows; two threads parse segments ahead of the reader, which takes them in file order
-    # (memory: a few segments). Like pyarrow's own parallel reader, this assumes quoted
-    # fields hold no line breaks; where one does, parsing fails and the exact reader takes
-    # over.
-    data = pa.memory_map(str(path)).read_buffer()
+    # The file is cut at line ends into segments of about batch_rows rows; two threads read
+    # and parse segments ahead of the consumer, which takes them in file order (memory: a
+    # few segments). Like pyarrow's own parallel reader this assumes quoted fields hold no
+    # line breaks; where one does, parsing fails and the exact reader takes over.
     options = pa_csv.ReadOptions(column_names=header, use_threads=False)
 
     def parse_segment(bounds: tuple[int, int]) -> pa.Table:
         start, end = bounds
-        segment = pa.BufferReader(data.slice(start, end - start))
+        with path.open("rb") as handle:
+            handle.seek(start)
+            segment = pa.BufferReader(pa.py_buffer(handle.read(end - start)))
         return pa_csv.read_csv(
             segment, read_options=options, parse_options=parse, convert_options=convert
         )
 
-    segments = iter(_segment_bounds(data, max(1 << 12, batch_rows * _CSV_BYTES_PER_ROW)))
+    bounds = _segment_bounds(path, max(1 << 12, batch_rows * _CSV_BYTES_PER_ROW))
     with ThreadPoolExecutor(max_workers=_CSV_PARSERS) as pool:
-        ahead = deque(pool.submit(parse_segment, b) for b in islice(segments, _CSV_PARSERS))
-        while ahead:
-            table = ahead.popleft().result()
-            following = next(segments, None)
-            if following is not None:
-                ahead.append(pool.submit(parse_segment, following))
+        for table in _ordered(pool, parse_segment, bounds, _CSV_PARSERS):
             if table.num_rows:
                 yield table.to_pandas(split_blocks=True)
 
 
-def _segment_bounds(data: pa.Buffer, segment_bytes: int) -> list[tuple[int, int]]:
+def _segment_bounds(path: Path, segment_bytes: int) -> list[tuple[int, int]]:
     """Byte ranges after the header line, each ending just after a line break (or at EOF)."""
-    size = int(data.size)
-    start = _line_end(data, 0)
+    size = path.stat().st_size
     bounds: list[tuple[int, int]] = []
-    while start < size:
-        end = _line_end(data, min(start + segment_bytes, size) - 1)
-        bounds.append((start, end))
-        start = end
+    with path.open("rb") as handle:
+        start = _line_end(handle, 0, size)
+        while start < size:
+            end = _line_end(handle, min(start + segment_bytes, size) - 1, size)
+            bounds.append((start, end))
+            start = end
     return bounds
 
 
-def _line_end(data: pa.Buffer, position: int) -> int:
+def _line_end(handle: BinaryIO, position: int, size: int) -> int:
     """The offset just after the first line break at or after ``position`` (or the size)."""
-    size = int(data.size)
+    handle.seek(position)
     while position < size:
-        window: bytes = data.slice(position, min(1 << 16, size - position)).to_pybytes()
+        window = handle.read(1 << 16)
         found = window.find(b"\n")
         if found >= 0:
             return position + found + 1
