@@ -81,7 +81,9 @@ def grid_from_index(index: np.ndarray, groups: np.ndarray, n_groups: int) -> Ske
         return empty_grid(n_groups)
     lo = int(index.min())
     width = int(index.max()) - lo + 1
-    flat = groups.astype(np.int64) * width + (index - lo)
+    flat = np.multiply(groups, width, dtype=np.int64)
+    flat += index
+    flat -= lo
     counts = np.bincount(flat, minlength=n_groups * width).reshape(n_groups, width)
     return SketchGrid(counts=counts, lo=lo)
 
