@@ -135,3 +135,20 @@ def test_bad_group_key_is_a_usage_error(tmp_path: Path) -> None:
     code, out, _ = _run(tmp_path, "--by", "strategy,colour")
     assert code == 2
     assert not out.exists()
+
+
+def test_folder_of_parquet_is_one_log(tmp_path: Path) -> None:
+    """A folder of Parquet files is analysed as one log and each file's sha256 is listed."""
+    from stage5kit.core import generate_trades, write_trades
+
+    log = generate_trades(rows=3_000, seed=6)
+    folder = tmp_path / "log"
+    write_trades(log.iloc[:1_000], folder / "part-0.parquet")
+    write_trades(log.iloc[1_000:], folder / "part-1.parquet")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["tco", str(folder), "--out", str(out), "--by", "venue"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "tco_summary.json").read_text())
+    assert summary["overall"]["n_trades"] == 3_000
+    names = [Path(f["name"]).name for f in summary["inputs"]["trades"]["files"]]
+    assert names == ["part-0.parquet", "part-1.parquet"]
