@@ -13,9 +13,19 @@ def sample() -> None:
 
 
 @sample.command("trades")
-@click.option("--rows", type=click.IntRange(min=1), default=20_000, show_default=True)
-@click.option("--seed", type=int, default=5, show_default=True)
-@click.option("--days", type=click.IntRange(min=1), default=120, show_default=True)
+@click.option(
+    "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
+)
+@click.option(
+    "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
+)
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=120,
+    show_default=True,
+    help="Days of UTC timestamps from 2026-01-01.",
+)
 @click.option(
     "--out",
     "out",
@@ -32,8 +42,12 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
 
 
 @sample.command("inputs")
-@click.option("--rows", type=click.IntRange(min=1), default=20_000, show_default=True)
-@click.option("--seed", type=int, default=5, show_default=True)
+@click.option(
+    "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
+)
+@click.option(
+    "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
+)
 @click.option(
     "--out",
     "out_dir",
@@ -119,6 +133,7 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
+    help="json prints tco_summary.json on stdout; text a short overview.",
 )
 def tco(
     *,
