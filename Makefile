@@ -30,8 +30,8 @@ system-deps:
 	fi
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks notebooks/conftest.py
+	$(VENV)/bin/ruff format --check src tests benchmarks notebooks/conftest.py
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

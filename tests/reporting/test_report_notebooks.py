@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -18,13 +19,25 @@ CHECKED = "# NBVAL_CHECK_OUTPUT"
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs(path: Path) -> None:
-    """No outputs or execution counts, except the expected output of NBVAL_CHECK_OUTPUT cells."""
+    """No code cell of a source notebook carries outputs or an execution count."""
     notebook = nbformat.read(path, as_version=4)
     for index, cell in enumerate(notebook.cells):
-        if cell.cell_type != "code" or cell.source.startswith(CHECKED):
+        if cell.cell_type != "code":
             continue
         assert cell.outputs == [], f"{path.name} cell {index + 1} has outputs"
         assert cell.execution_count is None, f"{path.name} cell {index + 1} has a count"
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("notebooks/*.ipynb")), ids=lambda p: p.name)
+def test_checked_cells_have_expected_outputs_beside_the_notebook(path: Path) -> None:
+    """Every NBVAL_CHECK_OUTPUT cell has its expected output in notebooks/expected_outputs/."""
+    sidecar = ROOT / "notebooks" / "expected_outputs" / f"{path.stem}.json"
+    expected = json.loads(sidecar.read_text()) if sidecar.is_file() else {}
+    notebook = nbformat.read(path, as_version=4)
+    checked = {cell.id for cell in notebook.cells if cell.source.startswith(CHECKED)}
+    assert checked == set(expected), f"{path.name}: checked cells and expected outputs differ"
+    for outputs in expected.values():
+        assert outputs, f"{path.name}: an expected output is empty"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
