@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stage5kit.errors import ConfigError
 from stage5kit.files import (
     DEFAULT_DIR_MODE,
     DEFAULT_FILE_MODE,
@@ -16,6 +17,7 @@ from stage5kit.files import (
     atomic_path,
     atomic_write_bytes,
     atomic_write_text,
+    read_config_file,
     sha256_file,
 )
 
@@ -94,3 +96,41 @@ def test_failed_directory_build_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="crash"):
         _build_then_crash(tmp_path / "report")
     assert _names(tmp_path) == []
+
+
+def test_config_file_yaml_and_json_are_parsed_by_suffix(tmp_path: Path) -> None:
+    """A .yaml file is read as YAML and a .json file as JSON, a leading BOM tolerated."""
+    (tmp_path / "a.yaml").write_text("\ufeffpaths: 3\nname: x\n", encoding="utf-8")
+    (tmp_path / "a.json").write_text('{"paths": 3}', encoding="utf-8")
+    assert read_config_file(tmp_path / "a.yaml", what="grid file") == {"paths": 3, "name": "x"}
+    assert read_config_file(tmp_path / "a.json", what="settings file") == {"paths": 3}
+
+
+def test_config_file_bad_yaml_names_file_and_line(tmp_path: Path) -> None:
+    """Broken YAML is a ConfigError naming the file and the 1-based line of the problem."""
+    path = tmp_path / "grid.yaml"
+    path.write_text("notebook: a.ipynb\nproduct:\n  venue: [a, b\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"grid\.yaml, line 4: not valid YAML"):
+        read_config_file(path, what="grid file")
+
+
+def test_config_file_bad_json_names_file_and_line(tmp_path: Path) -> None:
+    """Broken JSON is a ConfigError naming the file and the line."""
+    path = tmp_path / "limits.json"
+    path.write_text('{\n  "max_cost_bps": 1,\n}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"limits\.json, line 3: not valid JSON"):
+        read_config_file(path, what="settings file")
+
+
+def test_config_file_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    """A folder given as a config file is a ConfigError naming it, not a traceback."""
+    with pytest.raises(ConfigError, match=r"cannot read the parameter file \(Is a directory\)"):
+        read_config_file(tmp_path, what="parameter file")
+
+
+def test_config_file_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    """A config file that is not UTF-8 text is a ConfigError saying so."""
+    path = tmp_path / "scenarios.yaml"
+    path.write_bytes(b"name: caf\xe9\n")
+    with pytest.raises(ConfigError, match=r"scenarios\.yaml: cannot read the scenario file"):
+        read_config_file(path, what="scenario file")

@@ -1,4 +1,4 @@
-"""Atomic writes and streaming hashes: the file primitives every layer shares.
+"""Atomic writes, streaming hashes and config reading: the file primitives every layer shares.
 
 A write goes to a temporary file in the target's folder, is fsynced, then renamed, so a
 crash or a kill never leaves a half-written file under the final name.
@@ -13,6 +13,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from stage5kit.errors import ConfigError
 
 HASH_CHUNK_BYTES = 1 << 20
 
@@ -36,6 +38,40 @@ def sha256_file(path: str | Path) -> str:
         while chunk := handle.read(HASH_CHUNK_BYTES):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def read_config_file(path: str | Path, *, what: str) -> object:
+    """Parse a YAML file (JSON if it ends in .json); a ConfigError names the file and the line.
+
+    ``what`` names the file in the message ("scenario file", "grid file", ...).
+    """
+    import json
+
+    import yaml
+
+    source = Path(path)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        msg = f"{source}: cannot read the {what} ({error.strerror or type(error).__name__})"
+        raise ConfigError(msg) from error
+    except UnicodeDecodeError as error:
+        msg = f"{source}: cannot read the {what} (not UTF-8 text; save it as UTF-8)"
+        raise ConfigError(msg) from error
+    if source.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            msg = f"{source}, line {error.lineno}: not valid JSON ({error.msg})"
+            raise ConfigError(msg) from error
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or "parse error"
+        msg = f"{source}{where}: not valid YAML (check indentation and colons): {problem}"
+        raise ConfigError(msg) from error
 
 
 def _fsync_dir(folder: Path) -> None:

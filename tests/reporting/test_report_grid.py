@@ -99,3 +99,9 @@ def test_index_lists_parameters_status_kpis_and_links(tmp_path: Path) -> None:
     page = (tmp_path / "index.html").read_text()
     assert '<a href="a=1/report.html">a=1</a>' in page
     assert "NotebookError: x" in page
+
+
+def test_grid_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    """A grid path that cannot be read (here a folder) is a ConfigError, not a traceback."""
+    with pytest.raises(ConfigError, match="cannot read the grid file"):
+        load_grid(tmp_path)

@@ -124,3 +124,9 @@ def test_prepare_report_resolves_the_title_and_parameters() -> None:
     assert prepared.parameters["scale"] == 5
     assert prepared.parameters["label"] == "probe"
     assert prepared.title == "probe"
+
+
+def test_parameter_file_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    """A -f path that cannot be read (here a folder) is a ConfigError, not a traceback."""
+    with pytest.raises(ConfigError, match="cannot read the parameter file"):
+        load_parameter_file(tmp_path)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stage5kit.cli._options import out_dir_option
+
 DEMO_KEY_ID = "DEMO-KEY-NOT-FOR-PRODUCTION"
 DEMO_NOTEBOOK = Path("notebooks") / "tco_analysis.ipynb"
 DEMO_KEY_NOTE = (
@@ -25,10 +27,10 @@ def _find_notebook() -> Path:
 
 
 @click.command("demo")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@out_dir_option("Folder for the demo key (demo-key/) and the signed report (tco-report/).")
 def demo(out_dir: Path) -> None:
     """Generate a demo key in OUT, run the TCO report on the sample data, sign and verify it."""
-    from stage5kit.cli.report import format_value
+    from stage5kit.cli._options import format_kpi
     from stage5kit.files import atomic_write_text
     from stage5kit.reporting import run_report
     from stage5kit.signing import generate_keypair, load_signing_key, verify_manifest
@@ -44,7 +46,7 @@ def demo(out_dir: Path) -> None:
     verdict = verify_manifest(result.folder, key.verification_key())
     click.echo(f"signature: {verdict.status} ({verdict.message})")
     for name, value in sorted(result.results.items()):
-        click.echo(f"  {name}: {format_value(value)}")
+        click.echo(f"  {name}: {format_kpi(value)}")
     click.echo(f"report: {result.html.resolve()}")
     if not verdict.ok:
         raise click.exceptions.Exit(1)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from stage5kit.cli._options import format_option, key_option, out_dir_option
+
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
 
@@ -18,13 +20,6 @@ KEY_HELP = (
     "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
     "is written unsigned, with a warning."
 )
-
-
-def format_value(value: object) -> str:
-    """A recorded KPI as people read it: thousands separators, 2 decimals unless whole."""
-    if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
-    return str(value)
 
 
 def _signing_key(spec: str | None) -> SigningKey | None:
@@ -39,6 +34,15 @@ def _signing_key(spec: str | None) -> SigningKey | None:
     from stage5kit.signing import load_signing_key
 
     return load_signing_key(spec)
+
+
+_cell_timeout_option = click.option(
+    "--cell-timeout",
+    type=click.IntRange(min=1),
+    default=600,
+    show_default=True,
+    help="Seconds one cell may run.",
+)
 
 
 @click.group("report")
@@ -63,17 +67,11 @@ def report() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML mapping of parameters; -p values override it.",
 )
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--key", "key_spec", help=KEY_HELP)
+@out_dir_option("Report folder: report.ipynb, report.html, results.json, data, manifest.")
+@key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
-@click.option(
-    "--cell-timeout",
-    type=click.IntRange(min=1),
-    default=600,
-    show_default=True,
-    help="Seconds one cell may run.",
-)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_cell_timeout_option
+@format_option(help_text="text: short lines for people; json: the same facts on stdout.")
 def run(
     *,
     notebook: Path,
@@ -86,6 +84,7 @@ def run(
     output_format: str,
 ) -> None:
     """Run NOTEBOOK with typed parameters into a signed report folder OUT."""
+    from stage5kit.cli._options import format_kpi
     from stage5kit.reporting import prepare_report, run_report
     from stage5kit.reporting.parameters import load_parameter_file
 
@@ -115,26 +114,20 @@ def run(
     if result.pdf:
         click.echo(f"pdf: {result.pdf}")
     for name, value in sorted(result.results.items()):
-        click.echo(f"  {name}: {format_value(value)}")
+        click.echo(f"  {name}: {format_kpi(value)}")
 
 
 @report.command("batch")
 @click.argument("grid", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@out_dir_option("Folder for one report folder per parameter set, index.csv and index.html.")
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [CPU count].")
 @click.option(
     "--scheduler", help="Dask scheduler address (tcp://host:8786) instead of a local pool."
 )
-@click.option("--key", "key_spec", help=KEY_HELP)
+@key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf for each report.")
-@click.option(
-    "--cell-timeout",
-    type=click.IntRange(min=1),
-    default=600,
-    show_default=True,
-    help="Seconds one cell may run.",
-)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@_cell_timeout_option
+@format_option(help_text="text: short lines for people; json: the same facts on stdout.")
 @click.pass_context
 def batch(
     ctx: click.Context,

@@ -1,44 +1,20 @@
-"""`stage5kit keys generate`, `stage5kit sign` and `stage5kit verify`: the signing commands.
-
-The ``keys`` group loads further subcommands lazily from ``_KEYS_SUBCOMMANDS`` (name ->
-"module:attribute"), so key rotation can live in its own module.
-"""
+"""`stage5kit keys generate`, `stage5kit sign` and `stage5kit verify`: the signing commands."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import click
 
+from stage5kit.cli._options import format_option, key_option, out_dir_option
+
 if TYPE_CHECKING:
     from stage5kit.signing import VerificationReport
 
-_KEYS_SUBCOMMANDS: dict[str, str] = {}
 
-KEY_SPEC_HELP = (
-    "Key spec: hex:<hex>, base64:<b64>, file:<path> (or a bare path), env:<VAR>."
-    " Default: $STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY."
-)
-
-
-class _LazyKeysGroup(click.Group):
-    """The ``keys`` group: its own commands plus those named in ``_KEYS_SUBCOMMANDS``."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *_KEYS_SUBCOMMANDS})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in _KEYS_SUBCOMMANDS:
-            module_name, attribute = _KEYS_SUBCOMMANDS[cmd_name].split(":")
-            command: click.Command = getattr(importlib.import_module(module_name), attribute)
-            return command
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group("keys", cls=_LazyKeysGroup)
+@click.group("keys")
 def keys() -> None:
     """Create and manage signing keys."""
 
@@ -48,13 +24,7 @@ def keys() -> None:
     "--algorithm", type=click.Choice(["ed25519", "hmac"]), required=True, help="Key type."
 )
 @click.option("--key-id", required=True, help="Id carried by every signature; names the files.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for ID.key (mode 0600) and, for ed25519, ID.pub.",
-)
+@out_dir_option("Folder for ID.key (mode 0600) and, for ed25519, ID.pub.")
 def generate(algorithm: Literal["ed25519", "hmac"], key_id: str, out_dir: Path) -> None:
     """Generate a key: OUT/ID.key (private, 0600) and for ed25519 OUT/ID.pub (public)."""
     from stage5kit.signing import generate_keypair
@@ -67,7 +37,7 @@ def generate(algorithm: Literal["ed25519", "hmac"], key_id: str, out_dir: Path) 
 
 @click.command("sign")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--key", "key_spec", help=KEY_SPEC_HELP)
+@key_option()
 @click.option("--key-id", help="Key id to record (default: from the key's source or its hash).")
 def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> None:
     """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig."""
@@ -99,13 +69,13 @@ def _echo_report(path: Path, report: VerificationReport, *, output_format: str) 
 
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
-@click.option("--key", "key_spec", help=KEY_SPEC_HELP)
+@key_option()
 @click.option(
     "--public-key",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Ed25519 public key file (PEM), for verifiers who hold no secret.",
 )
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@format_option(help_text="text: a status line and one line per bad file; json: the full report.")
 @click.pass_context
 def verify(
     ctx: click.Context,

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
+from stage5kit.cli._options import format_option, key_option, out_dir_option
+
 if TYPE_CHECKING:
     from stage5kit.core.budgets import Budget
     from stage5kit.core.simulation import StressResult
-    from stage5kit.signing.keys import SigningKey
 
 RESULTS_FILE = "stress_results.csv"
 SUMMARY_FILE = "stress_summary.json"
@@ -93,23 +94,10 @@ _TABLE_COLUMNS = (
     show_default=True,
     help="Processes sharing the paths; results do not depend on it.",
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for stress_results.csv and stress_summary.json.",
-)
-@click.option("--key", "key_spec", help="Sign both files with this key spec (hex:, file:, env:).")
+@out_dir_option("Folder for stress_results.csv and stress_summary.json.")
+@key_option("Sign both files with this key spec (hex:, file:, env:).")
 @click.option("--key-id", help="Key id recorded in the signatures.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A short table, or the summary JSON on stdout.",
-)
+@format_option(choices=("table", "json"), help_text="A short table, or the summary JSON on stdout.")
 def stress(
     *,
     trades: Path,
@@ -132,6 +120,7 @@ def stress(
     """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
     from tqdm import tqdm
 
+    from stage5kit.cli._options import load_output_key, sign_outputs
     from stage5kit.core.config_io import load_infra_costs
     from stage5kit.core.simulation import SimulationSettings
     from stage5kit.core.stress import resolve_scenarios
@@ -142,7 +131,7 @@ def stress(
     if infra_costs is not None and not include_tco:
         msg = "--infra-costs is only used with --include-tco (add --include-tco)"
         raise ConfigError(msg)
-    key = _load_key(key_spec, key_id)
+    key = load_output_key(key_spec, key_id)
     settings = SimulationSettings(
         paths=paths, days=days, seed=seed, block=block, block_length=block_length, workers=workers
     )
@@ -166,24 +155,12 @@ def stress(
         )
     summary = _summary(result, trades=trades, scenario_spec=scenario_spec)
     written = _write_outputs(result, summary, out_dir)
-    if key is not None:
-        from stage5kit.signing import sign_file
-
-        for path in written:
-            sign_file(path, key)
+    sign_outputs(written, key)
     if output_format == "json":
         click.echo(json.dumps(summary, indent=2, allow_nan=False))
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
-
-
-def _load_key(key_spec: str | None, key_id: str | None) -> SigningKey | None:
-    if key_spec is None:
-        return None
-    from stage5kit.signing import load_signing_key
-
-    return load_signing_key(key_spec, key_id=key_id)
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from stage5kit.cli._options import format_option, key_option, out_dir_option
+
 
 @click.group("sample")
 def sample() -> None:
@@ -48,13 +50,7 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
 @click.option(
     "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
 )
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for trades.csv, infra_costs.csv, thresholds.yaml, budget.yaml.",
-)
+@out_dir_option("Folder for trades.csv, infra_costs.csv, thresholds.yaml, budget.yaml.")
 def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
     """Write the sample TCO inputs (the defaults make sample_artifacts/inputs/)."""
     from stage5kit.core import write_sample_inputs
@@ -65,13 +61,7 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder for tco_report.csv and tco_summary.json.",
-)
+@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -124,17 +114,8 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
 @click.option(
     "--fail-on-breach", is_flag=True, help="Exit 1 when a limit is breached or a budget is over."
 )
-@click.option(
-    "--key", "key_spec", help="Sign both files with this key (hex:, base64:, file:, env:)."
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json prints tco_summary.json on stdout; text a short overview.",
-)
+@key_option("Sign both files with this key (hex:, base64:, file:, env:).")
+@format_option(help_text="json prints tco_summary.json on stdout; text a short overview.")
 def tco(
     *,
     trades: Path,
@@ -158,6 +139,7 @@ def tco(
     from tqdm import tqdm
 
     from stage5kit import __version__
+    from stage5kit.cli._options import load_output_key, sign_outputs
     from stage5kit.core import (
         analyse_tco_file,
         load_budget,
@@ -167,11 +149,7 @@ def tco(
     from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
     from stage5kit.core.trade_io import trade_files
 
-    key = None
-    if key_spec is not None:
-        from stage5kit.signing import load_signing_key
-
-        key = load_signing_key(key_spec)
+    key = load_output_key(key_spec)
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
@@ -194,11 +172,7 @@ def tco(
         {"trades": trade_files(trades)},
     )
     written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
-    if key is not None:
-        from stage5kit.signing import sign_file
-
-        for path in written:
-            sign_file(path, key)
+    sign_outputs(written, key)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
         click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))

@@ -7,18 +7,17 @@ files raise ConfigError naming the file and the offending key.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from stage5kit.core.budgets import Budget
 from stage5kit.core.thresholds import LIMITS, Thresholds
 from stage5kit.errors import ConfigError, InputError, InputProblem
+from stage5kit.files import read_config_file
 
 INFRA_COLUMNS = ("month", "strategy", "category", "amount")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -151,21 +150,9 @@ def load_budget(path: str | Path) -> Budget:
 
 
 def _read_mapping(path: str | Path) -> dict[str, Any]:
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        msg = f"{source}: cannot be read ({error})"
-        raise ConfigError(msg) from error
-    try:
-        data = json.loads(text) if source.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as error:
-        msg = (
-            f"{source}: not valid {'JSON' if source.suffix.lower() == '.json' else 'YAML'}: {error}"
-        )
-        raise ConfigError(msg) from error
+    data = read_config_file(path, what="settings file")
     if not isinstance(data, dict):
-        msg = f"{source}: expected a mapping of settings at the top level"
+        msg = f"{path}: expected a mapping of settings at the top level"
         raise ConfigError(msg)
     return data
 

@@ -18,9 +18,8 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from stage5kit.errors import ConfigError
+from stage5kit.files import read_config_file
 
 BASELINE = "baseline"
 BUSIEST_VENUE = "busiest"
@@ -144,18 +143,7 @@ def load_scenarios(
     ``venues`` (the venues of the trade log) lets an ``outage_venue`` be checked.
     """
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        msg = f"{source}: cannot read the scenario file ({error})"
-        raise ConfigError(msg) from error
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        msg = f"{source}{where}: not valid YAML (check indentation and colons)"
-        raise ConfigError(msg) from error
+    document = read_config_file(source, what="scenario file")
     return parse_scenarios(document, source=source.name, venues=venues)
 
 

@@ -24,10 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-import yaml
-
 from stage5kit.errors import ConfigError, Stage5Error
-from stage5kit.files import atomic_write_text
+from stage5kit.files import atomic_write_text, read_config_file
 from stage5kit.reporting.execute import (
     DEFAULT_CELL_TIMEOUT_S,
     SECRET_ENV_VARS,
@@ -90,14 +88,7 @@ class BatchResult:
 def load_grid(path: str | Path) -> BatchGrid:
     """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``."""
     file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        msg = f"{file}: grid file not found"
-        raise ConfigError(msg) from error
-    except yaml.YAMLError as error:
-        msg = f"{file}: not valid YAML ({error})"
-        raise ConfigError(msg) from error
+    data = read_config_file(file, what="grid file")
     if not isinstance(data, dict) or not isinstance(data.get("notebook"), str):
         msg = f"{file}: expected a mapping with 'notebook' and 'grid' or 'product'"
         raise ConfigError(msg)

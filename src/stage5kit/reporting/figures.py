@@ -18,7 +18,8 @@ BUDGET_COLOUR = "#d62728"
 ANOMALY_COLOUR = "#ff7f0e"
 
 
-def _finish(figure: Figure, *, title: str, x_title: str, y_title: str) -> Figure:
+def style_figure(figure: Figure, *, title: str, x_title: str, y_title: str) -> Figure:
+    """Give a figure the kit's look: title, axis titles with units, template, bottom legend."""
     figure.update_layout(
         title={"text": title},
         template=TEMPLATE,
@@ -47,7 +48,7 @@ def plot_cost_waterfall(
             textposition="outside",
         )
     )
-    return _finish(figure, title=title, x_title="cost component", y_title=f"cost ({currency})")
+    return style_figure(figure, title=title, x_title="cost component", y_title=f"cost ({currency})")
 
 
 def plot_series_with_markers(
@@ -89,7 +90,7 @@ def plot_series_with_markers(
             line_color=BUDGET_COLOUR,
             annotation_text=f"{label}: {level:,.2f} {unit}",
         )
-    return _finish(figure, title=title, x_title=x, y_title=f"{y} ({unit})")
+    return style_figure(figure, title=title, x_title=x, y_title=f"{y} ({unit})")
 
 
 def plot_distribution(
@@ -101,7 +102,7 @@ def plot_distribution(
     figure = go.Figure()
     for name, part in frame.groupby(group, observed=True):
         figure.add_trace(go.Box(y=part[value], name=str(name), boxmean=True))
-    return _finish(figure, title=title, x_title=group, y_title=f"{value} ({unit})")
+    return style_figure(figure, title=title, x_title=group, y_title=f"{value} ({unit})")
 
 
 def plot_percentiles(
@@ -112,7 +113,7 @@ def plot_percentiles(
 
     figure = go.Figure([go.Bar(x=table[group].astype(str), y=table[c], name=c) for c in columns])
     figure.update_layout(barmode="group")
-    return _finish(figure, title=title, x_title=group, y_title=f"latency ({unit})")
+    return style_figure(figure, title=title, x_title=group, y_title=f"latency ({unit})")
 
 
 def plot_scatter(
@@ -143,4 +144,4 @@ def plot_scatter(
                 opacity=0.6,
             )
         )
-    return _finish(figure, title=title, x_title=f"{x} ({x_unit})", y_title=f"{y} ({y_unit})")
+    return style_figure(figure, title=title, x_title=f"{x} ({x_unit})", y_title=f"{y} ({y_unit})")

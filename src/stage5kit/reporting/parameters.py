@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from stage5kit.errors import ConfigError, ParameterError
+from stage5kit.files import read_config_file
 
 PATH_SUFFIX = "_path"
 _TYPE_NAMES: dict[type, str] = {
@@ -208,14 +209,7 @@ def resolve_paths(
 def load_parameter_file(path: str | Path) -> dict[str, object]:
     """Read a YAML mapping of parameter values (``-f params.yaml``)."""
     file = Path(path)
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        msg = f"{file}: parameter file not found"
-        raise ConfigError(msg) from error
-    except yaml.YAMLError as error:
-        msg = f"{file}: not valid YAML ({error})"
-        raise ConfigError(msg) from error
+    data = read_config_file(file, what="parameter file")
     if data is None:
         return {}
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):

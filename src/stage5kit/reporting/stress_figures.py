@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.figures import TEMPLATE
+from stage5kit.reporting.figures import style_figure
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
@@ -16,18 +16,6 @@ if TYPE_CHECKING:
     from stage5kit.core.simulation import StressResult
 
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
-
-
-def _layout(figure: Figure, *, title: str, x_title: str, y_title: str) -> Figure:
-    figure.update_layout(
-        title={"text": title},
-        template=TEMPLATE,
-        xaxis_title=x_title,
-        yaxis_title=y_title,
-        margin={"t": 60, "l": 60, "r": 20, "b": 50},
-        legend={"orientation": "h", "y": -0.2},
-    )
-    return figure
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -71,7 +59,7 @@ def plot_stress_fan(
             )
         )
     basis = "TCO" if result.settings.get("include_tco") else "trading cost"
-    return _layout(
+    return style_figure(
         figure,
         title=f"Cumulative {basis} over the horizon (median, 25-75% and 5-95% bands)",
         x_title="simulated day",
@@ -97,7 +85,7 @@ def plot_stress_distributions(result: StressResult, *, currency: str) -> Figure:
     if isinstance(budget, int | float):
         figure.add_hline(y=float(budget), line_dash="dash", annotation_text="budget")
     basis = "TCO" if result.settings.get("include_tco") else "trading cost"
-    return _layout(
+    return style_figure(
         figure,
         title=f"Period {basis} per scenario across simulated paths",
         x_title="scenario",
@@ -131,7 +119,7 @@ def plot_stress_tornado(result: StressResult, *, currency: str) -> Figure:
             name="mean change",
         )
     )
-    return _layout(
+    return style_figure(
         figure,
         title="Scenario impact on period cost vs baseline (bar: mean, whiskers: 5-95%)",
         x_title=f"change of period cost ({currency})",
@@ -152,7 +140,7 @@ def plot_stress_probabilities(result: StressResult) -> Figure:
         if table[column].notna().any():
             figure.add_trace(go.Bar(x=table["scenario"], y=100 * table[column], name=label))
     figure.update_layout(barmode="group", yaxis_range=[0, 100])
-    return _layout(
+    return style_figure(
         figure,
         title="Probability of breaching the budget and of losing money",
         x_title="scenario",

@@ -1,0 +1,82 @@
+"""Options and helpers the subcommands share: output folder, key spec, output format, signing.
+
+Imports only click and the standard library at module level (``stage5kit --help`` stays
+fast); the signing layer is imported when a key is actually used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from stage5kit.signing import SigningKey
+
+F = TypeVar("F", bound=Callable[..., object])
+
+KEY_SPEC_HELP = (
+    "Key spec: hex:<hex>, base64:<b64>, file:<path> (or a bare path), env:<VAR>."
+    " Default: $STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY."
+)
+SIGN_OUTPUTS_HELP = (
+    "Sign each written file (FILE.sig) with this key spec: hex:, base64:, file: (or a path), env:."
+)
+
+
+def out_dir_option(help_text: str) -> Callable[[F], F]:
+    """The required ``--out`` folder option (passed as ``out_dir``)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        required=True,
+        help=help_text,
+    )
+
+
+def key_option(help_text: str = KEY_SPEC_HELP) -> Callable[[F], F]:
+    """The ``--key`` key-spec option (passed as ``key_spec``)."""
+    return click.option("--key", "key_spec", help=help_text)
+
+
+def format_option(
+    *, choices: tuple[str, ...] = ("text", "json"), help_text: str
+) -> Callable[[F], F]:
+    """The ``--format`` option (passed as ``output_format``); the first choice is the default."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(choices)),
+        default=choices[0],
+        show_default=True,
+        help=help_text,
+    )
+
+
+def format_kpi(value: object) -> str:
+    """A recorded KPI as people read it: thousands separators, 2 decimals unless whole."""
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    return str(value)
+
+
+def load_output_key(key_spec: str | None, key_id: str | None = None) -> SigningKey | None:
+    """The key to sign outputs with when ``--key`` was given (loaded before any work), else None."""
+    if key_spec is None:
+        return None
+    from stage5kit.signing import load_signing_key
+
+    return load_signing_key(key_spec, key_id=key_id)
+
+
+def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
+    """Write ``PATH.sig`` beside each written file when there is a key."""
+    if key is None:
+        return
+    from stage5kit.signing import sign_file
+
+    for path in paths:
+        sign_file(path, key)
