@@ -10,7 +10,7 @@ from stage5kit.core import (
     generate_trades,
     run_stress_test,
 )
-from stage5kit.reporting.stress_figures import (
+from stage5kit.reporting import (
     plot_stress_distributions,
     plot_stress_fan,
     plot_stress_probabilities,

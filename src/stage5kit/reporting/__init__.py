@@ -18,6 +18,12 @@ from stage5kit.reporting.figures import (
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
 from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
+from stage5kit.reporting.stress_figures import (
+    plot_stress_distributions,
+    plot_stress_fan,
+    plot_stress_probabilities,
+    plot_stress_tornado,
+)
 from stage5kit.reporting.tco_view import (
     anomaly_points,
     budget_limits,
@@ -45,6 +51,10 @@ __all__ = [
     "plot_percentiles",
     "plot_scatter",
     "plot_series_with_markers",
+    "plot_stress_distributions",
+    "plot_stress_fan",
+    "plot_stress_probabilities",
+    "plot_stress_tornado",
     "prepare_report",
     "read_parameters",
     "read_results",
