@@ -18,6 +18,7 @@ from stage5kit.files import (
     atomic_write_bytes,
     atomic_write_text,
     read_config_file,
+    remove_stale_temp_dirs,
     sha256_file,
 )
 
@@ -134,3 +135,40 @@ def test_config_file_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     path.write_bytes(b"name: caf\xe9\n")
     with pytest.raises(ConfigError, match=r"scenarios\.yaml: cannot read the scenario file"):
         read_config_file(path, what="scenario file")
+
+
+def test_stale_temp_folders_of_the_target_are_removed_by_the_next_run(tmp_path: Path) -> None:
+    """Unlocked folders named like atomic_directory's temp folders for the target go first."""
+    target = tmp_path / "report"
+    stale = [tmp_path / ".report.ab_cd123.tmp", tmp_path / ".report.zz99yy88.old"]
+    for folder in stale:
+        (folder / "sub").mkdir(parents=True)
+    with atomic_directory(target) as building:
+        (building / "a.txt").write_text("new")
+    assert _names(tmp_path) == ["report"]
+
+
+def test_stale_cleanup_spares_other_targets_and_other_names(tmp_path: Path) -> None:
+    """Folders of another target, files, and names outside the temp pattern are kept."""
+    kept = [
+        tmp_path / ".reports.ab_cd123.tmp",
+        tmp_path / ".report.x.ab_cd123.tmp",
+        tmp_path / ".report.abc.tmp",
+        tmp_path / "report.ab_cd123.tmp",
+    ]
+    for folder in kept:
+        folder.mkdir()
+    (tmp_path / ".report.ab_cd124.tmp").write_text("a file, not a folder")
+    assert remove_stale_temp_dirs(tmp_path / "report") == []
+    assert all(folder.is_dir() for folder in kept)
+    assert (tmp_path / ".report.ab_cd124.tmp").is_file()
+
+
+def test_stale_cleanup_leaves_a_live_runs_temp_folder_alone(tmp_path: Path) -> None:
+    """A temp folder still held by a running atomic_directory is not removed."""
+    target = tmp_path / "report"
+    with atomic_directory(target) as building:
+        (building / "a.txt").write_text("live")
+        assert remove_stale_temp_dirs(target) == []
+        assert (building / "a.txt").read_text() == "live"
+    assert (target / "a.txt").read_text() == "live"

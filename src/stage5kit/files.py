@@ -7,8 +7,10 @@ crash or a kill never leaves a half-written file under the final name.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -116,15 +118,58 @@ def atomic_write_text(target: str | Path, text: str, *, mode: int | None = None)
     return atomic_write_bytes(target, text.encode("utf-8"), mode=mode)
 
 
+def _temp_dir_pattern(final: Path) -> re.Pattern[str]:
+    """Names ``atomic_directory`` gives its temp folders for ``final`` (tempfile's 8 letters)."""
+    return re.compile(re.escape(f".{final.name}.") + r"[a-z0-9_]{8}\.(tmp|old)")
+
+
+def _lock_dir(folder: Path) -> int:
+    """Open ``folder`` and hold an exclusive flock on it until the fd is closed (or we die)."""
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def remove_stale_temp_dirs(target: str | Path) -> list[Path]:
+    """Remove the temp folders a killed ``atomic_directory(target)`` left beside ``target``.
+
+    Only folders named as ``atomic_directory`` names them for this target are candidates,
+    and one still locked by a live run is left alone. Returns the folders removed.
+    """
+    final = Path(target)
+    pattern = _temp_dir_pattern(final)
+    if not final.parent.is_dir():
+        return []
+    removed = []
+    for candidate in final.parent.iterdir():
+        if not pattern.fullmatch(candidate.name) or not candidate.is_dir():
+            continue
+        fd = os.open(candidate, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue
+        else:
+            shutil.rmtree(candidate, ignore_errors=True)
+            removed.append(candidate)
+        finally:
+            os.close(fd)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_directory(target: str | Path) -> Iterator[Path]:
     """Yield a temp folder beside ``target``; on success it replaces ``target`` in one rename.
 
     On error the temp folder is removed and any previous ``target`` is left untouched.
+    Temp folders a killed earlier run left for the same target are removed first; the
+    temp folder is flock-ed while in use, so a concurrent run's folder is never taken.
     """
     final = Path(target)
     final.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_dirs(final)
     tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+    lock = _lock_dir(tmp)
     try:
         yield tmp
         tmp.chmod(DEFAULT_DIR_MODE)
@@ -138,5 +183,6 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
             tmp.replace(final)
         _fsync_dir(final.parent)
     finally:
+        os.close(lock)
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -7,8 +7,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 import zlib
 from pathlib import Path
 
@@ -270,3 +273,30 @@ def test_kernel_is_reached_over_ipc_sockets(probe_notebook: Path, tmp_path: Path
     assert Path(info["ip"]).is_absolute()
     assert sorted(sockets) == ["k-1", "k-2", "k-3", "k-4", "k-5"]
     assert not (tmp_path / "k-1").exists()
+
+
+def test_run_killed_after_its_kernel_started_leaves_nothing_for_the_next_run(
+    tmp_path: Path, probe_notebook: Path, signing_key: SigningKey
+) -> None:
+    """kill -9 of `report run` mid-notebook leaves a temp folder; a rerun removes it, verifies."""
+    out = tmp_path / "report"
+    (tmp_path / "k.hex").write_text(signing_key.secret_forms()[1].decode())
+    env = {**os.environ, "STAGE5KIT_SIGNING_KEY": f"file:{tmp_path / 'k.hex'}"}
+    command = [sys.executable, "-m", "stage5kit", "report", "run", str(probe_notebook)]
+    process = subprocess.Popen(
+        [*command, "-p", "sleep_s", "60", "--out", str(out)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # data.csv is written by a notebook cell: the kernel is running inside the temp folder.
+    while not list(tmp_path.glob(".report.*.tmp/data.csv")) and process.poll() is None:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert len(list(tmp_path.glob(".report.*.tmp"))) == 1
+    rerun = subprocess.run([*command, "--out", str(out)], env=env, check=False)
+    assert rerun.returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["k.hex", "report"]
+    assert verify_manifest(out, signing_key.verification_key()).ok

@@ -1,7 +1,8 @@
 """Run one report: check parameters, execute, render HTML (and PDF), scan for keys, sign.
 
 The folder is built under a temporary name beside ``out_dir`` and renamed into place only
-when it is complete, so a crash never leaves a half-built report under the final name.
+when it is complete, so a crash never leaves a half-built report under the final name
+(and the next run into the same folder removes what a killed run left).
 A failing cell still lands in ``out_dir`` (``report.ipynb`` with the error visible) but
 unsigned, and :class:`~stage5kit.errors.NotebookError` is raised.
 """
