@@ -267,3 +267,28 @@ def test_cli_runs_as_a_process_with_exit_codes(workspace: Path) -> None:
     )
     assert (signed.returncode, tampered.returncode, bad.returncode) == (0, 1, 2)
     assert b"Traceback" not in bad.stderr
+
+
+def test_verify_given_the_signature_verifies_the_signed_file(workspace: Path) -> None:
+    """`verify X.sig` verifies X, says so on stderr, and names X in the report."""
+    key = f"file:{workspace / 'keys' / 'h.key'}"
+    assert _run("sign", workspace / "data.csv", "--key", key).exit_code == 0
+    result = _run("verify", workspace / "data.csv.sig", "--key", key, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["path"] == str(workspace / "data.csv")
+    assert f"verifying {workspace / 'data.csv'}" in result.stderr
+    (workspace / "data.csv").write_text("a,b\n1,3\n")
+    tampered = _run("verify", workspace / "data.csv.sig", "--key", key)
+    assert tampered.exit_code == 1
+    assert "  modified: data.csv" in tampered.stdout
+
+
+def test_verify_given_a_manifest_signature_verifies_the_folder(workspace: Path) -> None:
+    """`verify DIR/manifest.json.sig` verifies the whole folder, so a changed file is named."""
+    key = f"file:{workspace / 'keys' / 'h.key'}"
+    assert _run("sign", workspace / "report", "--key", key).exit_code == 0
+    (workspace / "report" / "index.html").write_text("<p>changed</p>")
+    result = _run("verify", workspace / "report" / "manifest.json.sig", "--key", key)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"invalid: {workspace / 'report'}:")
+    assert "  modified: index.html" in result.stdout

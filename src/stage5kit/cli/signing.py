@@ -67,6 +67,20 @@ def _echo_report(path: Path, report: VerificationReport, *, output_format: str) 
             click.echo(f"  {label}: {name}")
 
 
+def _signed_target(path: Path) -> Path:
+    """What a PATH given to verify stands for: X for X.sig, the folder for manifest.json.sig.
+
+    A ``.sig`` that is itself signed (``X.sig.sig`` exists) is verified as a file.
+    """
+    from stage5kit.signing import signature_path
+    from stage5kit.signing.manifest import MANIFEST_NAME
+
+    if not path.is_file() or path.suffix != ".sig" or signature_path(path).exists():
+        return path
+    signed = path.with_suffix("")
+    return signed.parent if signed.name == MANIFEST_NAME else signed
+
+
 @click.command("verify")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @key_option()
@@ -84,13 +98,20 @@ def verify(
     public_key: Path | None,
     output_format: str,
 ) -> None:
-    """Verify PATH (a file against PATH.sig, a folder against its manifest); exit 1 unless ok."""
+    """Verify PATH (a file against PATH.sig, a folder against its manifest); exit 1 unless ok.
+
+    Given a signature (X.sig) it verifies X; given a folder's manifest.json.sig, the folder.
+    """
     from stage5kit.signing import load_verification_key, verify_file, verify_manifest
 
     if key_spec is not None and public_key is not None:
         msg = "give --key or --public-key, not both"
         raise click.UsageError(msg)
     key = load_verification_key(key_spec, public_key=public_key)
+    signed = _signed_target(path)
+    if signed != path:
+        click.echo(f"note: {path} is a signature; verifying {signed}", err=True)
+        path = signed
     report = verify_manifest(path, key) if path.is_dir() else verify_file(path, key)
     _echo_report(path, report, output_format=output_format)
     if not report.ok:
