@@ -40,6 +40,8 @@ COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
 _DENSE_LIMIT = 1 << 24
 # Row-wise arithmetic runs over chunks this long so its temporaries stay in cache.
 _CHUNK_ROWS = 65_536
+# Price shortfall sign by side code from _choice_codes(side, ("buy",)): sell -1, buy +1.
+_SIDE_SIGNS = np.array([-1.0, 1.0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +113,16 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
         }
     )
 
-    liquidity = trades["liquidity"]
-    maker = (liquidity == "maker").to_numpy(dtype=bool, na_value=False)
-    taker = (liquidity == "taker").to_numpy(dtype=bool, na_value=False)
     # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
-    cell_liquidity = cell * 3 + maker + 2 * taker.astype(np.int64)
+    cell_liquidity = cell * 3
+    cell_liquidity += _choice_codes(trades["liquidity"], ("maker", "taker"))
     columns = _TradeColumns(
         quantity=trades["quantity"].to_numpy(dtype=np.float64),
         arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
         fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
         fee=trades["fee"].to_numpy(dtype=np.float64),
         latency=trades["decision_latency_ms"].to_numpy(dtype=np.float64),
-        is_buy=(trades["side"] == "buy").to_numpy(dtype=bool, na_value=False),
+        side_sign=_SIDE_SIGNS[_choice_codes(trades["side"], ("buy",))],
         cell=cell,
         cell_liquidity=cell_liquidity,
     )
@@ -141,14 +141,19 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
     counts = np.column_stack(
         [by_liquidity.sum(axis=1), by_liquidity[:, 1], by_liquidity[:, 2]]
     ).astype(np.int64)
-    raw = GroupSums(
+    # The labels' codes are ranks and _combine numbers cells in code order, so the cells
+    # come out distinct and sorted, as a rollup would leave them.
+    cells = GroupSums(
         keys=key_frame,
         sums=sums,
         counts=counts.reshape(n_cells, len(COUNT_FIELDS)),
     )
-    cells = rollup_sums(raw, key_frame)
     group_keys = period_keys(key_frame, keys)
-    cell_group, groups = _factorize_rows(group_keys)
+    if keys == cell_keys(keys):
+        # The groups are the cells, with the day as its label ('YYYY-MM-DD' sorts as days).
+        cell_group, groups = np.arange(n_cells), group_keys
+    else:
+        cell_group, groups = _factorize_rows(group_keys)
     row_group = cell_group[cell]
     return TcoPartial(
         by=keys,
@@ -166,7 +171,7 @@ class _TradeColumns:
     fill_price: np.ndarray
     fee: np.ndarray
     latency: np.ndarray
-    is_buy: np.ndarray
+    side_sign: np.ndarray
     cell: np.ndarray
     cell_liquidity: np.ndarray
 
@@ -192,7 +197,7 @@ def _reduce_chunk(
         arrival_price=columns.arrival_price[part],
         fill_price=columns.fill_price[part],
         fee=columns.fee[part],
-        is_buy=columns.is_buy[part],
+        side_sign=columns.side_sign[part],
     )
     latency = columns.latency[part]
     slip = costs.slippage_bps
@@ -279,18 +284,35 @@ def period_labels(days: np.ndarray, period: str) -> np.ndarray:
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes and their labels; missing values become the label 'unknown'."""
+    """Codes that rank their labels, and the sorted distinct labels; missing is 'unknown'."""
     if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = np.asarray(series.cat.categories.astype(str), dtype=object)
-        codes = series.cat.codes.to_numpy().astype(np.int64)
-        if (codes < 0).any():
-            return codes + 1, np.concatenate([[UNKNOWN_LABEL], categories])
-        return codes, categories
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    values = np.asarray(pd.Index(uniques).astype(str), dtype=object)
+        codes = series.cat.codes.to_numpy()
+        labels = np.asarray(series.cat.categories.astype(str), dtype=object)
+    else:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        labels = np.asarray(pd.Index(uniques).astype(str), dtype=object)
     if (codes < 0).any():
-        return codes.astype(np.int64) + 1, np.concatenate([[UNKNOWN_LABEL], values])
-    return codes.astype(np.int64), values
+        labels = np.concatenate([labels, [UNKNOWN_LABEL]])
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    distinct, rank = np.unique(labels, return_inverse=True)
+    if len(distinct) == len(labels) and bool(np.all(rank == np.arange(len(labels)))):
+        return codes, labels
+    return rank.reshape(-1)[codes], distinct
+
+
+def _choice_codes(series: pd.Series, choices: tuple[str, ...]) -> np.ndarray:
+    """Per row: 1 + the index of its value in ``choices``, or 0 for anything else or missing."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        categories = series.cat.categories.astype(str)
+        # One slot more than the categories: code -1 (missing) picks the trailing 0.
+        lookup = np.zeros(len(categories) + 1, dtype=np.int64)
+        for i, choice in enumerate(choices, start=1):
+            lookup[:-1][categories == choice] = i
+        return lookup[series.cat.codes.to_numpy()]
+    out = np.zeros(len(series), dtype=np.int64)
+    for i, choice in enumerate(choices, start=1):
+        out[(series == choice).to_numpy(dtype=bool, na_value=False)] = i
+    return out
 
 
 def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -298,8 +320,8 @@ def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, lis
     total = 1
     for size in sizes:
         total *= max(size, 1)
-    flat = np.zeros(len(codes[0]), dtype=np.int64)
-    for code, size in zip(codes, sizes, strict=True):
+    flat = codes[0].astype(np.int64)
+    for code, size in zip(codes[1:], sizes[1:], strict=True):
         flat *= max(size, 1)
         flat += code
     if total <= _DENSE_LIMIT:

@@ -35,12 +35,12 @@ def compute_trade_costs(
     arrival_price: np.ndarray,
     fill_price: np.ndarray,
     fee: np.ndarray,
-    is_buy: np.ndarray,
+    side_sign: np.ndarray,
 ) -> TradeCosts:
-    """Return the per-trade cost arrays of the module's sign convention."""
+    """Return the per-trade cost arrays of the module's sign convention (side_sign: +1/-1)."""
     notional = quantity * arrival_price
     shortfall = fill_price - arrival_price
-    np.negative(shortfall, out=shortfall, where=~is_buy)
+    shortfall *= side_sign
     slippage_cost = shortfall * quantity
     slippage_bps = shortfall / arrival_price * BPS
     return TradeCosts(
@@ -58,7 +58,7 @@ def add_trade_costs(trades: pd.DataFrame) -> pd.DataFrame:
         arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
         fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
         fee=trades["fee"].to_numpy(dtype=np.float64),
-        is_buy=(trades["side"].astype(str) == "buy").to_numpy(),
+        side_sign=np.where((trades["side"].astype(str) == "buy").to_numpy(), 1.0, -1.0),
     )
     out = trades.copy()
     out["notional"] = costs.notional

@@ -26,7 +26,6 @@ GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY)
 MIN_MAGNITUDE = 1e-3
 _LOG_GAMMA = math.log(GAMMA)
 _INV_LOG_GAMMA = 1.0 / _LOG_GAMMA
-_TINY = 1e-300
 _OFFSET = math.ceil(math.log(MIN_MAGNITUDE) / _LOG_GAMMA) - 1
 # q * n is computed in floating point; 0.95 * 100 must count as the integer 95.
 _RANK_SLACK = 1e-9
@@ -34,8 +33,10 @@ _RANK_SLACK = 1e-9
 
 def bucket_index(values: np.ndarray) -> np.ndarray:
     """Signed bucket of each value: 0 for the zero bucket, +k / -k by magnitude and sign."""
-    magnitude = np.maximum(np.abs(values), _TINY)
-    np.log(magnitude, out=magnitude)
+    magnitude = np.abs(values)
+    # log(0) = -inf lands in the zero bucket like any magnitude below MIN_MAGNITUDE.
+    with np.errstate(divide="ignore"):
+        np.log(magnitude, out=magnitude)
     np.multiply(magnitude, _INV_LOG_GAMMA, out=magnitude)
     np.ceil(magnitude, out=magnitude)
     np.subtract(magnitude, _OFFSET, out=magnitude)
