@@ -99,3 +99,18 @@ def test_bad_budget(tmp_path: Path, text: str, message: str) -> None:
     path.write_text(text)
     with pytest.raises(ConfigError, match=message):
         load_budget(path)
+
+
+@pytest.mark.parametrize(
+    ("body", "row"),
+    [
+        ("2026-01,x,servers,1,5\n", 2),
+        ("2026-01,x,servers,1\n2026-02,x,servers,1,5\n", 3),
+    ],
+)
+def test_infra_row_wider_than_the_header_is_located(tmp_path: Path, body: str, row: int) -> None:
+    """A row with more fields than the header is named by row, not read as shifted columns."""
+    path = tmp_path / "infra.csv"
+    path.write_text("month,strategy,category,amount\n" + body, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"infra\.csv, row {row}: has 5 fields, the header has 4"):
+        load_infra_costs(path)

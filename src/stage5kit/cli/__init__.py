@@ -49,7 +49,14 @@ class _Stage5Group(click.Group):
             ctx.exit(error.exit_code)
 
 
-@click.group(cls=_Stage5Group)
+@click.group(
+    cls=_Stage5Group,
+    epilog=(
+        "Exit codes: 0 ok; 1 a finding (signature invalid or missing, failed report, "
+        "breach with --fail-on-breach); 2 bad usage or bad input. "
+        "'stage5kit COMMAND --help' describes each command."
+    ),
+)
 @click.version_option(__version__, "--version", prog_name="stage5kit")
 def main() -> None:
     """Stage5 cost-control kit: TCO analysis, stress tests, signed reports."""

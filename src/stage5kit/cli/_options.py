@@ -39,7 +39,7 @@ def out_dir_option(help_text: str) -> Callable[[F], F]:
 
 def key_option(help_text: str = KEY_SPEC_HELP) -> Callable[[F], F]:
     """The ``--key`` key-spec option (passed as ``key_spec``)."""
-    return click.option("--key", "key_spec", help=help_text)
+    return click.option("--key", "key_spec", metavar="SPEC", help=help_text)
 
 
 def format_option(

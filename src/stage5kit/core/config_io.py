@@ -7,7 +7,9 @@ files raise ConfigError naming the file and the offending key.
 
 from __future__ import annotations
 
+import csv
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,16 +29,25 @@ def load_infra_costs(path: str | Path) -> pd.DataFrame:
     """Read an infra-costs CSV: month (YYYY-MM), strategy (or 'shared'), category, amount >= 0."""
     source = Path(path)
     try:
-        raw = pd.read_csv(
-            source, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
-        )
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        problem = InputProblem(
-            path=str(source),
-            message=f"file cannot be read: {str(error).splitlines()[0]}",
-            hint="an infra-costs CSV has columns month,strategy,category,amount",
-        )
-        raise InputError.from_problems([problem]) from error
+        with warnings.catch_warnings():
+            # A first row wider than the header would silently become the index.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                source,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skipinitialspace=True,
+                index_col=False,
+            )
+    except (
+        OSError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.ParserWarning,
+        pd.errors.EmptyDataError,
+    ) as error:
+        raise InputError.from_problems([_unreadable_infra_problem(source, error)]) from error
     raw.columns = [str(c).strip() for c in raw.columns]
     problems = [
         InputProblem(
@@ -100,6 +111,28 @@ def load_infra_costs(path: str | Path) -> pd.DataFrame:
             "category": text["category"].to_numpy(dtype=object),
             "amount": amount,
         }
+    )
+
+
+def _unreadable_infra_problem(source: Path, error: Exception) -> InputProblem:
+    """Why pandas could not read an infra-costs CSV; a row wider than the header is located."""
+    hint = "an infra-costs CSV has columns month,strategy,category,amount"
+    if isinstance(error, pd.errors.ParserError | pd.errors.ParserWarning):
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            rows = csv.reader(handle, skipinitialspace=True)
+            width = len(next(rows, []))
+            for row, fields in enumerate(rows, start=2):
+                if len(fields) > width:
+                    return InputProblem(
+                        path=str(source),
+                        row=row,
+                        message=f"has {len(fields)} fields, the header has {width}",
+                        hint="remove the extra field, or quote a value that contains a comma",
+                    )
+    return InputProblem(
+        path=str(source),
+        message=f"file cannot be read: {str(error).splitlines()[0]}",
+        hint=hint,
     )
 
 
