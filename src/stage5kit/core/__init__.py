@@ -9,6 +9,7 @@ from stage5kit.core.aggregates import TcoPartial, aggregate_trades, merge_partia
 from stage5kit.core.anomalies import detect_cost_anomalies
 from stage5kit.core.budgets import Budget, evaluate_budgets
 from stage5kit.core.config_io import load_budget, load_infra_costs, load_thresholds
+from stage5kit.core.cost_shift import CostShift, compare_cost_periods, find_cost_shift
 from stage5kit.core.costs import add_trade_costs
 from stage5kit.core.infra import allocate_infra_costs
 from stage5kit.core.samples import write_sample_inputs
@@ -52,6 +53,7 @@ __all__: list[str] = [
     "BUILTIN_SCENARIOS",
     "Budget",
     "CostHistory",
+    "CostShift",
     "Scenario",
     "SimulationSettings",
     "StressResult",
@@ -69,6 +71,7 @@ __all__: list[str] = [
     "check_scenario_venues",
     "check_trades",
     "collect_stress_kpis",
+    "compare_cost_periods",
     "compute_expected_shortfall",
     "compute_quantile_bands",
     "compute_tail_risk",
@@ -77,6 +80,7 @@ __all__: list[str] = [
     "detect_cost_anomalies",
     "evaluate_budgets",
     "find_breaches",
+    "find_cost_shift",
     "generate_trades",
     "iter_trade_batches",
     "load_budget",
