@@ -224,10 +224,7 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
         msg = "partials were built for different group keys"
         raise ValueError(msg)
     cells = merge_sums([p.cells for p in partials])
-    stacked = pd.concat([p.groups for p in partials], ignore_index=True)
-    target, groups = _factorize_rows(stacked)
-    splits = np.cumsum([0, *[len(p.groups) for p in partials]])
-    targets = [target[splits[i] : splits[i + 1]] for i in range(len(partials))]
+    targets, groups = _union_rows([p.groups for p in partials])
     return TcoPartial(
         by=by,
         cells=cells,
@@ -239,8 +236,8 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
 
 def merge_sums(parts: list[GroupSums]) -> GroupSums:
     """Add several GroupSums with the same key columns into one, keyed by their union."""
-    stacked = pd.concat([p.keys for p in parts], ignore_index=True)
-    target, keys = _factorize_rows(stacked)
+    targets, keys = _union_rows([p.keys for p in parts])
+    target = np.concatenate(targets)
     return GroupSums(
         keys=keys,
         sums=_add_rows(np.concatenate([p.sums for p in parts]), target, len(keys)),
@@ -348,6 +345,20 @@ def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     target = grouped.ngroup().to_numpy(dtype=np.int64)
     distinct = grouped.size().index.to_frame(index=False)
     return target, distinct
+
+
+def _union_rows(frames: list[pd.DataFrame]) -> tuple[list[np.ndarray], pd.DataFrame]:
+    """The sorted distinct rows of several key frames, and where each frame's rows go.
+
+    Frames of sorted distinct rows (every partial's keys) that are all equal - batches of
+    one log usually are - map onto themselves without sorting again.
+    """
+    first = frames[0]
+    if all(frame.equals(first) for frame in frames[1:]):
+        return [np.arange(len(first))] * len(frames), first
+    target, union = _factorize_rows(pd.concat(frames, ignore_index=True))
+    splits = np.cumsum([0, *[len(frame) for frame in frames]])
+    return [target[splits[i] : splits[i + 1]] for i in range(len(frames))], union
 
 
 def _add_rows(values: np.ndarray, target: np.ndarray, n: int) -> np.ndarray:
