@@ -10,13 +10,13 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stage5kit.core.config_io import load_scenarios
 from stage5kit.core.stress import (
     BASELINE,
     BUILTIN_SCENARIOS,
     Scenario,
     builtin_scenario_names,
     check_scenario_venues,
-    load_scenarios,
     parse_scenarios,
     select_scenarios,
 )

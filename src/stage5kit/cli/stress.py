@@ -121,9 +121,8 @@ def stress(
     from tqdm import tqdm
 
     from stage5kit.cli._options import load_output_key, sign_outputs
-    from stage5kit.core.config_io import load_infra_costs
+    from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
     from stage5kit.core.simulation import SimulationSettings
-    from stage5kit.core.stress import resolve_scenarios
     from stage5kit.core.stress_run import run_stress_test
     from stage5kit.core.trade_io import load_trades
     from stage5kit.errors import ConfigError

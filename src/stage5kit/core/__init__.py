@@ -8,7 +8,13 @@ from __future__ import annotations
 from stage5kit.core.aggregates import TcoPartial, aggregate_trades, merge_partials
 from stage5kit.core.anomalies import detect_cost_anomalies
 from stage5kit.core.budgets import Budget, evaluate_budgets
-from stage5kit.core.config_io import load_budget, load_infra_costs, load_thresholds
+from stage5kit.core.config_io import (
+    load_budget,
+    load_infra_costs,
+    load_scenarios,
+    load_thresholds,
+    resolve_scenarios,
+)
 from stage5kit.core.cost_shift import CostShift, compare_cost_periods, find_cost_shift
 from stage5kit.core.costs import add_trade_costs
 from stage5kit.core.infra import allocate_infra_costs
@@ -32,9 +38,7 @@ from stage5kit.core.stress import (
     Scenario,
     builtin_scenario_names,
     check_scenario_venues,
-    load_scenarios,
     parse_scenarios,
-    resolve_scenarios,
     select_scenarios,
 )
 from stage5kit.core.stress_reading import (

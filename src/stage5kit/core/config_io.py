@@ -1,4 +1,4 @@
-"""Loaders for the TCO side inputs: infra costs (CSV), thresholds and budget (YAML or JSON).
+"""Loaders for the side inputs: infra costs (CSV), thresholds, budget and scenarios (YAML/JSON).
 
 The only module that reads these files. Infra-cost rows are validated like the trade log
 (file, editor row with the header as row 1, column, value, hint); thresholds and budget
@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from stage5kit.core.budgets import Budget
+from stage5kit.core.stress import Scenario, parse_scenarios, select_scenarios
 from stage5kit.core.thresholds import LIMITS, Thresholds
 from stage5kit.errors import ConfigError, InputError, InputProblem
 from stage5kit.files import read_config_file
@@ -134,6 +136,25 @@ def _unreadable_infra_problem(source: Path, error: Exception) -> InputProblem:
         message=f"file cannot be read: {str(error).splitlines()[0]}",
         hint=hint,
     )
+
+
+def resolve_scenarios(spec: str, *, venues: Collection[str] | None = None) -> tuple[Scenario, ...]:
+    """Return the scenarios ``spec`` names: ``all``, built-in names joined by commas, or YAML."""
+    if spec.lower().endswith((".yaml", ".yml")) or Path(spec).is_file():
+        return load_scenarios(spec, venues=venues)
+    return select_scenarios(spec.split(","))
+
+
+def load_scenarios(
+    path: str | Path, *, venues: Collection[str] | None = None
+) -> tuple[Scenario, ...]:
+    """Read custom scenarios from a YAML file; baseline is always included, first.
+
+    ``venues`` (the venues of the trade log) lets an ``outage_venue`` be checked.
+    """
+    source = Path(path)
+    document = read_config_file(source, what="scenario file")
+    return parse_scenarios(document, source=source.name, venues=venues)
 
 
 def load_thresholds(path: str | Path) -> Thresholds:

@@ -1,11 +1,12 @@
-"""Cost stress scenarios: the shocks a scenario applies, the built-ins, and YAML loading.
+"""Cost stress scenarios: the shocks a scenario applies, the built-ins, and their validation.
 
 A :class:`Scenario` describes how trading costs change relative to the history: fees
 multiplied, maker share shifted, slippage added or spiking, latency added or spiking
 (turned into slippage through the latency-slippage relation of the log), volume
 multiplied (impact grows with the square root of volume) and a venue outage whose flow
-is partly rerouted at an extra cost. Custom scenarios come from YAML and are validated
-with errors that name the file, the scenario, the field and the fix.
+is partly rerouted at an extra cost. Custom scenarios come from YAML (read by
+:mod:`stage5kit.core.config_io`) and are validated here with errors that name the file,
+the scenario, the field and the fix.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ import math
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from stage5kit.errors import ConfigError
-from stage5kit.files import read_config_file
 
 BASELINE = "baseline"
 BUSIEST_VENUE = "busiest"
@@ -126,25 +125,6 @@ def select_scenarios(names: Iterable[str]) -> tuple[Scenario, ...]:
         )
         raise ConfigError(msg)
     return _with_baseline([by_name[n] for n in dict.fromkeys(wanted)])
-
-
-def resolve_scenarios(spec: str, *, venues: Collection[str] | None = None) -> tuple[Scenario, ...]:
-    """Return the scenarios ``spec`` names: ``all``, built-in names joined by commas, or YAML."""
-    if spec.lower().endswith((".yaml", ".yml")) or Path(spec).is_file():
-        return load_scenarios(spec, venues=venues)
-    return select_scenarios(spec.split(","))
-
-
-def load_scenarios(
-    path: str | Path, *, venues: Collection[str] | None = None
-) -> tuple[Scenario, ...]:
-    """Read custom scenarios from a YAML file; baseline is always included, first.
-
-    ``venues`` (the venues of the trade log) lets an ``outage_venue`` be checked.
-    """
-    source = Path(path)
-    document = read_config_file(source, what="scenario file")
-    return parse_scenarios(document, source=source.name, venues=venues)
 
 
 def parse_scenarios(
