@@ -254,14 +254,13 @@ def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
 
 
 def _check_labels(series: pd.Series, found: _Collector, *, column: str) -> pd.Categorical[str]:
-    if isinstance(series.dtype, pd.CategoricalDtype) and not series.isna().any():
-        categories = series.cat.categories
-        if categories.dtype == object or pd.api.types.is_string_dtype(categories.dtype):
-            stripped = pd.Index(categories.astype(str).str.strip())
-            if stripped.equals(pd.Index(categories)) and not (stripped == "").any():
-                return pd.Categorical.from_codes(
-                    series.cat.codes.to_numpy(), categories=pd.Index(stripped, dtype=object)
-                )
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # Clean categories and no missing code: the categorical is already valid.
+        labels = series.cat.categories.tolist()
+        codes = series.cat.codes.to_numpy()
+        clean = all(isinstance(label, str) and label and label == label.strip() for label in labels)
+        if clean and (len(codes) == 0 or codes.min() >= 0):
+            return pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
     text = _as_text(series)
     empty = (text == "").to_numpy()
     found.add_mask(
@@ -279,11 +278,11 @@ def _check_choice(
     optional: bool,
 ) -> pd.Categorical[str]:
     if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = pd.Series(series.cat.categories.astype(str)).str.strip().str.lower()
+        lowered = [str(label).strip().lower() for label in series.cat.categories.tolist()]
         codes = series.cat.codes.to_numpy()
-        lowered = categories.to_numpy(dtype=object)
         unique = len(set(lowered)) == len(lowered)
-        if unique and set(lowered) <= set(allowed) and (optional or (codes >= 0).all()):
+        present = optional or len(codes) == 0 or codes.min() >= 0
+        if unique and set(lowered) <= set(allowed) and present:
             return pd.Categorical.from_codes(codes, categories=pd.Index(lowered, dtype=object))
     text = _as_text(series).str.lower()
     empty = (text == "").to_numpy()
@@ -321,13 +320,7 @@ def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.nd
             message="is not a number",
             hint="write a plain number such as 12.5",
         )
-    if column in POSITIVE_COLUMNS:
-        clean = bool(np.all((values > 0) & (values < np.inf)))
-    elif column == "decision_latency_ms":
-        clean = bool(np.all((values >= 0) & (values < np.inf)))
-    else:
-        clean = bool(np.all(np.isfinite(values)))
-    if clean:
+    if len(values) and _in_range(values, column):
         return values
     missing = np.isnan(values) & ~unparsed
     found.add_mask(
@@ -355,3 +348,13 @@ def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.nd
             hint="latency in milliseconds cannot be negative",
         )
     return values
+
+
+def _in_range(values: np.ndarray, column: str) -> bool:
+    """Whether every value is allowed, from two reductions (NaN fails every comparison)."""
+    low, high = float(values.min()), float(values.max())
+    if column in POSITIVE_COLUMNS:
+        return low > 0 and high < np.inf
+    if column == "decision_latency_ms":
+        return low >= 0 and high < np.inf
+    return low > -np.inf and high < np.inf
