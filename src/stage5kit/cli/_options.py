@@ -21,9 +21,6 @@ KEY_SPEC_HELP = (
     "Key spec: hex:<hex>, base64:<b64>, file:<path> (or a bare path), env:<VAR>."
     " Default: $STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY."
 )
-SIGN_OUTPUTS_HELP = (
-    "Sign each written file (FILE.sig) with this key spec: hex:, base64:, file: (or a path), env:."
-)
 
 
 def out_dir_option(help_text: str) -> Callable[[F], F]:

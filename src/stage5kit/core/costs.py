@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 BPS = 1e4
-COST_COLUMNS = ("notional", "fee_bps", "slippage_bps", "slippage_cost", "total_cost", "cost_bps")
 
 
 @dataclass(frozen=True, slots=True)

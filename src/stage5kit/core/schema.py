@@ -14,7 +14,6 @@ REQUIRED_COLUMNS = (
     "side",
     *NUMERIC_COLUMNS,
 )
-OPTIONAL_COLUMNS = ("liquidity",)
 TRADE_COLUMNS = (
     TIMESTAMP,
     TRADE_ID,

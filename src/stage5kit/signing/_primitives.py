@@ -14,9 +14,7 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-ED25519_KEY_BYTES = 32
 ED25519_SIGNATURE_BYTES = 64
-HMAC_SHA256_BYTES = 32
 
 
 def hmac_sha256(secret: bytes, message: bytes) -> bytes:
