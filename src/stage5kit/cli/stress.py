@@ -16,9 +16,6 @@ if TYPE_CHECKING:
     from stage5kit.core.budgets import Budget
     from stage5kit.core.simulation import StressResult
 
-RESULTS_FILE = "stress_results.csv"
-SUMMARY_FILE = "stress_summary.json"
-SUMMARY_SCHEMA = "stage5kit.stress/1"
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
     ("expected_period_cost", "period cost", "{:,.0f}"),
@@ -120,9 +117,11 @@ def stress(
     """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
     from tqdm import tqdm
 
+    from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
     from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
     from stage5kit.core.simulation import SimulationSettings
+    from stage5kit.core.stress_output import summarise_stress, write_stress_outputs
     from stage5kit.core.stress_run import run_stress_test
     from stage5kit.core.trade_io import load_trades
     from stage5kit.errors import ConfigError
@@ -134,6 +133,8 @@ def stress(
     settings = SimulationSettings(
         paths=paths, days=days, seed=seed, block=block, block_length=block_length, workers=workers
     )
+    infra_frame = load_infra_costs(infra_costs) if infra_costs is not None else None
+    budget = _resolve_budget(budget_spec)
     log = load_trades(trades)
     venues = sorted(log["venue"].astype(str).unique())
     scenarios = resolve_scenarios(scenario_spec, venues=venues)
@@ -147,13 +148,15 @@ def stress(
             scenarios,
             settings,
             include_tco=include_tco,
-            infra_costs=load_infra_costs(infra_costs) if infra_costs is not None else None,
-            budget=_resolve_budget(budget_spec),
+            infra_costs=infra_frame,
+            budget=budget,
             gross_edge_bps=gross_edge_bps,
             on_scenario_done=advance,
         )
-    summary = _summary(result, trades=trades, scenario_spec=scenario_spec)
-    written = _write_outputs(result, summary, out_dir)
+    summary = summarise_stress(
+        result, trades=trades, scenario_spec=scenario_spec, kit_version=__version__
+    )
+    written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)
     if output_format == "json":
         click.echo(json.dumps(summary, indent=2, allow_nan=False))
@@ -163,6 +166,7 @@ def stress(
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:
+    """--budget as given: an amount, or the budget file it names (else a ConfigError)."""
     from stage5kit.core.config_io import load_budget
     from stage5kit.errors import ConfigError
 
@@ -178,62 +182,8 @@ def _resolve_budget(spec: str | None) -> float | Budget | None:
     return load_budget(spec)
 
 
-def _summary(result: StressResult, *, trades: Path, scenario_spec: str) -> dict[str, object]:
-    import dataclasses
-
-    from stage5kit import __version__
-    from stage5kit.core.stress_reading import describe_stress_result
-
-    by_name = {s.name: s for s in result.scenarios}
-    rows = []
-    for record in result.table.to_dict(orient="records"):
-        scenario = by_name[str(record["scenario"])]
-        rows.append(
-            {
-                "scenario": dataclasses.asdict(scenario),
-                "metrics": {k: _json_number(v) for k, v in record.items() if k != "description"},
-            }
-        )
-    return {
-        "schema": SUMMARY_SCHEMA,
-        "kit_version": __version__,
-        "input": {"path": str(trades), "sha256": _input_digest(trades)},
-        "scenarios_requested": scenario_spec,
-        "parameters": {k: _json_number(v) for k, v in result.settings.items()},
-        "results": rows,
-        "reading": describe_stress_result(result),
-    }
-
-
-def _input_digest(trades: Path) -> str | dict[str, str]:
-    from stage5kit.files import sha256_file
-
-    if trades.is_file():
-        return sha256_file(trades)
-    return {
-        str(p.relative_to(trades)): sha256_file(p) for p in sorted(trades.rglob("*")) if p.is_file()
-    }
-
-
-def _json_number(value: object) -> object:
-    item = getattr(value, "item", None)
-    if callable(item):
-        value = item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _write_outputs(result: StressResult, summary: dict[str, object], out_dir: Path) -> list[Path]:
-    from stage5kit.files import atomic_write_text
-
-    csv_path = atomic_write_text(out_dir / RESULTS_FILE, result.table.to_csv(index=False))
-    json_text = json.dumps(summary, indent=2, allow_nan=False) + "\n"
-    json_path = atomic_write_text(out_dir / SUMMARY_FILE, json_text)
-    return [csv_path, json_path]
-
-
 def _format_table(result: StressResult) -> str:
+    """The short text table: one row per scenario, the headline metrics formatted."""
     header = [label for _, label, _ in _TABLE_COLUMNS]
     lines = []
     for record in result.table.to_dict(orient="records"):
