@@ -65,6 +65,7 @@ def test_a_step_is_split_exactly_with_its_two_levels() -> None:
     assert shift.cost_bps_change == pytest.approx(3.0)
     assert shift.cost_per_trade_before == pytest.approx(40.0)
     assert shift.cost_per_trade_change_pct == pytest.approx(75.0)
+    assert shift.extra_cost == pytest.approx(3.0 * 8 * 1e6 / 1e4)
     assert shift.daily["period"].tolist() == ["before"] * 12 + ["after"] * 8
 
 

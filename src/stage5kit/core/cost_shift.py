@@ -52,6 +52,12 @@ class CostShift:
         """Relative change of the cost per trade, in percent of the level before."""
         return (self.cost_per_trade_after / self.cost_per_trade_before - 1.0) * 100.0
 
+    @property
+    def extra_cost(self) -> float:
+        """What the trades after the shift cost beyond the earlier rate, in currency."""
+        after = self.daily.loc[self.daily["period"] == "after", "notional"]
+        return self.cost_bps_change * float(after.sum()) / BPS
+
 
 def find_cost_shift(daily: pd.DataFrame, *, min_days: int = 7) -> CostShift:
     """Return the single most pronounced level change of the pooled daily cost in bps.

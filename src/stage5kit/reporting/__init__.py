@@ -16,6 +16,7 @@ from stage5kit.reporting.figures import (
     plot_series_with_markers,
 )
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
+from stage5kit.reporting.period_figures import plot_period_comparison
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
 from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
 from stage5kit.reporting.stress_figures import (
@@ -32,6 +33,7 @@ from stage5kit.reporting.tco_view import (
     describe_tco,
     headline_table,
 )
+from stage5kit.reporting.workshop import draft_oem_message
 
 __all__ = [
     "BatchEntry",
@@ -44,11 +46,13 @@ __all__ = [
     "cost_components",
     "daily_cost_per_trade",
     "describe_tco",
+    "draft_oem_message",
     "headline_table",
     "load_grid",
     "plot_cost_waterfall",
     "plot_distribution",
     "plot_percentiles",
+    "plot_period_comparison",
     "plot_scatter",
     "plot_series_with_markers",
     "plot_stress_distributions",

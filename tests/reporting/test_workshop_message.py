@@ -1,0 +1,174 @@
+"""draft_oem_message words the numbers in five Polish sentences; the figure draws them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stage5kit.core import (
+    CostShift,
+    SimulationSettings,
+    StressResult,
+    add_trade_costs,
+    analyse_tco,
+    compare_cost_periods,
+    find_cost_shift,
+    generate_trades,
+    run_stress_test,
+    select_scenarios,
+)
+from stage5kit.errors import ConfigError
+from stage5kit.reporting import draft_oem_message, plot_period_comparison
+from stage5kit.reporting.workshop import format_polish_date, format_polish_number
+
+TRADES = generate_trades(rows=6_000, seed=3, days=60)
+SHIFT = find_cost_shift(analyse_tco(TRADES, by=("strategy",)).daily_costs)
+COSTED = add_trade_costs(TRADES)
+BY_STRATEGY = compare_cost_periods(COSTED, split=SHIFT.day, by=("strategy",))
+BY_VENUE = compare_cost_periods(COSTED, split=SHIFT.day, by=("venue",))
+SENTENCE_END = re.compile(r"(?<=\.) ")
+
+
+def _stress(
+    *, budget: float | None, scenarios: tuple[str, ...] = ("exercise_cost_growth",)
+) -> StressResult:
+    """A small stress result on the test log."""
+    return run_stress_test(
+        TRADES,
+        select_scenarios(scenarios),
+        SimulationSettings(paths=200, days=10, seed=1),
+        budget=budget,
+    )
+
+
+def _message(shift: CostShift = SHIFT, *, budget: float | None = 40_000.0) -> str:
+    return draft_oem_message(
+        shift=shift,
+        by_strategy=BY_STRATEGY,
+        by_venue=BY_VENUE,
+        stress=_stress(budget=budget),
+        currency="USD",
+    )
+
+
+def test_message_has_five_sentences() -> None:
+    """The draft is exactly five sentences, each ending in a full stop."""
+    sentences = SENTENCE_END.split(_message())
+    assert len(sentences) == 5
+    assert all(sentence.endswith(".") for sentence in sentences)
+
+
+def test_first_sentence_says_when_and_by_how_much_cost_grew() -> None:
+    """Sentence one names the shift day in Polish and the bps levels with decimal commas."""
+    first = SENTENCE_END.split(_message())[0]
+    assert first.startswith("Od 6 lutego 2026 koszt wykonania (opłaty i poślizg) wzrósł z ")
+    assert f"z {format_polish_number(SHIFT.cost_bps_before)} do " in first
+    assert f"{format_polish_number(SHIFT.cost_bps_after)} bps" in first
+    assert (
+        f"({format_polish_number(SHIFT.cost_per_trade_change_pct, decimals=1, signed=True)}%)"
+        in first
+    )
+
+
+def test_message_names_the_dearest_strategy_and_venue() -> None:
+    """The strategy and venue whose cost rose most, and the venue whose fees rose most, appear."""
+    message = _message()
+    assert f"strategiach {BY_STRATEGY['strategy'].iloc[0]} (" in message
+    assert f"na giełdzie {BY_VENUE['venue'].iloc[0]} (" in message
+    fee_venue = BY_VENUE.sort_values("fee_bps_change", ascending=False)["venue"].iloc[0]
+    assert f"opłaty na {fee_venue} (" in message
+    assert "coinbase" in message  # the generator's fee hike is on coinbase
+
+
+def test_budget_sentence_gives_both_breach_probabilities() -> None:
+    """Sentence four reads the exercise scenario against baseline, with the budget in Polish."""
+    stress = _stress(budget=40_000.0)
+    rows = stress.table.set_index("scenario")
+    fourth = SENTENCE_END.split(
+        draft_oem_message(
+            shift=SHIFT, by_strategy=BY_STRATEGY, by_venue=BY_VENUE, stress=stress, currency="USD"
+        )
+    )[3]
+    exercise = format_polish_number(
+        rows.loc["exercise_cost_growth", "p_budget_breach"] * 100, decimals=1
+    )
+    assert "budżetu 40 000 USD wynosi " + exercise + "%" in fourth
+    assert "na 10 dni" in fourth
+    assert "VaR95" in fourth
+    assert "ES97,5" in fourth
+
+
+def test_without_a_budget_the_message_says_so() -> None:
+    """No budget: the risk clause says the budget was not given instead of a probability."""
+    assert "budżetu nie podano" in _message(budget=None)
+
+
+def test_a_falling_cost_is_worded_as_a_fall() -> None:
+    """When cost after the shift is lower, sentence one says it fell."""
+    fell = dataclasses.replace(SHIFT, cost_bps_after=SHIFT.cost_bps_before - 1.0)
+    assert " spadł z " in _message(fell)
+
+
+def test_stress_without_the_exercise_scenario_is_refused() -> None:
+    """A stress result lacking exercise_cost_growth is a ConfigError naming the scenario."""
+    with pytest.raises(ConfigError, match="exercise_cost_growth"):
+        draft_oem_message(
+            shift=SHIFT,
+            by_strategy=BY_STRATEGY,
+            by_venue=BY_VENUE,
+            stress=_stress(budget=None, scenarios=("fee_hike_50",)),
+            currency="USD",
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "options", "text"),
+    [
+        (1234567.891, {}, "1 234 567,89"),
+        (-1234.5, {}, "-1 234,50"),
+        (2.2151, {"signed": True}, "+2,22"),
+        (-0.004, {"signed": True}, "-0,00"),
+        (70001.3, {"decimals": 0}, "70 001"),
+        (float("nan"), {}, "b/d"),
+    ],
+)
+def test_polish_numbers(value: float, options: dict[str, Any], text: str) -> None:
+    """Numbers use a space between thousands and a decimal comma; missing values read b/d."""
+    assert format_polish_number(value, **options) == text
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 4))
+def test_polish_numbers_read_back(value: float, decimals: int) -> None:
+    """Undoing the Polish separators gives back the number rounded to the decimals shown."""
+    text = format_polish_number(value, decimals=decimals)
+    assert float(text.replace(" ", "").replace(",", ".")) == float(f"{value:.{decimals}f}")
+
+
+@pytest.mark.parametrize(
+    ("day", "text"),
+    [
+        ("2026-01-01", "1 stycznia 2026"),
+        ("2026-03-14", "14 marca 2026"),
+        ("2025-12-31", "31 grudnia 2025"),
+    ],
+)
+def test_polish_dates(day: str, text: str) -> None:
+    """ISO days become Polish dates with the month in the genitive."""
+    assert format_polish_date(day) == text
+
+
+def test_period_comparison_figure_has_a_before_and_an_after_bar_per_group() -> None:
+    """The figure holds two bar traces over the groups, titled, with the unit on the y axis."""
+    figure = plot_period_comparison(
+        BY_VENUE, group="venue", metric="cost_bps", unit="bps", title="Koszt przed i po"
+    )
+    assert [trace.name for trace in figure.data] == ["cost_bps_before", "cost_bps_after"]
+    assert list(figure.data[1].x) == BY_VENUE["venue"].astype(str).tolist()
+    assert list(figure.data[1].y) == pytest.approx(BY_VENUE["cost_bps_after"].tolist())
+    assert figure.layout.title.text == "Koszt przed i po"
+    assert figure.layout.yaxis.title.text == "cost_bps (bps)"
