@@ -25,6 +25,10 @@ from stage5kit.files import read_config_file
 
 INFRA_COLUMNS = ("month", "strategy", "category", "amount")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH_HINT = "write it as YYYY-MM, e.g. 2026-03"
+_STRATEGY_HINT = "name a strategy or write 'shared'"
+_AMOUNT_MSG = "is not an amount >= 0"
+_TOKENIZER_ERRORS = (pd.errors.ParserError, pd.errors.ParserWarning)
 
 
 def load_infra_costs(path: str | Path) -> pd.DataFrame:
@@ -66,44 +70,7 @@ def load_infra_costs(path: str | Path) -> pd.DataFrame:
         raise InputError.from_problems(problems)
     text = raw[list(INFRA_COLUMNS)].apply(lambda c: c.str.strip())
     amount = pd.to_numeric(text["amount"], errors="coerce").to_numpy(dtype=np.float64)
-    for position in range(len(text)):
-        row = position + 2
-        month = text["month"].iloc[position]
-        if not _MONTH.match(month):
-            problems.append(
-                InputProblem(
-                    path=str(source),
-                    row=row,
-                    column="month",
-                    value=month,
-                    message="is not a month",
-                    hint="write it as YYYY-MM, e.g. 2026-03",
-                )
-            )
-        if not text["strategy"].iloc[position]:
-            problems.append(
-                InputProblem(
-                    path=str(source),
-                    row=row,
-                    column="strategy",
-                    value="",
-                    message="strategy is missing",
-                    hint="name a strategy or write 'shared'",
-                )
-            )
-        if not (np.isfinite(amount[position]) and amount[position] >= 0):
-            value = text["amount"].iloc[position]
-            hint = "use '.' as the decimal separator" if "," in value else "a number >= 0"
-            problems.append(
-                InputProblem(
-                    path=str(source),
-                    row=row,
-                    column="amount",
-                    value=value,
-                    message="is not an amount >= 0",
-                    hint=hint,
-                )
-            )
+    problems = _infra_row_problems(source, text, amount)
     if problems:
         raise InputError.from_problems(problems)
     return pd.DataFrame(
@@ -116,21 +83,50 @@ def load_infra_costs(path: str | Path) -> pd.DataFrame:
     )
 
 
+def _infra_row_problems(source: Path, text: pd.DataFrame, amount: np.ndarray) -> list[InputProblem]:
+    """One problem per bad month, missing strategy or bad amount, by editor row (header 1)."""
+    problems: list[InputProblem] = []
+    cells = zip(text["month"], text["strategy"], text["amount"], amount, strict=True)
+    for row, (month, strategy, value, number) in enumerate(cells, start=2):
+        amount_hint = "use '.' as the decimal separator" if "," in value else "a number >= 0"
+        checks = (
+            ("month", month, not _MONTH.match(month), "is not a month", _MONTH_HINT),
+            ("strategy", strategy, not strategy, "strategy is missing", _STRATEGY_HINT),
+            ("amount", value, not (np.isfinite(number) and number >= 0), _AMOUNT_MSG, amount_hint),
+        )
+        problems.extend(
+            InputProblem(
+                path=str(source), row=row, column=column, value=shown, message=message, hint=hint
+            )
+            for column, shown, bad, message, hint in checks
+            if bad
+        )
+    return problems
+
+
+def _first_wide_row(source: Path) -> tuple[int, int, int] | None:
+    """The first row with more fields than the header: (editor row, fields, header fields)."""
+    with source.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, skipinitialspace=True)
+        width = len(next(rows, []))
+        for row, fields in enumerate(rows, start=2):
+            if len(fields) > width:
+                return row, len(fields), width
+    return None
+
+
 def _unreadable_infra_problem(source: Path, error: Exception) -> InputProblem:
     """Why pandas could not read an infra-costs CSV; a row wider than the header is located."""
     hint = "an infra-costs CSV has columns month,strategy,category,amount"
-    if isinstance(error, pd.errors.ParserError | pd.errors.ParserWarning):
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            rows = csv.reader(handle, skipinitialspace=True)
-            width = len(next(rows, []))
-            for row, fields in enumerate(rows, start=2):
-                if len(fields) > width:
-                    return InputProblem(
-                        path=str(source),
-                        row=row,
-                        message=f"has {len(fields)} fields, the header has {width}",
-                        hint="remove the extra field, or quote a value that contains a comma",
-                    )
+    wide = _first_wide_row(source) if isinstance(error, _TOKENIZER_ERRORS) else None
+    if wide is not None:
+        row, fields, width = wide
+        return InputProblem(
+            path=str(source),
+            row=row,
+            message=f"has {fields} fields, the header has {width}",
+            hint="remove the extra field, or quote a value that contains a comma",
+        )
     return InputProblem(
         path=str(source),
         message=f"file cannot be read: {str(error).splitlines()[0]}",
