@@ -9,6 +9,7 @@ Recipes: :func:`generate_keypair`, :func:`load_signing_key`, :func:`load_verific
 from __future__ import annotations
 
 from stage5kit.signing.canonical import canonicalize_json
+from stage5kit.signing.demo_key import write_demo_keypair
 from stage5kit.signing.detached import sign_file, signature_path, verify_file
 from stage5kit.signing.envelope import (
     OpenedEnvelope,
@@ -52,4 +53,5 @@ __all__ = [
     "signature_path",
     "verify_file",
     "verify_manifest",
+    "write_demo_keypair",
 ]
