@@ -44,6 +44,10 @@ test: $(STAMP) system-deps lint
 demo: $(STAMP)
 	$(VENV)/bin/stage5kit demo --out demo-out
 
+# Rebuilds sample_artifacts/ whole: inputs, the public demo key, signed TCO and stress outputs.
+sample: $(STAMP)
+	$(VENV)/bin/stage5kit sample artifacts --out sample_artifacts
+
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 

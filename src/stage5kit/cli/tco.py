@@ -59,6 +59,16 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
         click.echo(f"wrote {path}", err=True)
 
 
+@sample.command("artifacts")
+@out_dir_option("Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, README.md.")
+def sample_artifacts(out_dir: Path) -> None:
+    """Rebuild the sample inputs and the demo-key-signed sample outputs (`make sample`)."""
+    from stage5kit.cli.sample_artifacts import write_sample_artifacts
+
+    for path in write_sample_artifacts(out_dir):
+        click.echo(f"wrote {path}", err=True)
+
+
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
 @out_dir_option("Folder for tco_report.csv and tco_summary.json.")
