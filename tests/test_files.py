@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,24 @@ def test_stale_cleanup_leaves_a_live_runs_temp_folder_alone(tmp_path: Path) -> N
         assert remove_stale_temp_dirs(target) == []
         assert (building / "a.txt").read_text() == "live"
     assert (target / "a.txt").read_text() == "live"
+
+
+def test_temp_folder_taken_by_a_cleaner_before_its_lock_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A temp folder a concurrent cleaner removed before it was locked is replaced by a new one."""
+    real_mkdtemp = tempfile.mkdtemp
+    calls: list[str] = []
+
+    def mkdtemp_then_cleaned(**kwargs: object) -> str:
+        made = real_mkdtemp(**kwargs)
+        calls.append(made)
+        if len(calls) == 1:
+            Path(made).rmdir()
+        return made
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_cleaned)
+    with atomic_directory(tmp_path / "report") as building:
+        (building / "a.txt").write_text("x")
+    assert len(calls) == 2
+    assert _names(tmp_path) == ["report"]

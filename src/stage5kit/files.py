@@ -123,11 +123,23 @@ def _temp_dir_pattern(final: Path) -> re.Pattern[str]:
     return re.compile(re.escape(f".{final.name}.") + r"[a-z0-9_]{8}\.(tmp|old)")
 
 
-def _lock_dir(folder: Path) -> int:
-    """Open ``folder`` and hold an exclusive flock on it until the fd is closed (or we die)."""
-    fd = os.open(folder, os.O_RDONLY)
-    fcntl.flock(fd, fcntl.LOCK_EX)
-    return fd
+def _locked_temp_dir(final: Path) -> tuple[Path, int]:
+    """Create a temp folder beside ``final`` and flock it; the fd holds the lock until closed.
+
+    A concurrent cleaner may take a folder between its creation and the lock; then the
+    folder is gone (or another one has its name) and a new one is made.
+    """
+    while True:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
+        try:
+            fd = os.open(tmp, os.O_RDONLY)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(FileNotFoundError):
+            if tmp.stat().st_ino == os.fstat(fd).st_ino:
+                return tmp, fd
+        os.close(fd)
 
 
 def remove_stale_temp_dirs(target: str | Path) -> list[Path]:
@@ -168,8 +180,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     final = Path(target)
     final.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_temp_dirs(final)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    lock = _lock_dir(tmp)
+    tmp, lock = _locked_temp_dir(final)
     try:
         yield tmp
         tmp.chmod(DEFAULT_DIR_MODE)
