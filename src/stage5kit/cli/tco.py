@@ -8,6 +8,13 @@ import click
 
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
+_rows_option = click.option(
+    "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
+)
+_seed_option = click.option(
+    "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
+)
+
 
 @click.group("sample")
 def sample() -> None:
@@ -15,12 +22,8 @@ def sample() -> None:
 
 
 @sample.command("trades")
-@click.option(
-    "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
-)
-@click.option(
-    "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
-)
+@_rows_option
+@_seed_option
 @click.option(
     "--days",
     type=click.IntRange(min=1),
@@ -33,7 +36,7 @@ def sample() -> None:
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="Target file; .csv or .parquet decides the format.",
+    help="Target file: Parquet when it ends in .parquet (or .pq), CSV otherwise.",
 )
 def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
     """Write a synthetic trade log of ROWS trades (CSV or Parquet by suffix)."""
@@ -44,12 +47,8 @@ def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
 
 
 @sample.command("inputs")
-@click.option(
-    "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
-)
-@click.option(
-    "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
-)
+@_rows_option
+@_seed_option
 @out_dir_option("Folder for trades.csv, infra_costs.csv, thresholds.yaml, budget.yaml.")
 def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
     """Write the sample TCO inputs (the defaults make sample_artifacts/inputs/)."""
