@@ -40,8 +40,9 @@ COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
 _DENSE_LIMIT = 1 << 24
 # Row-wise arithmetic runs over chunks this long so its temporaries stay in cache.
 _CHUNK_ROWS = 65_536
-# Price shortfall sign by side code from _choice_codes(side, ("buy",)): sell -1, buy +1.
-_SIDE_SIGNS = np.array([-1.0, 1.0])
+# Price shortfall sign by side (anything but a buy counts as a sell) and liquidity slot.
+_SIDE_SIGNS = {"buy": 1.0, "sell": -1.0}
+_LIQUIDITY_SLOTS = {"maker": 1.0, "taker": 2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,20 +114,23 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
         }
     )
 
-    # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
-    cell_liquidity = cell * 3
-    cell_liquidity += _choice_codes(trades["liquidity"], ("maker", "taker"))
+    liquidity, slot_of = _coded(trades["liquidity"], _LIQUIDITY_SLOTS, 0)
+    liquidity_of = slot_of.astype(np.int64)
+    side, sign_of = _coded(trades["side"], _SIDE_SIGNS, -1.0)
     columns = _TradeColumns(
         quantity=trades["quantity"].to_numpy(dtype=np.float64),
         arrival_price=trades["arrival_price"].to_numpy(dtype=np.float64),
         fill_price=trades["fill_price"].to_numpy(dtype=np.float64),
         fee=trades["fee"].to_numpy(dtype=np.float64),
         latency=trades["decision_latency_ms"].to_numpy(dtype=np.float64),
-        side_sign=_SIDE_SIGNS[_choice_codes(trades["side"], ("buy",))],
+        side=side,
+        sign_of=sign_of,
+        liquidity=liquidity,
+        liquidity_of=liquidity_of,
         cell=cell,
-        cell_liquidity=cell_liquidity,
     )
     sums = np.zeros((n_cells, len(SUM_FIELDS)))
+    by_liquidity = np.zeros((n_cells, 3), dtype=np.int64)
     latency_index = np.empty(n, dtype=np.int64)
     slippage_index = np.empty(n, dtype=np.int64)
     for start in range(0, n, _CHUNK_ROWS):
@@ -134,10 +138,10 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
             columns,
             slice(start, start + _CHUNK_ROWS),
             sums=sums,
+            by_liquidity=by_liquidity,
             latency_index=latency_index,
             slippage_index=slippage_index,
         )
-    by_liquidity = np.bincount(cell_liquidity, minlength=3 * n_cells).reshape(n_cells, 3)
     counts = np.column_stack(
         [by_liquidity.sum(axis=1), by_liquidity[:, 1], by_liquidity[:, 2]]
     ).astype(np.int64)
@@ -171,9 +175,11 @@ class _TradeColumns:
     fill_price: np.ndarray
     fee: np.ndarray
     latency: np.ndarray
-    side_sign: np.ndarray
+    side: np.ndarray
+    sign_of: np.ndarray
+    liquidity: np.ndarray
+    liquidity_of: np.ndarray
     cell: np.ndarray
-    cell_liquidity: np.ndarray
 
 
 _FEES = SUM_FIELDS.index("fees")
@@ -186,10 +192,11 @@ def _reduce_chunk(
     part: slice,
     *,
     sums: np.ndarray,
+    by_liquidity: np.ndarray,
     latency_index: np.ndarray,
     slippage_index: np.ndarray,
 ) -> None:
-    """Add one cache-sized chunk of trades into ``sums`` and fill its sketch bucket indices."""
+    """Add one cache-sized chunk of trades into the sums and counts, fill its bucket indices."""
     n_cells = sums.shape[0]
     cell = columns.cell[part]
     costs = compute_trade_costs(
@@ -197,14 +204,16 @@ def _reduce_chunk(
         arrival_price=columns.arrival_price[part],
         fill_price=columns.fill_price[part],
         fee=columns.fee[part],
-        side_sign=columns.side_sign[part],
+        side_sign=columns.sign_of[columns.side[part]],
     )
     latency = columns.latency[part]
     slip = costs.slippage_bps
     sums[:, 0] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
-    fees = np.bincount(
-        columns.cell_liquidity[part], weights=costs.fee, minlength=3 * n_cells
-    ).reshape(n_cells, 3)
+    # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
+    cell_liquidity = cell * 3
+    cell_liquidity += columns.liquidity_of[columns.liquidity[part]]
+    by_liquidity += np.bincount(cell_liquidity, minlength=3 * n_cells).reshape(n_cells, 3)
+    fees = np.bincount(cell_liquidity, weights=costs.fee, minlength=3 * n_cells).reshape(n_cells, 3)
     sums[:, _FEES] += fees.sum(axis=1)
     sums[:, _FEES + 1 : _FEES + 3] += fees[:, 1:]
     rest = (costs.slippage_cost, slip, latency, latency * latency, slip * slip, latency * slip)
@@ -297,19 +306,18 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return rank.reshape(-1)[codes], distinct
 
 
-def _choice_codes(series: pd.Series, choices: tuple[str, ...]) -> np.ndarray:
-    """Per row: 1 + the index of its value in ``choices``, or 0 for anything else or missing."""
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = series.cat.categories.astype(str)
-        # One slot more than the categories: code -1 (missing) picks the trailing 0.
-        lookup = np.zeros(len(categories) + 1, dtype=np.int64)
-        for i, choice in enumerate(choices, start=1):
-            lookup[:-1][categories == choice] = i
-        return lookup[series.cat.codes.to_numpy()]
-    out = np.zeros(len(series), dtype=np.int64)
-    for i, choice in enumerate(choices, start=1):
-        out[(series == choice).to_numpy(dtype=bool, na_value=False)] = i
-    return out
+def _coded(
+    series: pd.Series, values: dict[str, float], default: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Category codes of a column and each code's value (``default`` if unlisted or missing).
+
+    ``lookup[codes]`` is the value per row; code -1 (missing) picks the table's last slot.
+    """
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype("category")
+    slots = [values.get(str(label), default) for label in series.cat.categories]
+    lookup = np.array([*slots, default], dtype=np.float64)
+    return series.cat.codes.to_numpy(), lookup
 
 
 def _combine(codes: list[np.ndarray], sizes: list[int]) -> tuple[np.ndarray, list[np.ndarray]]:
