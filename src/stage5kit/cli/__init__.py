@@ -32,9 +32,11 @@ class _Stage5Group(click.Group):
     """A group that loads subcommands on demand and maps Stage5Error to exit codes."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every subcommand name, registered or lazy, sorted (for --help)."""
         return sorted({*super().list_commands(ctx), *_SUBCOMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import a lazy subcommand's module only when that subcommand is used."""
         if cmd_name in _SUBCOMMANDS:
             module_name, attribute = _SUBCOMMANDS[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module_name), attribute)
@@ -42,6 +44,7 @@ class _Stage5Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a Stage5Error becomes 'ClassName: message' and its exit code."""
         try:
             return super().invoke(ctx)
         except Stage5Error as error:

@@ -212,6 +212,7 @@ def _echo_overview(
     over: int,
     written: tuple[Path, Path],
 ) -> None:
+    """Print the text overview: headline KPIs, counts of findings, and the files written."""
     rows = [
         ("trades", f"{overall.get('n_trades', 0):,.0f}"),
         ("groups", f"{groups:,}"),
