@@ -120,6 +120,6 @@ def test_report_holds_the_participants_log_and_tables(report: Path) -> None:
 def test_report_html_shows_title_figures_and_message(report: Path) -> None:
     """The HTML carries the participant's title, six figures and the OEM message."""
     html = (report / "report.html").read_text()
-    assert "Symulacja wzrostu kosztów – Anna Test" in html
+    assert "Symulacja wzrostu kosztów \N{EN DASH} Anna Test" in html
     assert html.count('class="plotly-graph-div stage5kit-figure"') == 6
     assert "Proponujemy" in html
