@@ -119,3 +119,26 @@ def test_missing_liquidity_groups_as_unknown() -> None:
     assert kpis["fees_maker"].iloc[0] == 0.0
     assert kpis["fees_taker"].iloc[0] == 0.0
     assert kpis["n_trades"].iloc[0] == 100
+
+
+def test_label_named_unknown_shares_the_missing_group() -> None:
+    """A liquidity literally named 'unknown' and missing ones form one group, keys sorted."""
+    log = LOG.iloc[:6].copy()
+    log["liquidity"] = pd.Categorical(
+        ["taker", None, "unknown", "maker", None, "taker"], categories=["taker", "unknown", "maker"]
+    )
+    partial = aggregate_trades(log, by=("liquidity",))
+    assert list(partial.groups["liquidity"]) == ["maker", "taker", "unknown"]
+    assert list(partial.latency.counts.sum(axis=1)) == [1, 2, 3]
+
+
+def test_unsorted_categories_give_sorted_cells() -> None:
+    """Cells come out sorted by label whatever the order of a column's categories."""
+    log = LOG.iloc[:300].copy()
+    names = sorted(log["venue"].astype(str).unique())
+    log["venue"] = pd.Categorical(log["venue"].astype(str), categories=names[::-1])
+    partial = aggregate_trades(log, by=("venue", "strategy", "day"))
+    keys = partial.cells.keys
+    expected = keys.sort_values(list(keys.columns), ignore_index=True)
+    pd.testing.assert_frame_equal(keys, expected)
+    assert list(partial.groups["venue"]) == sorted(partial.groups["venue"])
