@@ -38,6 +38,9 @@ from stage5kit.files import atomic_path
 
 DEFAULT_BATCH_ROWS = 500_000
 _CSV_BYTES_PER_ROW = 128
+# A CSV batch is parsed as this many segments: finer work for the parser threads keeps
+# both cores busy at the start and end of a file.
+_CSV_SEGMENTS_PER_BATCH = 2
 _CSV_PARSERS = 2
 # Blocks a CSV segment is parsed in; fewer, larger blocks are cheaper to convert to pandas.
 _CSV_BLOCK_BYTES = 1 << 23
@@ -486,7 +489,7 @@ def _csv_frames(
         table = pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
         yield _encode_labels(table).to_pandas(split_blocks=True)
         return
-    # The file is cut at line ends into segments of about batch_rows rows; two threads read
+    # The file is cut at line ends into segments of about half a batch; two threads read
     # and parse segments ahead of the consumer, which takes them in file order (memory: a
     # few segments). Like pyarrow's own parallel reader this assumes quoted fields hold no
     # line breaks; where one does, parsing fails and the exact reader takes over.
@@ -506,7 +509,8 @@ def _csv_frames(
             )
         )
 
-    bounds = _segment_bounds(path, max(1 << 12, batch_rows * _CSV_BYTES_PER_ROW))
+    segment_bytes = batch_rows * _CSV_BYTES_PER_ROW // _CSV_SEGMENTS_PER_BATCH
+    bounds = _segment_bounds(path, max(1 << 12, segment_bytes))
     with ThreadPoolExecutor(max_workers=_CSV_PARSERS) as pool:
         for table in _ordered(pool, parse_segment, bounds, _CSV_PARSERS):
             if table.num_rows:
