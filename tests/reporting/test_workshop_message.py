@@ -172,3 +172,21 @@ def test_period_comparison_figure_has_a_before_and_an_after_bar_per_group() -> N
     assert list(figure.data[1].y) == pytest.approx(BY_VENUE["cost_bps_after"].tolist())
     assert figure.layout.title.text == "Koszt przed i po"
     assert figure.layout.yaxis.title.text == "cost_bps (bps)"
+
+
+def test_lower_latency_and_no_fee_rise_are_worded_as_such() -> None:
+    """A latency drop reads 'niższym' with its size, and no fee rise reads 'nie wzrosły'."""
+    calmer = BY_STRATEGY.assign(decision_latency_ms_change=-4.5)
+    cheaper = BY_VENUE.assign(fee_bps_change=-0.5)
+    third = SENTENCE_END.split(
+        draft_oem_message(
+            shift=SHIFT,
+            by_strategy=calmer,
+            by_venue=cheaper,
+            stress=_stress(budget=None),
+            currency="USD",
+        )
+    )[2]
+    assert "opóźnieniu decyzji niższym o 4,5 ms" in third
+    assert "opłaty nie wzrosły" in third
+    assert "-0,50 bps" in third

@@ -103,15 +103,21 @@ def _where_sentence(
 
 
 def _why_sentence(strategy: pd.Series, venue: pd.Series) -> str:
+    latency = float(strategy["decision_latency_ms_change"])
+    fee_change = format_polish_number(venue["fee_bps_change"], signed=True)
+    fees = (
+        f"najbardziej wzrosły opłaty na {venue['venue']} ({fee_change} bps)"
+        if venue["fee_bps_change"] > 0
+        else f"opłaty nie wzrosły (najmniej spadły na {venue['venue']}: {fee_change} bps)"
+    )
     return (
         f"Po stronie strategii poślizg w {strategy['strategy']} zmienił się o "
         f"{format_polish_number(strategy['slippage_bps_change'], signed=True)} bps przy "
-        f"opóźnieniu decyzji wyższym o "
-        f"{format_polish_number(strategy['decision_latency_ms_change'], decimals=1)} ms "
+        f"opóźnieniu decyzji {'wyższym' if latency >= 0 else 'niższym'} o "
+        f"{format_polish_number(abs(latency), decimals=1)} ms "
         f"(z {format_polish_number(strategy['decision_latency_ms_before'], decimals=1)} do "
         f"{format_polish_number(strategy['decision_latency_ms_after'], decimals=1)} ms), a po "
-        f"stronie giełd najbardziej wzrosły opłaty na {venue['venue']} "
-        f"({format_polish_number(venue['fee_bps_change'], signed=True)} bps)."
+        f"stronie giełd {fees}."
     )
 
 
