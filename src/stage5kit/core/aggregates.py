@@ -232,8 +232,13 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
     if any(p.by != by for p in partials):
         msg = "partials were built for different group keys"
         raise ValueError(msg)
-    cells = merge_sums([p.cells for p in partials])
-    targets, groups = _union_rows([p.groups for p in partials])
+    cell_targets, keys = _union_rows([p.cells.keys for p in partials])
+    cells = _add_parts([p.cells for p in partials], cell_targets, keys)
+    if by == cell_keys(by):
+        # The groups are the cells (day as its label), row for row in every partial.
+        targets, groups = cell_targets, period_keys(keys, by)
+    else:
+        targets, groups = _union_rows([p.groups for p in partials])
     return TcoPartial(
         by=by,
         cells=cells,
@@ -246,6 +251,11 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
 def merge_sums(parts: list[GroupSums]) -> GroupSums:
     """Add several GroupSums with the same key columns into one, keyed by their union."""
     targets, keys = _union_rows([p.keys for p in parts])
+    return _add_parts(parts, targets, keys)
+
+
+def _add_parts(parts: list[GroupSums], targets: list[np.ndarray], keys: pd.DataFrame) -> GroupSums:
+    """Add the rows of several GroupSums into the rows of ``keys`` (``targets[i]``: part i's)."""
     target = np.concatenate(targets)
     return GroupSums(
         keys=keys,
