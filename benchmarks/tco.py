@@ -239,7 +239,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--stream-rows", type=int, default=50_000_000)
     parser.add_argument("--csv-rows", type=int, default=2_000_000)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per contender (best shown)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per contender (best shown)")
     parser.add_argument(
         "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "stage5kit-bench"
     )
