@@ -13,7 +13,7 @@
 Every measurement runs in a fresh child process, which imports what it needs, then reports
 the wall time of the work, its CPU time (user + sys, all threads) and its peak RSS (VmHWM
 from /proc/self/status). The input file is read once just before each run, so every
-contender starts with it in the page cache. With --repeat R each contender runs R times,
+contender starts with it in the page cache. Each contender runs --repeat times (3),
 interleaved, and the fastest run (wall) is shown, with the least CPU time beside it. The
 kit runs its full path: validation of every column, KPIs, sketches, anomalies. Generated
 inputs are cached in --data-dir.
