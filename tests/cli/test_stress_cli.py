@@ -34,7 +34,9 @@ def test_writes_results_csv_and_summary_json(tmp_path: Path) -> None:
     assert {"var95_daily_cost", "es975_daily_cost", "delta_cost_bps"} <= set(table.columns)
     summary = json.loads((out / "stress_summary.json").read_text())
     assert summary["schema"] == "stage5kit.stress/1"
-    assert summary["input"]["sha256"] == sha256_file(TRADES)
+    assert summary["inputs"]["trades"]["files"] == [
+        {"name": str(TRADES), "sha256": sha256_file(TRADES)}
+    ]
     assert summary["parameters"]["paths"] == 300
     assert [r["scenario"]["name"] for r in summary["results"]] == list(table["scenario"])
     assert "baseline costs" in summary["reading"]

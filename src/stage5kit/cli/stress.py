@@ -119,11 +119,13 @@ def stress(
 
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.core.budgets import Budget
     from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
     from stage5kit.core.simulation import SimulationSettings
     from stage5kit.core.stress_output import summarise_stress, write_stress_outputs
     from stage5kit.core.stress_run import run_stress_test
-    from stage5kit.core.trade_io import load_trades
+    from stage5kit.core.tco_output import describe_inputs
+    from stage5kit.core.trade_io import load_trades, trade_files
     from stage5kit.errors import ConfigError
 
     if infra_costs is not None and not include_tco:
@@ -153,8 +155,13 @@ def stress(
             gross_edge_bps=gross_edge_bps,
             on_scenario_done=advance,
         )
+    budget_file = budget_spec if isinstance(budget, Budget) else None
+    inputs = describe_inputs(
+        {"trades": trades, "infra_costs": infra_costs, "budget": budget_file},
+        {"trades": trade_files(trades)},
+    )
     summary = summarise_stress(
-        result, trades=trades, scenario_spec=scenario_spec, kit_version=__version__
+        result, inputs=inputs, scenario_spec=scenario_spec, kit_version=__version__
     )
     written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)

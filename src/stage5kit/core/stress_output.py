@@ -1,8 +1,8 @@
 """Writing a stress result: ``stress_results.csv`` (one row per scenario) and its summary JSON.
 
 The summary holds every scenario's definition and metrics, the simulation parameters,
-the input's sha256, the plain-language reading and the kit version; NaN becomes null.
-Both files are written atomically.
+every input file's sha256 (trade log, infra costs, budget file), the plain-language
+reading and the kit version; NaN becomes null. Both files are written atomically.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from pathlib import Path
 
 from stage5kit.core.simulation import StressResult
 from stage5kit.core.stress_reading import describe_stress_result
-from stage5kit.core.trade_io import trade_files
-from stage5kit.files import atomic_write_text, sha256_file
+from stage5kit.files import atomic_write_text
 
 RESULTS_NAME = "stress_results.csv"
 SUMMARY_NAME = "stress_summary.json"
@@ -23,9 +22,9 @@ SUMMARY_SCHEMA = "stage5kit.stress/1"
 
 
 def summarise_stress(
-    result: StressResult, *, trades: Path, scenario_spec: str, kit_version: str
+    result: StressResult, *, inputs: dict[str, object], scenario_spec: str, kit_version: str
 ) -> dict[str, object]:
-    """The JSON-ready summary of a stress result run on the trade log at ``trades``."""
+    """The JSON-ready summary of a stress result; ``inputs`` as ``tco_output.describe_inputs``."""
     by_name = {s.name: s for s in result.scenarios}
     rows = [
         {
@@ -37,7 +36,7 @@ def summarise_stress(
     return {
         "schema": SUMMARY_SCHEMA,
         "kit_version": kit_version,
-        "input": {"path": str(trades), "sha256": _input_digest(trades)},
+        "inputs": inputs,
         "scenarios_requested": scenario_spec,
         "parameters": {k: _json_number(v) for k, v in result.settings.items()},
         "results": rows,
@@ -53,13 +52,6 @@ def write_stress_outputs(
     csv_path = atomic_write_text(folder / RESULTS_NAME, result.table.to_csv(index=False))
     json_text = json.dumps(summary, indent=2, allow_nan=False) + "\n"
     return csv_path, atomic_write_text(folder / SUMMARY_NAME, json_text)
-
-
-def _input_digest(trades: Path) -> str | dict[str, str]:
-    """The sha256 of the trade log, or of each Parquet file of a trade-log folder."""
-    if trades.is_file():
-        return sha256_file(trades)
-    return {str(p.relative_to(trades)): sha256_file(p) for p in trade_files(trades)}
 
 
 def _json_number(value: object) -> object:
