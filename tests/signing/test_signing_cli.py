@@ -16,19 +16,6 @@ from stage5kit.cli import main
 from stage5kit.signing import load_signing_key
 
 SECRET = bytes(range(200, 240))
-KEY_VARIABLES = (
-    "STAGE5KIT_SIGNING_KEY",
-    "STAGE5KIT_SIGNING_KEY_ID",
-    "BOT_CORE_SECURITY_AUDIT_KEY",
-    "BOT_CORE_SECURITY_AUDIT_KEY_ID",
-)
-
-
-@pytest.fixture(autouse=True)
-def no_key_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test with none of the default key variables set."""
-    for name in KEY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
@@ -251,7 +238,7 @@ def test_no_signing_flow_output_contains_key_bytes(workspace: Path) -> None:
 
 def test_cli_runs_as_a_process_with_exit_codes(workspace: Path) -> None:
     """As a real process: sign exits 0, verify of a tampered file 1, a bad key 2."""
-    env = {k: v for k, v in os.environ.items() if k not in KEY_VARIABLES}
+    env = dict(os.environ)  # conftest.py has removed the default key variables
     command = [sys.executable, "-m", "stage5kit"]
     key = str(workspace / "keys" / "h.key")
     target = str(workspace / "data.csv")

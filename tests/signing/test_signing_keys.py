@@ -23,19 +23,6 @@ from stage5kit.signing import (
 SECRET = bytes(range(100, 140))  # 40 bytes
 SECRET_HEX = SECRET.hex()
 SECRET_B64 = base64.b64encode(SECRET).decode()
-KEY_VARIABLES = (
-    "STAGE5KIT_SIGNING_KEY",
-    "STAGE5KIT_SIGNING_KEY_ID",
-    "BOT_CORE_SECURITY_AUDIT_KEY",
-    "BOT_CORE_SECURITY_AUDIT_KEY_ID",
-)
-
-
-@pytest.fixture(autouse=True)
-def no_key_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test with none of the default key variables set."""
-    for name in KEY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
 
 
 def _leaks(text: str, secret: bytes = SECRET) -> bool:
