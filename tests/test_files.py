@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stage5kit.errors import ConfigError
+from stage5kit.errors import ConfigError, LockHeldError
 from stage5kit.files import (
     DEFAULT_DIR_MODE,
     DEFAULT_FILE_MODE,
@@ -18,6 +20,7 @@ from stage5kit.files import (
     atomic_path,
     atomic_write_bytes,
     atomic_write_text,
+    file_lock,
     read_config_file,
     remove_stale_temp_dirs,
     sha256_file,
@@ -175,22 +178,51 @@ def test_stale_cleanup_leaves_a_live_runs_temp_folder_alone(tmp_path: Path) -> N
     assert (target / "a.txt").read_text() == "live"
 
 
-def test_temp_folder_taken_by_a_cleaner_before_its_lock_is_replaced(
+def test_lock_file_taken_by_a_cleaner_before_it_is_locked_is_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A temp folder a concurrent cleaner removed before it was locked is replaced by a new one."""
-    real_mkdtemp = tempfile.mkdtemp
+    """A temp folder's lock file that a concurrent cleaner removed before it was locked is
+    recreated, so the folder is never left unlocked."""
+    real_mkstemp = tempfile.mkstemp
     calls: list[str] = []
 
-    def mkdtemp_then_cleaned(**kwargs: object) -> str:
-        made = real_mkdtemp(**kwargs)
+    def mkstemp_then_cleaned(**kwargs: object) -> tuple[int, str]:
+        fd, made = real_mkstemp(**kwargs)  # type: ignore[call-overload]
         calls.append(made)
         if len(calls) == 1:
-            Path(made).rmdir()
-        return made
+            Path(made).unlink()
+        return fd, made
 
-    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp_then_cleaned)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp_then_cleaned)
     with atomic_directory(tmp_path / "report") as building:
         (building / "a.txt").write_text("x")
-    assert len(calls) == 2
+        assert Path(f"{building}.lock").is_file()
+        assert remove_stale_temp_dirs(tmp_path / "report") == []
     assert _names(tmp_path) == ["report"]
+
+
+def test_file_lock_refuses_a_second_holder_without_wait(tmp_path: Path) -> None:
+    """A lock held by another process raises LockHeldError (exit 3) naming the lock file."""
+    lock = tmp_path / "out.lock"
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from stage5kit.files import file_lock\n"
+            f"with file_lock({str(lock)!r}):\n    print('held', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as holder:
+        try:
+            assert holder.stdout is not None
+            assert holder.stdout.readline().strip() == "held"
+            with pytest.raises(LockHeldError) as caught, file_lock(lock, wait=False):
+                pass
+            assert caught.value.exit_code == 3
+            assert str(lock) in str(caught.value)
+            assert f"pid {holder.pid}" in str(caught.value)
+        finally:
+            holder.kill()
+    with file_lock(lock, wait=False):
+        assert lock.is_file()

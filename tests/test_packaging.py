@@ -15,7 +15,13 @@ import yaml
 import stage5kit
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLIC_PACKAGES = ["stage5kit", "stage5kit.core", "stage5kit.signing", "stage5kit.reporting"]
+PUBLIC_PACKAGES = [
+    "stage5kit",
+    "stage5kit.compliance",
+    "stage5kit.core",
+    "stage5kit.signing",
+    "stage5kit.reporting",
+]
 
 
 def _requirement_name(requirement: str) -> str:

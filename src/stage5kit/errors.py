@@ -10,10 +10,13 @@
     ├── DependencyError              a missing optional package or program; exit 2
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
     ├── SecretLeakError              key material found in files about to be signed; exit 1
-    └── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+    ├── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+    └── ResourceError                the environment stopped the run (disk, permissions); exit 3
+        └── LockHeldError            another run holds the lock on an output or log; exit 3
 
 Context is passed as keyword-only arguments and kept as attributes. ``exit_code`` is what
-the CLI returns when the error reaches it: 2 for bad input or usage, 1 for a finding.
+the CLI returns when the error reaches it: 2 for bad input or usage, 1 for a finding,
+3 when the environment stopped the run (a lock held by another run, a full disk).
 """
 
 from __future__ import annotations
@@ -154,3 +157,17 @@ class NotebookError(Stage5Error):
         super().__init__(message)
         self.notebook = str(notebook)
         self.cell_index = cell_index
+
+
+class ResourceError(Stage5Error):
+    """The environment stopped the run: a full disk, a permission denied, a lock held."""
+
+    exit_code = 3
+
+
+class LockHeldError(ResourceError):
+    """Another run holds the lock on the same output folder or log; names the lock file."""
+
+    def __init__(self, message: str, *, lock_path: str | Path) -> None:
+        super().__init__(message)
+        self.lock_path = str(lock_path)

@@ -1,24 +1,28 @@
-"""Atomic writes, streaming hashes and config reading: the file primitives every layer shares.
+"""Atomic writes, file locks, streaming hashes and config reading: the shared file primitives.
 
 A write goes to a temporary file in the target's folder, is fsynced, then renamed, so a
-crash or a kill never leaves a half-written file under the final name.
+crash or a kill never leaves a half-written file under the final name. Every lock in the
+kit goes through :func:`file_lock` (``flock`` on POSIX, ``msvcrt.locking`` on Windows), so
+the decision log, batches and output folders share one cross-platform implementation.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import re
 import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from stage5kit.errors import ConfigError
+from stage5kit.errors import ConfigError, LockHeldError
 
 HASH_CHUNK_BYTES = 1 << 20
+LOCK_POLL_SECONDS = 0.05
 
 
 def _current_umask() -> int:
@@ -77,9 +81,87 @@ def read_config_file(path: str | Path, *, what: str) -> object:
 
 
 def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable; Windows has no directory fsync (NTFS journals it)."""
+    if sys.platform == "win32":
+        return
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock_fd(fd: int, *, wait: bool) -> bool:
+    """Take an exclusive lock on an open file; False when ``wait`` is off and it is held."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            except OSError:
+                if not wait:
+                    return False
+                time.sleep(LOCK_POLL_SECONDS)
+            else:
+                return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _open_locked(path: Path, *, wait: bool) -> int | None:
+    """Open (creating) ``path`` and lock it; None when held elsewhere and ``wait`` is off.
+
+    A cleaner may unlink the file between open and lock; then the lock is on a file no
+    one else can find, so the open is retried until the path and the locked file agree.
+    """
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if not _lock_fd(fd, wait=wait):
+            os.close(fd)
+            return None
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_ino == os.fstat(fd).st_ino:
+                return fd
+        os.close(fd)
+
+
+def _lock_holder(path: Path) -> str:
+    """What the holder of a lock wrote into it (pid and start time), or an empty string."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:
+        return ""
+    return f" ({text[:120]})" if text else ""
+
+
+@contextlib.contextmanager
+def file_lock(path: str | Path, *, wait: bool = True) -> Iterator[None]:
+    """Hold an exclusive lock on the file ``path`` (created if missing) for the block.
+
+    With ``wait`` off a held lock raises :class:`LockHeldError` (exit 3) naming the lock
+    file and its holder's pid. The lock file is left in place: deleting it would race.
+    """
+    lock = Path(path)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = _open_locked(lock, wait=wait)
+    if fd is None:
+        msg = (
+            f"{lock}: another run holds this lock{_lock_holder(lock)}; "
+            "wait for it to finish, or choose another output"
+        )
+        raise LockHeldError(msg, lock_path=lock)
+    try:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()} since {stamp}\n".encode())
+        yield
     finally:
         os.close(fd)
 
@@ -123,49 +205,73 @@ def _temp_dir_pattern(final: Path) -> re.Pattern[str]:
     return re.compile(re.escape(f".{final.name}.") + r"[a-z0-9_]{8}\.(tmp|old)")
 
 
-def _locked_temp_dir(final: Path) -> tuple[Path, int]:
-    """Create a temp folder beside ``final`` and flock it; the fd holds the lock until closed.
+def _lock_file_of(temp_dir: Path) -> Path:
+    """The lock file that marks a temp folder as in use by a live run."""
+    return temp_dir.with_name(f"{temp_dir.name}.lock")
 
-    A concurrent cleaner may take a folder between its creation and the lock; then the
-    folder is gone (or another one has its name) and a new one is made.
+
+def _locked_temp_dir(final: Path) -> tuple[Path, int]:
+    """Create a temp folder beside ``final`` whose lock file this process holds.
+
+    The lock file is created and locked before the folder exists, so a cleaner never
+    sees the folder unlocked while its creator is alive.
     """
     while True:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-        try:
-            fd = os.open(tmp, os.O_RDONLY)
-        except FileNotFoundError:
-            continue
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        with contextlib.suppress(FileNotFoundError):
-            if tmp.stat().st_ino == os.fstat(fd).st_ino:
-                return tmp, fd
+        fd, lock_name = tempfile.mkstemp(
+            prefix=f".{final.name}.", suffix=".tmp.lock", dir=final.parent
+        )
         os.close(fd)
+        lock = Path(lock_name)
+        locked = _open_locked(lock, wait=False)
+        if locked is None:
+            continue
+        tmp = lock.with_name(lock.name.removesuffix(".lock"))
+        try:
+            tmp.mkdir(mode=0o700)
+        except FileExistsError:
+            os.close(locked)
+            continue
+        return tmp, locked
+
+
+def _remove_if_unlocked(lock: Path, temp_dir: Path | None) -> bool:
+    """Remove a temp folder and its lock file when no live run holds the lock."""
+    fd = _open_locked(lock, wait=False) if lock.exists() or temp_dir is None else None
+    if lock.exists() and fd is None:
+        return False
+    try:
+        if temp_dir is not None:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            lock.unlink()
+    finally:
+        if fd is not None:
+            os.close(fd)
+    return True
 
 
 def remove_stale_temp_dirs(target: str | Path) -> list[Path]:
     """Remove the temp folders a killed ``atomic_directory(target)`` left beside ``target``.
 
     Only folders named as ``atomic_directory`` names them for this target are candidates,
-    and one still locked by a live run is left alone. Returns the folders removed.
+    and one whose lock file a live run holds is left alone. Returns the folders removed.
     """
     final = Path(target)
     pattern = _temp_dir_pattern(final)
     if not final.parent.is_dir():
         return []
     removed = []
-    for candidate in final.parent.iterdir():
-        if not pattern.fullmatch(candidate.name) or not candidate.is_dir():
-            continue
-        fd = os.open(candidate, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            continue
-        else:
-            shutil.rmtree(candidate, ignore_errors=True)
-            removed.append(candidate)
-        finally:
-            os.close(fd)
+    for candidate in sorted(final.parent.iterdir()):
+        name = candidate.name
+        if pattern.fullmatch(name) and candidate.is_dir():
+            if _remove_if_unlocked(_lock_file_of(candidate), candidate):
+                removed.append(candidate)
+        elif (
+            name.endswith(".lock")
+            and pattern.fullmatch(name.removesuffix(".lock"))
+            and not candidate.with_name(name.removesuffix(".lock")).exists()
+        ):
+            _remove_if_unlocked(candidate, None)
     return removed
 
 
@@ -175,7 +281,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
 
     On error the temp folder is removed and any previous ``target`` is left untouched.
     Temp folders a killed earlier run left for the same target are removed first; the
-    temp folder is flock-ed while in use, so a concurrent run's folder is never taken.
+    temp folder's lock file is held while in use, so a concurrent run's folder is never taken.
     """
     final = Path(target)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -194,6 +300,8 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
             tmp.replace(final)
         _fsync_dir(final.parent)
     finally:
-        os.close(lock)
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        os.close(lock)
+        with contextlib.suppress(OSError):
+            _lock_file_of(tmp).unlink()
