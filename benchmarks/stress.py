@@ -26,13 +26,13 @@ from stage5kit.core import (
     load_trades,
     simulate_stress,
 )
-from stage5kit.core.simulation_history import CostHistory, build_cost_history
-from stage5kit.core.simulation_metrics import (
+from stage5kit.core.stress.history import CostHistory, build_cost_history
+from stage5kit.core.stress.metrics import (
     compute_expected_shortfall,
     compute_quantile_bands,
     compute_value_at_risk,
 )
-from stage5kit.core.simulation_shocks import shock_history
+from stage5kit.core.stress.shocks import shock_history
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_artifacts" / "inputs" / "trades.csv"
 BLOCK_LENGTH = 5.0

@@ -16,8 +16,8 @@ from stage5kit.core import (
     merge_partials,
     summarise_partial,
 )
-from stage5kit.core.aggregates import TcoPartial, period_labels
-from stage5kit.core.sketches import SketchGrid
+from stage5kit.core.tco.aggregates import TcoPartial, period_labels
+from stage5kit.core.tco.sketches import SketchGrid
 from stage5kit.errors import ConfigError
 
 

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stage5kit.core.simulation import SimulationSettings, simulate_daily_costs, simulate_stress
-from stage5kit.core.simulation_history import CostHistory, build_cost_history
-from stage5kit.core.simulation_metrics import (
+from stage5kit.core.stress.engine import SimulationSettings, simulate_daily_costs, simulate_stress
+from stage5kit.core.stress.history import CostHistory, build_cost_history
+from stage5kit.core.stress.metrics import (
     compute_expected_shortfall,
     compute_tail_risk,
     compute_value_at_risk,
 )
-from stage5kit.core.stress import BUILTIN_SCENARIOS, Scenario
+from stage5kit.core.stress.scenarios import BUILTIN_SCENARIOS, Scenario
 from stage5kit.errors import ConfigError
 
 HISTORY_DAYS = 60

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stage5kit.core.simulation_sampling import (
+from stage5kit.core.stress.sampling import (
     bootstrap_day_indices,
     build_binomial_table,
     chunk_generator,

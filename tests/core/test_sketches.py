@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stage5kit.core.sketches import (
+from stage5kit.core.tco.sketches import (
     MIN_MAGNITUDE,
     RELATIVE_ACCURACY,
     SketchGrid,

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stage5kit.core.config_io import load_scenarios
-from stage5kit.core.stress import (
+from stage5kit.core.io.side_inputs import load_scenarios
+from stage5kit.core.stress.scenarios import (
     BASELINE,
     BUILTIN_SCENARIOS,
     Scenario,

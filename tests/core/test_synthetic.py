@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from stage5kit.core import add_trade_costs, generate_trades
-from stage5kit.core.schema import TRADE_COLUMNS
+from stage5kit.core.trades.schema import TRADE_COLUMNS
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from stage5kit.core import (
     load_trades,
     write_trades,
 )
-from stage5kit.core.validation import NAIVE_TIMESTAMP_NOTE
+from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE
 from stage5kit.errors import InputError
 
 LOG = generate_trades(rows=6_000, seed=4, days=60)

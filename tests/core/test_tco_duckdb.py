@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from stage5kit.core import analyse_tco_file, generate_trades, write_trades
-from stage5kit.core.sketches import MIN_MAGNITUDE, RELATIVE_ACCURACY
+from stage5kit.core.tco.sketches import MIN_MAGNITUDE, RELATIVE_ACCURACY
 
 SQL = """
 WITH t AS (

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from stage5kit.core import generate_trades, iter_trade_batches, load_trades, write_trades
-from stage5kit.core.validation import NAIVE_TIMESTAMP_NOTE
+from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE
 from stage5kit.errors import InputError
 
 HEADER = (

@@ -155,8 +155,7 @@ def tco(
         load_infra_costs,
         load_thresholds,
     )
-    from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
-    from stage5kit.core.trade_io import trade_files
+    from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
 
     key = load_output_key(key_spec)
     keys = tuple(k.strip() for k in by.split(",") if k.strip())

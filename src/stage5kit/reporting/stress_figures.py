@@ -1,6 +1,6 @@
 """Plotly figures of a stress result: fan chart, cost distributions, tornado, probabilities.
 
-Each builder takes a :class:`~stage5kit.core.simulation.StressResult` and returns a
+Each builder takes a :class:`~stage5kit.core.StressResult` and returns a
 ``plotly.graph_objects.Figure`` with a title and units; nothing here computes a metric.
 """
 
@@ -13,7 +13,7 @@ from stage5kit.reporting.figures import style_figure
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
-    from stage5kit.core.simulation import StressResult
+    from stage5kit.core import StressResult
 
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 

@@ -1,7 +1,7 @@
 """Reading and writing trade logs: CSV, Parquet or a folder of Parquet files.
 
 The only module that touches trade-log files. Reads validate through
-:func:`stage5kit.core.validation.check_trades`; bad input raises one
+:func:`stage5kit.core.trades.validation.check_trades`; bad input raises one
 :class:`~stage5kit.errors.InputError` listing up to 50 problems. Rows are numbered as an
 editor shows them: in a CSV the header is row 1 and the first trade row 2; in Parquet,
 row N is the N-th record (1-based).
@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from stage5kit.core.schema import (
+from stage5kit.core.trades.schema import (
     KEY_COLUMNS,
     NUMERIC_COLUMNS,
     REQUIRED_COLUMNS,
@@ -32,7 +32,7 @@ from stage5kit.core.schema import (
     TRADE_COLUMNS,
     TRADE_ID,
 )
-from stage5kit.core.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check_trades
+from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check_trades
 from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
 from stage5kit.files import atomic_path
 

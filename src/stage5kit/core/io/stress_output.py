@@ -12,8 +12,8 @@ import json
 import math
 from pathlib import Path
 
-from stage5kit.core.simulation import StressResult
-from stage5kit.core.stress_reading import describe_stress_result
+from stage5kit.core.stress.engine import StressResult
+from stage5kit.core.stress.reading import describe_stress_result
 from stage5kit.files import atomic_write_text
 
 RESULTS_NAME = "stress_results.csv"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.schema import PERIODS
+from stage5kit.core.trades.schema import PERIODS
 from stage5kit.errors import ConfigError
 
 BUDGET_BASES = ("tco", "trading_cost")

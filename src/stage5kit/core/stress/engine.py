@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.simulation_history import BPS, CostHistory
-from stage5kit.core.simulation_metrics import (
+from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.metrics import (
     FAN_LEVELS,
     compute_quantile_bands,
     compute_tail_risk,
 )
-from stage5kit.core.simulation_sampling import (
+from stage5kit.core.stress.sampling import (
     BLOCK_KINDS,
     BinomialTable,
     BlockKind,
@@ -32,8 +32,8 @@ from stage5kit.core.simulation_sampling import (
     chunk_generator,
     draw_binomial,
 )
-from stage5kit.core.simulation_shocks import ShockedDays, shock_history
-from stage5kit.core.stress import BASELINE, Scenario
+from stage5kit.core.stress.scenarios import BASELINE, Scenario
+from stage5kit.core.stress.shocks import ShockedDays, shock_history
 from stage5kit.errors import ConfigError
 
 CHUNK_PATHS = 1024

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.costs import BPS
+from stage5kit.core.trades.costs import BPS
 from stage5kit.errors import InputError
 
 COMPARED_METRICS = ("cost_per_trade", "cost_bps", "fee_bps", "slippage_bps", "decision_latency_ms")
@@ -105,7 +105,7 @@ def compare_cost_periods(
     """Compare trades before and after the UTC day ``split`` (``YYYY-MM-DD``), per ``by`` group.
 
     ``costed`` is a trade frame with the cost columns of
-    :func:`~stage5kit.core.costs.add_trade_costs`. One row per group (one row in all when
+    :func:`~stage5kit.core.trades.costs.add_trade_costs`. One row per group (one row in all when
     ``by`` is empty), sorted by the rise of ``cost_bps``: trades on each side, and for each
     of COMPARED_METRICS its value ``_before``, ``_after`` and ``_change``;
     ``cost_per_trade_change_pct``; and ``extra_cost``, what the trades after the split cost

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.schema import (
+from stage5kit.core.trades.schema import (
     KEY_COLUMNS,
     LIQUIDITIES,
     NUMERIC_COLUMNS,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.schema import TRADE_COLUMNS
+from stage5kit.core.trades.schema import TRADE_COLUMNS
 
 NS_PER_DAY = 86_400 * 10**9
 

@@ -2,7 +2,7 @@
 
 Memory holds about two batches (one read and validated while the previous one is reduced
 in a worker thread) plus a few partials (cells and sketches, independent of the number of
-trades); see :class:`~stage5kit.core.trade_io.TradeIdLedger` for the duplicate-id check.
+trades); see :class:`~stage5kit.core.io.trade_logs.TradeIdLedger` for the duplicate-id check.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from stage5kit.core.aggregates import TcoPartial, aggregate_trades, check_group_keys, merge_partials
-from stage5kit.core.budgets import Budget
-from stage5kit.core.tco import DEFAULT_BY, TcoResult, summarise_partial
-from stage5kit.core.thresholds import Thresholds
-from stage5kit.core.trade_io import DEFAULT_BATCH_ROWS, iter_trade_batches
+from stage5kit.core.io.trade_logs import DEFAULT_BATCH_ROWS, iter_trade_batches
+from stage5kit.core.tco.aggregates import (
+    TcoPartial,
+    aggregate_trades,
+    check_group_keys,
+    merge_partials,
+)
+from stage5kit.core.tco.analysis import DEFAULT_BY, TcoResult, summarise_partial
+from stage5kit.core.tco.budgets import Budget
+from stage5kit.core.tco.thresholds import Thresholds
 from stage5kit.errors import InputError, InputProblem
 
 _MERGE_EVERY = 4

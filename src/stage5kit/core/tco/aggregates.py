@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.costs import compute_trade_costs
-from stage5kit.core.schema import GROUP_KEYS, PERIODS
-from stage5kit.core.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
+from stage5kit.core.tco.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
+from stage5kit.core.trades.costs import compute_trade_costs
+from stage5kit.core.trades.schema import GROUP_KEYS, PERIODS
 from stage5kit.errors import ConfigError
 
 NS_PER_DAY = 86_400 * 10**9

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.synthetic import generate_trades
-from stage5kit.core.trade_io import write_trades
+from stage5kit.core.io.trade_logs import write_trades
+from stage5kit.core.trades.synthetic import generate_trades
 from stage5kit.files import atomic_write_text
 
 SAMPLE_ROWS = 20_000

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.tco import TcoResult
+from stage5kit.core.tco.analysis import TcoResult
 from stage5kit.files import atomic_write_text, sha256_file
 
 REPORT_NAME = "tco_report.csv"

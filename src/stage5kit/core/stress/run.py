@@ -1,8 +1,8 @@
 """Stress test of a trade log: cost it with the TCO core, then simulate every scenario.
 
-The per-trade costs come from :func:`~stage5kit.core.costs.add_trade_costs`, the
+The per-trade costs come from :func:`~stage5kit.core.trades.costs.add_trade_costs`, the
 latency-slippage slope and the allocated infra cost from
-:func:`~stage5kit.core.tco.analyse_tco`, so the stress test and the TCO report share one
+:func:`~stage5kit.core.tco.analysis.analyse_tco`, so the stress test and the TCO report share one
 cost model.
 """
 
@@ -13,12 +13,12 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from stage5kit.core.budgets import Budget
-from stage5kit.core.costs import add_trade_costs
-from stage5kit.core.simulation import SimulationSettings, StressResult, simulate_stress
-from stage5kit.core.simulation_history import build_cost_history
-from stage5kit.core.stress import Scenario, check_scenario_venues
-from stage5kit.core.tco import analyse_tco
+from stage5kit.core.stress.engine import SimulationSettings, StressResult, simulate_stress
+from stage5kit.core.stress.history import build_cost_history
+from stage5kit.core.stress.scenarios import Scenario, check_scenario_venues
+from stage5kit.core.tco.analysis import analyse_tco
+from stage5kit.core.tco.budgets import Budget
+from stage5kit.core.trades.costs import add_trade_costs
 from stage5kit.errors import ConfigError
 
 DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}

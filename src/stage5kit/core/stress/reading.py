@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from stage5kit.core.simulation import StressResult
-from stage5kit.core.stress import Scenario
+from stage5kit.core.stress.engine import StressResult
+from stage5kit.core.stress.scenarios import Scenario
 
 _Money = Callable[[float], str]
 

@@ -5,7 +5,7 @@ multiplied, maker share shifted, slippage added or spiking, latency added or spi
 (turned into slippage through the latency-slippage relation of the log), volume
 multiplied (impact grows with the square root of volume) and a venue outage whose flow
 is partly rerouted at an extra cost. Custom scenarios come from YAML (read by
-:mod:`stage5kit.core.config_io`) and are validated here with errors that name the file,
+:mod:`stage5kit.core.io.side_inputs`) and are validated here with errors that name the file,
 the scenario, the field and the fix.
 """
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stage5kit.core.simulation_history import BPS, CostHistory
-from stage5kit.core.stress import BUSIEST_VENUE, Scenario
+from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.scenarios import BUSIEST_VENUE, Scenario
 from stage5kit.errors import ConfigError
 
 LATENCY_STEP_MS = 10.0

@@ -1,7 +1,7 @@
 """TCO analysis: KPIs per group and overall, daily costs, anomalies, budgets and breaches.
 
 :func:`analyse_tco` is the single entry point for a trade frame in memory (the notebook);
-:func:`stage5kit.core.streaming.analyse_tco_file` streams a file of any size through the
+:func:`stage5kit.core.io.streaming.analyse_tco_file` streams a file of any size through the
 same reduction (the CLI). Both end in :func:`summarise_partial`, so they agree.
 
 KPI definitions (see docs/tco.md): ``trading_cost = fees + slippage_cost``;
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.aggregates import (
+from stage5kit.core.tco.aggregates import (
     COUNT_FIELDS,
     DAY,
     SUM_FIELDS,
@@ -33,13 +33,13 @@ from stage5kit.core.aggregates import (
     period_labels,
     rollup_sums,
 )
-from stage5kit.core.anomalies import detect_cost_anomalies
-from stage5kit.core.budgets import Budget, evaluate_budgets
-from stage5kit.core.costs import BPS
-from stage5kit.core.infra import allocate_infra_costs
-from stage5kit.core.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
-from stage5kit.core.thresholds import Thresholds, find_breaches
-from stage5kit.core.validation import check_trades
+from stage5kit.core.tco.anomalies import detect_cost_anomalies
+from stage5kit.core.tco.budgets import Budget, evaluate_budgets
+from stage5kit.core.tco.infra import allocate_infra_costs
+from stage5kit.core.tco.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
+from stage5kit.core.tco.thresholds import Thresholds, find_breaches
+from stage5kit.core.trades.costs import BPS
+from stage5kit.core.trades.validation import check_trades
 from stage5kit.errors import InputError
 
 DEFAULT_BY = ("strategy", "venue", "day")
