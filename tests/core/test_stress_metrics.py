@@ -80,9 +80,7 @@ def test_var_is_the_nearest_rank_order_statistic() -> None:
 
 
 @given(
-    st.lists(
-        st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=300
-    ),
+    st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=300),
     st.sampled_from([0.9, 0.95, 0.975, 0.99]),
 )
 def test_es_matches_brute_force_and_bounds(values: list[float], level: float) -> None:
