@@ -16,7 +16,7 @@ def _daily(costs: list[float]) -> pd.DataFrame:
 
 
 def test_a_rounding_move_after_a_flat_history_is_not_an_anomaly() -> None:
-    """Costs of 100 for 20 days, then 100.01, are no anomaly (σ floor of 1% of the mean)."""
+    """Costs of 100 for 20 days, then 100.01, are no anomaly (sigma floor of 1% of the mean)."""
     assert detect_cost_anomalies(_daily([100.0] * 20 + [100.01])).empty
 
 

@@ -33,9 +33,9 @@ def detect_cost_anomalies(
     min_days: int = 10,
     value: str = "trading_cost",
 ) -> pd.DataFrame:
-    """Days whose cost exceeds the mean + k·σ of the previous ``window_days`` calendar days.
+    """Days whose cost exceeds the mean + k·sigma of the previous ``window_days`` calendar days.
 
-    σ is the window's standard deviation, at least 1% of the window mean's magnitude.
+    sigma is the window's standard deviation, at least 1% of the window mean's magnitude.
 
     ``daily`` has columns ``strategy``, ``day`` (UTC dates) and ``value``; the window holds
     the strategy's trading days before the current one, and needs ``min_days`` of them.
