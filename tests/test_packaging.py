@@ -19,6 +19,10 @@ PUBLIC_PACKAGES = [
     "stage5kit",
     "stage5kit.compliance",
     "stage5kit.core",
+    "stage5kit.core.io",
+    "stage5kit.core.stress",
+    "stage5kit.core.tco",
+    "stage5kit.core.trades",
     "stage5kit.signing",
     "stage5kit.reporting",
 ]

@@ -19,9 +19,9 @@ import pandas as pd
 from stage5kit.core.tco.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
 from stage5kit.core.trades.costs import compute_trade_costs
 from stage5kit.core.trades.schema import GROUP_KEYS, PERIODS
+from stage5kit.core.trades.units import NS_PER_DAY
 from stage5kit.errors import ConfigError
 
-NS_PER_DAY = 86_400 * 10**9
 DAY = "day"
 UNKNOWN_LABEL = "unknown"
 SUM_FIELDS = (

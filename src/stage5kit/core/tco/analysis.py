@@ -38,12 +38,11 @@ from stage5kit.core.tco.budgets import Budget, evaluate_budgets
 from stage5kit.core.tco.infra import allocate_infra_costs
 from stage5kit.core.tco.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
 from stage5kit.core.tco.thresholds import Thresholds, find_breaches
-from stage5kit.core.trades.costs import BPS
+from stage5kit.core.trades.units import BPS, LATENCY_STEP_MS
 from stage5kit.core.trades.validation import check_trades
 from stage5kit.errors import InputError
 
 DEFAULT_BY = ("strategy", "venue", "day")
-SLOPE_STEP_MS = 10.0
 KPI_COLUMNS = (
     "n_trades",
     "n_maker",
@@ -268,8 +267,8 @@ def _slope_frame(sums: GroupSums) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "n_trades": sums.counts[:, _C["n_trades"]],
-            "slippage_bps_per_10ms": np.where(usable, slope * SLOPE_STEP_MS, np.nan),
-            "slippage_bps_per_10ms_se": np.where(usable, se * SLOPE_STEP_MS, np.nan),
+            "slippage_bps_per_10ms": np.where(usable, slope * LATENCY_STEP_MS, np.nan),
+            "slippage_bps_per_10ms_se": np.where(usable, se * LATENCY_STEP_MS, np.nan),
         }
     )
 
