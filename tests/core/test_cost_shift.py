@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from stage5kit.core import (
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     compare_cost_periods,
     find_cost_shift,
     generate_trades,
 )
-from stage5kit.errors import InputError
+from stage5kit.errors import ConfigError, InputError
 
 DAYS = pd.date_range("2026-01-01", periods=40, freq="D").strftime("%Y-%m-%d")
 
@@ -49,7 +50,7 @@ def _trades(rows: list[tuple[str, str, float, float, float, float]]) -> pd.DataF
 def test_finds_the_regime_shift_of_the_synthetic_log() -> None:
     """On a synthetic log the shift lands on the day the generator raises costs (60% in)."""
     trades = generate_trades(rows=8_000, seed=3, days=60)
-    shift = find_cost_shift(analyse_tco(trades, by=("strategy",)).daily_costs)
+    shift = find_cost_shift(analyse_tco(trades, TcoOptions(by=("strategy",))).daily_costs)
     assert shift.day == "2026-02-06"
     assert shift.cost_bps_after > shift.cost_bps_before
     assert shift.cost_per_trade_change_pct > 10
@@ -94,7 +95,7 @@ def test_too_few_days_is_an_input_error() -> None:
 
 def test_min_days_below_one_is_refused() -> None:
     """min_days must be at least one day."""
-    with pytest.raises(ValueError, match="min_days >= 1"):
+    with pytest.raises(ConfigError, match="min_days >= 1"):
         find_cost_shift(_daily([1.0] * 20), min_days=0)
 
 

@@ -11,7 +11,7 @@ Load
     :func:`check_trades`, :func:`load_infra_costs`, :func:`load_thresholds`,
     :func:`load_budget`, :func:`load_scenarios`, :func:`resolve_scenarios`.
 Analyse
-    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoResult`,
+    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoOptions`, :class:`TcoResult`,
     :func:`add_trade_costs`, :func:`aggregate_trades`, :func:`aggregate_trade_file`,
     :class:`TcoPartial`, :func:`merge_partials`, :func:`summarise_partial`,
     :func:`allocate_infra_costs`, :class:`Thresholds`, :func:`find_breaches`,
@@ -76,6 +76,7 @@ from stage5kit.core.stress import (
 from stage5kit.core.tco import (
     Budget,
     CostShift,
+    TcoOptions,
     TcoPartial,
     TcoResult,
     Thresholds,
@@ -101,6 +102,7 @@ __all__: list[str] = [
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "TcoOptions",
     "TcoPartial",
     "TcoResult",
     "Thresholds",

@@ -32,10 +32,10 @@ from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
-    "Algorithm",
-    "GeneratedKey",
     "KEY_ENV_VARS",
     "MANIFEST_NAME",
+    "Algorithm",
+    "GeneratedKey",
     "OpenedEnvelope",
     "SigningKey",
     "Statement",

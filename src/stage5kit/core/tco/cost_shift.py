@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from stage5kit.core.trades.units import BPS
-from stage5kit.errors import InputError
+from stage5kit.errors import ConfigError, InputError
 
 COMPARED_METRICS = ("cost_per_trade", "cost_bps", "fee_bps", "slippage_bps", "decision_latency_ms")
 _SUMMED = ("notional", "fee", "slippage_cost", "total_cost", "decision_latency_ms")
@@ -68,7 +68,7 @@ def find_cost_shift(daily: pd.DataFrame, *, min_days: int = 7) -> CostShift:
     """
     if min_days < 1:
         msg = f"need min_days >= 1 (got {min_days})"
-        raise ValueError(msg)
+        raise ConfigError(msg)
     pooled = (
         daily.assign(day=daily["day"].astype(str))
         .groupby("day", sort=True)[["n_trades", "notional", "trading_cost"]]

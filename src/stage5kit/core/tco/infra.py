@@ -27,6 +27,13 @@ class InfraAllocation:
     unallocated: pd.DataFrame
 
 
+def check_allocation(allocation: str) -> None:
+    """Refuse an allocation other than by ``trades`` or by ``notional``."""
+    if allocation not in ALLOCATIONS:
+        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
+        raise ConfigError(msg)
+
+
 def allocate_infra_costs(
     cells: pd.DataFrame,
     *,
@@ -36,9 +43,7 @@ def allocate_infra_costs(
     allocation: str = "trades",
 ) -> InfraAllocation:
     """Spread monthly infra costs over cells keyed by ``strategy`` and ``month``."""
-    if allocation not in ALLOCATIONS:
-        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
-        raise ConfigError(msg)
+    check_allocation(allocation)
     weight = np.asarray(n_trades if allocation == "trades" else notional, dtype=np.float64)
     frame = pd.DataFrame(
         {
