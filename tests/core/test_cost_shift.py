@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from stage5kit.core import (
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     compare_cost_periods,
@@ -49,7 +50,7 @@ def _trades(rows: list[tuple[str, str, float, float, float, float]]) -> pd.DataF
 def test_finds_the_regime_shift_of_the_synthetic_log() -> None:
     """On a synthetic log the shift lands on the day the generator raises costs (60% in)."""
     trades = generate_trades(rows=8_000, seed=3, days=60)
-    shift = find_cost_shift(analyse_tco(trades, by=("strategy",)).daily_costs)
+    shift = find_cost_shift(analyse_tco(trades, TcoOptions(by=("strategy",))).daily_costs)
     assert shift.day == "2026-02-06"
     assert shift.cost_bps_after > shift.cost_bps_before
     assert shift.cost_per_trade_change_pct > 10

@@ -11,6 +11,7 @@ from stage5kit.core import (
     Budget,
     Scenario,
     SimulationSettings,
+    TcoOptions,
     analyse_tco,
     generate_trades,
     run_stress_test,
@@ -66,7 +67,7 @@ def test_latency_shock_uses_the_slope_estimated_from_the_log() -> None:
 
 def test_baseline_cost_bps_matches_the_tco_report(trades) -> None:
     """The simulated baseline's cost_bps is the TCO report's cost_bps within Monte Carlo error."""
-    overall = analyse_tco(trades, by=("strategy",)).overall
+    overall = analyse_tco(trades, TcoOptions(by=("strategy",))).overall
     result = run_stress_test(trades, [], SimulationSettings(paths=3000, days=10, seed=1))
     row = result.table.iloc[0]
     per_day = overall["trading_cost"] / result.settings["history_days"]
@@ -84,7 +85,7 @@ def test_infra_costs_are_spread_over_trading_days(trades) -> None:
             "amount": [3100.0, 2800.0],
         }
     )
-    tco = analyse_tco(trades, by=("strategy",), infra_costs=infra).overall
+    tco = analyse_tco(trades, TcoOptions(by=("strategy",)), infra_costs=infra).overall
     result = run_stress_test(trades, [], SETTINGS, include_tco=True, infra_costs=infra)
     days = result.settings["history_days"]
     assert result.settings["infra_cost_per_day"] == pytest.approx(tco["infra_cost"] / days)

@@ -10,6 +10,7 @@ import pytest
 
 from stage5kit.core import (
     Budget,
+    TcoOptions,
     Thresholds,
     analyse_tco,
     analyse_tco_file,
@@ -36,8 +37,10 @@ INFRA = pd.DataFrame(
 def test_in_memory_and_streamed_results_agree(tmp_path: Path) -> None:
     """analyse_tco on a frame and analyse_tco_file on its Parquet give the same KPIs."""
     path = write_trades(LOG, tmp_path / "t.parquet")
-    memory = analyse_tco(LOG, by=("strategy", "week"), infra_costs=INFRA)
-    streamed = analyse_tco_file(path, by=("strategy", "week"), infra_costs=INFRA, batch_rows=1_000)
+    memory = analyse_tco(LOG, TcoOptions(by=("strategy", "week")), infra_costs=INFRA)
+    streamed = analyse_tco_file(
+        path, TcoOptions(by=("strategy", "week")), infra_costs=INFRA, batch_rows=1_000
+    )
     pd.testing.assert_frame_equal(memory.kpis, streamed.kpis, rtol=1e-9)
     pd.testing.assert_frame_equal(memory.daily_costs, streamed.daily_costs, rtol=1e-9)
 
@@ -45,7 +48,7 @@ def test_in_memory_and_streamed_results_agree(tmp_path: Path) -> None:
 @pytest.mark.parametrize("allocation", ["trades", "notional"])
 def test_infra_allocated_in_full_where_trades_exist(allocation: str) -> None:
     """Infra of months with trades is allocated in full; a month without trades is reported."""
-    result = analyse_tco(LOG, by=("venue",), infra_costs=INFRA, allocation=allocation)
+    result = analyse_tco(LOG, TcoOptions(by=("venue",), allocation=allocation), infra_costs=INFRA)
     assert np.isclose(result.kpis["infra_cost"].sum(), 6200.0)
     assert np.isclose(result.overall["infra_cost"], 6200.0)
     assert list(result.unallocated_infra["month"]) == ["2026-06"]
@@ -59,7 +62,7 @@ def test_shared_costs_split_by_trade_count() -> None:
     """Shared costs split in proportion to each strategy's trades in the month."""
     january = LOG[LOG["timestamp"].dt.month == 1]
     shared = INFRA[INFRA["strategy"] == "shared"].iloc[:1]
-    result = analyse_tco(january, by=("strategy",), infra_costs=shared)
+    result = analyse_tco(january, TcoOptions(by=("strategy",)), infra_costs=shared)
     share = result.kpis["n_trades"] / result.kpis["n_trades"].sum()
     np.testing.assert_allclose(result.kpis["infra_cost"], 3000.0 * share)
 
@@ -67,7 +70,9 @@ def test_shared_costs_split_by_trade_count() -> None:
 def test_own_costs_stay_with_their_strategy() -> None:
     """A strategy's own infra cost is carried only by that strategy's trades."""
     own = INFRA.iloc[[1]]
-    kpis = analyse_tco(LOG, by=("strategy",), infra_costs=own).kpis.set_index("strategy")
+    kpis = analyse_tco(LOG, TcoOptions(by=("strategy",)), infra_costs=own).kpis.set_index(
+        "strategy"
+    )
     assert np.isclose(kpis.loc["momentum", "infra_cost"], 1200.0)
     assert kpis.drop(index="momentum")["infra_cost"].eq(0).all()
 
@@ -103,7 +108,7 @@ def test_budget_status_from_analysis() -> None:
 def test_thresholds_breaches_with_strategy_override() -> None:
     """A per-strategy limit replaces the global one for that strategy's groups."""
     limits = Thresholds(max_cost_bps=1e9, strategies={"momentum": {"max_cost_bps": 0.0}})
-    result = analyse_tco(LOG, by=("strategy",), thresholds=limits)
+    result = analyse_tco(LOG, TcoOptions(by=("strategy",)), thresholds=limits)
     assert list(result.breaches["strategy"]) == ["momentum"]
     row = result.breaches.iloc[0]
     assert row["metric"] == "cost_bps"
@@ -113,7 +118,9 @@ def test_thresholds_breaches_with_strategy_override() -> None:
 
 def test_overall_breach_is_listed() -> None:
     """A limit below the overall latency p95 produces an 'overall' breach."""
-    result = analyse_tco(LOG, by=("venue",), thresholds=Thresholds(max_latency_p95_ms=1.0))
+    result = analyse_tco(
+        LOG, TcoOptions(by=("venue",)), thresholds=Thresholds(max_latency_p95_ms=1.0)
+    )
     assert "overall" in set(result.breaches["scope"])
     assert set(result.breaches["metric"]) == {"decision_latency_ms_p95"}
 
@@ -143,7 +150,7 @@ def test_anomaly_needs_enough_history() -> None:
 
 def test_latency_slippage_relation_is_positive() -> None:
     """The synthetic log's slippage grows with latency: positive slope, small standard error."""
-    relation = analyse_tco(LOG, by=()).latency_slippage
+    relation = analyse_tco(LOG, TcoOptions(by=())).latency_slippage
     assert (relation["slippage_bps_per_10ms"] > 0).all()
     assert (relation["slippage_bps_per_10ms_se"] < relation["slippage_bps_per_10ms"]).all()
 
@@ -152,9 +159,9 @@ def test_naive_timestamps_are_noted() -> None:
     """A frame with naive timestamps is analysed as UTC and the result notes it."""
     naive = LOG.iloc[:200].copy()
     naive["timestamp"] = naive["timestamp"].dt.tz_localize(None)
-    result = analyse_tco(naive, by=("day",))
+    result = analyse_tco(naive, TcoOptions(by=("day",)))
     assert NAIVE_TIMESTAMP_NOTE in result.notes
-    aware = analyse_tco(LOG.iloc[:200], by=("day",))
+    aware = analyse_tco(LOG.iloc[:200], TcoOptions(by=("day",)))
     pd.testing.assert_frame_equal(result.kpis, aware.kpis)
 
 

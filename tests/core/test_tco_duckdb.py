@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from stage5kit.core import analyse_tco_file, generate_trades, write_trades
+from stage5kit.core import TcoOptions, analyse_tco_file, generate_trades, write_trades
 from stage5kit.core.tco.sketches import MIN_MAGNITUDE, RELATIVE_ACCURACY
 
 SQL = """
@@ -66,7 +66,7 @@ QUANTILES = (
 def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
     path = Path(tmp_path_factory.mktemp("duck")) / "trades.parquet"
     write_trades(generate_trades(rows=40_000, seed=21, days=20), path)
-    kit = analyse_tco_file(path, by=("strategy", "venue", "day"), batch_rows=7_000).kpis
+    kit = analyse_tco_file(path, TcoOptions(by=("strategy", "venue", "day")), batch_rows=7_000).kpis
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     reference = con.execute(SQL, [str(path)]).df()
@@ -125,7 +125,7 @@ def test_liquidity_by_week_matches(tmp_path: Path) -> None:
     """Grouping by liquidity and ISO week (Monday labels) agrees with DuckDB's date_trunc."""
     path = tmp_path / "trades.parquet"
     write_trades(generate_trades(rows=8_000, seed=3, days=30), path)
-    kit = analyse_tco_file(path, by=("liquidity", "week")).kpis
+    kit = analyse_tco_file(path, TcoOptions(by=("liquidity", "week"))).kpis
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     reference = con.execute(WEEK_SQL, [str(path)]).df()

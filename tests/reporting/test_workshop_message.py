@@ -14,6 +14,7 @@ from stage5kit.core import (
     CostShift,
     SimulationSettings,
     StressResult,
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     compare_cost_periods,
@@ -27,7 +28,7 @@ from stage5kit.reporting import draft_oem_message, plot_period_comparison
 from stage5kit.reporting.workshop import format_polish_date, format_polish_number
 
 TRADES = generate_trades(rows=6_000, seed=3, days=60)
-SHIFT = find_cost_shift(analyse_tco(TRADES, by=("strategy",)).daily_costs)
+SHIFT = find_cost_shift(analyse_tco(TRADES, TcoOptions(by=("strategy",))).daily_costs)
 COSTED = add_trade_costs(TRADES)
 BY_STRATEGY = compare_cost_periods(COSTED, split=SHIFT.day, by=("strategy",))
 BY_VENUE = compare_cost_periods(COSTED, split=SHIFT.day, by=("venue",))

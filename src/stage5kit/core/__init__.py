@@ -11,7 +11,7 @@ Load
     :func:`check_trades`, :func:`load_infra_costs`, :func:`load_thresholds`,
     :func:`load_budget`, :func:`load_scenarios`, :func:`resolve_scenarios`.
 Analyse
-    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoResult`,
+    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoOptions`, :class:`TcoResult`,
     :func:`add_trade_costs`, :func:`aggregate_trades`, :func:`aggregate_trade_file`,
     :class:`TcoPartial`, :func:`merge_partials`, :func:`summarise_partial`,
     :func:`allocate_infra_costs`, :class:`Thresholds`, :func:`find_breaches`,
@@ -19,8 +19,9 @@ Analyse
     :class:`CostShift`, :func:`find_cost_shift`, :func:`compare_cost_periods`.
 Stress
     :func:`run_stress_test`, :func:`scale_budget_to_horizon`, :class:`Scenario`,
-    :data:`BUILTIN_SCENARIOS`, :func:`builtin_scenario_names`, :func:`parse_scenarios`,
-    :func:`select_scenarios`, :func:`check_scenario_venues`, :class:`CostHistory`,
+    :data:`BUILTIN_SCENARIOS`, :data:`BASELINE_SCENARIO`, :func:`builtin_scenario_names`,
+    :func:`parse_scenarios`, :func:`select_scenarios`, :func:`check_scenario_venues`,
+    :class:`CostHistory`,
     :func:`build_cost_history`, :class:`SimulationSettings`, :func:`simulate_stress`,
     :func:`simulate_daily_costs`, :class:`StressResult`, :func:`compute_value_at_risk`,
     :func:`compute_expected_shortfall`, :func:`compute_tail_risk`,
@@ -49,6 +50,7 @@ from stage5kit.core.io import (
     write_trades,
 )
 from stage5kit.core.stress import (
+    BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
     CostHistory,
     Scenario,
@@ -74,6 +76,7 @@ from stage5kit.core.stress import (
 from stage5kit.core.tco import (
     Budget,
     CostShift,
+    TcoOptions,
     TcoPartial,
     TcoResult,
     Thresholds,
@@ -91,6 +94,7 @@ from stage5kit.core.tco import (
 from stage5kit.core.trades import add_trade_costs, check_trades, generate_trades
 
 __all__: list[str] = [
+    "BASELINE_SCENARIO",
     "BUILTIN_SCENARIOS",
     "Budget",
     "CostHistory",
@@ -98,6 +102,7 @@ __all__: list[str] = [
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "TcoOptions",
     "TcoPartial",
     "TcoResult",
     "Thresholds",

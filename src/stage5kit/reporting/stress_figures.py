@@ -97,10 +97,12 @@ def plot_stress_tornado(result: StressResult, *, currency: str) -> Figure:
     """Tornado: each scenario's change of period cost against baseline, 5-95% range per path."""
     import plotly.graph_objects as go
 
+    from stage5kit.core import BASELINE_SCENARIO
+
     costs = result.period_costs
     rows = []
     for name in costs.columns[1:]:
-        delta = costs[name] - costs["baseline"]
+        delta = costs[name] - costs[BASELINE_SCENARIO]
         rows.append((str(name), delta.quantile(0.05), delta.mean(), delta.quantile(0.95)))
     rows.sort(key=lambda row: abs(row[2]))
     figure = go.Figure(

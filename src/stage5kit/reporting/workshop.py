@@ -137,8 +137,10 @@ def _why_sentence(strategy: pd.Series, venue: pd.Series) -> str:
 
 
 def _budget_sentence(rows: pd.DataFrame, settings: dict[str, object], currency: str) -> str:
+    from stage5kit.core import BASELINE_SCENARIO
+
     exercise = _scenario_row(rows, EXERCISE_SCENARIO)
-    baseline = _scenario_row(rows, "baseline")
+    baseline = _scenario_row(rows, BASELINE_SCENARIO)
     cost = "expected_tco" if settings.get("include_tco") else "expected_period_cost"
     what = "TCO" if settings.get("include_tco") else "koszt"
     budget = settings.get("budget")

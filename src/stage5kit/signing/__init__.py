@@ -8,6 +8,7 @@ Recipes: :func:`generate_keypair`, :func:`load_signing_key`, :func:`load_verific
 
 from __future__ import annotations
 
+from stage5kit.signing._keyspec import KEY_ENV_VARS
 from stage5kit.signing.canonical import canonicalize_json
 from stage5kit.signing.demo_key import write_demo_keypair
 from stage5kit.signing.detached import sign_file, signature_path, verify_file
@@ -26,11 +27,13 @@ from stage5kit.signing.keys import (
     load_signing_key,
     load_verification_key,
 )
-from stage5kit.signing.manifest import sign_manifest, verify_manifest
+from stage5kit.signing.manifest import MANIFEST_NAME, sign_manifest, verify_manifest
 from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
+    "KEY_ENV_VARS",
+    "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
     "OpenedEnvelope",

@@ -20,8 +20,9 @@ from stage5kit.core.tco.aggregates import (
     check_group_keys,
     merge_partials,
 )
-from stage5kit.core.tco.analysis import DEFAULT_BY, TcoResult, summarise_partial
+from stage5kit.core.tco.analysis import TcoResult, summarise_partial
 from stage5kit.core.tco.budgets import Budget
+from stage5kit.core.tco.options import DEFAULT_BY, TcoOptions
 from stage5kit.core.tco.thresholds import Thresholds
 from stage5kit.errors import InputError, InputProblem
 
@@ -83,26 +84,23 @@ class _Reducer:
 
 def analyse_tco_file(
     path: str | Path,
+    options: TcoOptions = TcoOptions(),  # noqa: B008 - frozen, so one shared default is safe
     *,
-    by: Sequence[str] = DEFAULT_BY,
     infra_costs: pd.DataFrame | None = None,
     thresholds: Thresholds | None = None,
     budget: Budget | None = None,
-    allocation: str = "trades",
-    anomaly_window_days: int = 30,
-    anomaly_k: float = 2.5,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     progress: Callable[[int], object] | None = None,
 ) -> TcoResult:
     """Like :func:`~stage5kit.core.tco.analyse_tco`, streaming a CSV/Parquet file or folder."""
-    partial, notes, _ = aggregate_trade_file(path, by=by, batch_rows=batch_rows, progress=progress)
+    partial, notes, _ = aggregate_trade_file(
+        path, by=options.by, batch_rows=batch_rows, progress=progress
+    )
     return summarise_partial(
         partial,
+        options,
         infra_costs=infra_costs,
         thresholds=thresholds,
         budget=budget,
-        allocation=allocation,
-        anomaly_window_days=anomaly_window_days,
-        anomaly_k=anomaly_k,
         notes=notes,
     )

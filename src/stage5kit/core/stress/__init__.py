@@ -27,6 +27,7 @@ from stage5kit.core.stress.reading import (
 )
 from stage5kit.core.stress.run import run_stress_test, scale_budget_to_horizon
 from stage5kit.core.stress.scenarios import (
+    BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
     Scenario,
     builtin_scenario_names,
@@ -36,6 +37,7 @@ from stage5kit.core.stress.scenarios import (
 )
 
 __all__: list[str] = [
+    "BASELINE_SCENARIO",
     "BUILTIN_SCENARIOS",
     "CostHistory",
     "Scenario",

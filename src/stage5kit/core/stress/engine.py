@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.history import CostHistory
 from stage5kit.core.stress.metrics import (
     FAN_LEVELS,
     compute_quantile_bands,
@@ -32,8 +32,9 @@ from stage5kit.core.stress.sampling import (
     chunk_generator,
     draw_binomial,
 )
-from stage5kit.core.stress.scenarios import BASELINE, Scenario
+from stage5kit.core.stress.scenarios import BASELINE_SCENARIO, Scenario
 from stage5kit.core.stress.shocks import ShockedDays, shock_history
+from stage5kit.core.trades.units import BPS
 from stage5kit.errors import ConfigError
 
 CHUNK_PATHS = 1024
@@ -226,8 +227,10 @@ def _baseline_first(scenarios: Sequence[Scenario]) -> tuple[Scenario, ...]:
     if len(set(names)) != len(names):
         msg = f"scenario names must be unique (got {names})"
         raise ConfigError(msg)
-    base = next((s for s in scenarios if s.name == BASELINE), Scenario(name=BASELINE))
-    return (base, *(s for s in scenarios if s.name != BASELINE))
+    base = next(
+        (s for s in scenarios if s.name == BASELINE_SCENARIO), Scenario(name=BASELINE_SCENARIO)
+    )
+    return (base, *(s for s in scenarios if s.name != BASELINE_SCENARIO))
 
 
 def _open_executor(workers: int) -> ProcessPoolExecutor | None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from stage5kit.core.trades.units import BPS
 from stage5kit.errors import InputError
 
-BPS = 1e4
 COSTED_COLUMNS = ("timestamp", "venue", "liquidity", "notional", "fee", "slippage_cost")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from stage5kit.core.stress.engine import StressResult
-from stage5kit.core.stress.scenarios import Scenario
+from stage5kit.core.stress.scenarios import BASELINE_SCENARIO, Scenario
 
 _Money = Callable[[float], str]
 
@@ -46,7 +46,7 @@ def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
 def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
     """Return the headline figures a report records: baseline, costliest scenario, tails."""
     rows = result.table.set_index("scenario")
-    base = _record(rows, "baseline")
+    base = _record(rows, BASELINE_SCENARIO)
     kpis: dict[str, float | int | str] = {
         "stress_paths": int(str(result.settings["paths"])),
         "stress_days": int(str(result.settings["days"])),
@@ -57,7 +57,7 @@ def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
         "baseline_p_budget_breach": base["p_budget_breach"],
         "baseline_p_net_pnl_negative": base["p_net_pnl_negative"],
     }
-    others = rows.drop(index="baseline")
+    others = rows.drop(index=BASELINE_SCENARIO)
     if not others.empty:
         costliest = str(others["delta_expected_period_cost"].idxmax())
         worst = _record(rows, costliest)
@@ -74,7 +74,7 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     """Return a few Markdown paragraphs that read the result in plain language."""
     table = result.table.set_index("scenario")
     settings = result.settings
-    base = _record(table, "baseline")
+    base = _record(table, BASELINE_SCENARIO)
     unit = f" {currency}" if currency else ""
     money = _money_formatter(unit)
     paragraphs = [
@@ -85,7 +85,7 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
         f"than {money(base['var95_daily_cost'])} (VaR95); the worst 2.5% of days average "
         f"{money(base['es975_daily_cost'])} (ES97.5)."
     ]
-    others = table.drop(index="baseline")
+    others = table.drop(index=BASELINE_SCENARIO)
     if not others.empty:
         ranked = others.sort_values("delta_expected_period_cost", ascending=False)
         top_name = str(ranked.index[0])
@@ -121,7 +121,7 @@ def _budget_paragraph(table: pd.DataFrame, settings: dict[str, object], money: _
     worst = str(breach.idxmax())
     return [
         f"Against the budget of {money(float(budget))} ({basis}, whole horizon) the baseline "
-        f"overruns on {breach['baseline']:.1%} of paths; the most exposed scenario is "
+        f"overruns on {breach[BASELINE_SCENARIO]:.1%} of paths; the most exposed scenario is "
         f"**{worst}** at {breach[worst]:.1%}."
     ]
 
@@ -130,7 +130,7 @@ def _edge_paragraph(table: pd.DataFrame, settings: dict[str, object]) -> list[st
     edge = settings.get("gross_edge_bps")
     if not isinstance(edge, int | float):
         return []
-    base = _record(table, "baseline")
+    base = _record(table, BASELINE_SCENARIO)
     losing = table[table["p_net_pnl_negative"] >= 0.5].index.tolist()
     verdict = (
         f"net PnL is more likely negative than not under: {', '.join(map(str, losing))}"

@@ -18,6 +18,7 @@ from stage5kit.core.stress.history import build_cost_history
 from stage5kit.core.stress.scenarios import Scenario, check_scenario_venues
 from stage5kit.core.tco.analysis import analyse_tco
 from stage5kit.core.tco.budgets import Budget
+from stage5kit.core.tco.options import TcoOptions
 from stage5kit.core.trades.costs import add_trade_costs
 from stage5kit.errors import ConfigError
 
@@ -41,7 +42,9 @@ def run_stress_test(
     trading days, are added to every simulated day. A :class:`Budget` (per strategy and
     period) is scaled to the horizon; a number is taken as the budget for the horizon.
     """
-    tco = analyse_tco(trades, by=("strategy",), infra_costs=infra_costs if include_tco else None)
+    tco = analyse_tco(
+        trades, TcoOptions(by=("strategy",)), infra_costs=infra_costs if include_tco else None
+    )
     costed = add_trade_costs(trades)
     slope = float(tco.overall["slippage_bps_per_10ms"])
     history = build_cost_history(costed, latency_slope_bps_per_10ms=slope)

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.history import CostHistory
 from stage5kit.core.stress.scenarios import BUSIEST_VENUE, Scenario
+from stage5kit.core.trades.units import BPS, LATENCY_STEP_MS
 from stage5kit.errors import ConfigError
-
-LATENCY_STEP_MS = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

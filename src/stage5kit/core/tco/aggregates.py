@@ -19,9 +19,9 @@ import pandas as pd
 from stage5kit.core.tco.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
 from stage5kit.core.trades.costs import compute_trade_costs
 from stage5kit.core.trades.schema import GROUP_KEYS, PERIODS
+from stage5kit.core.trades.units import NS_PER_DAY
 from stage5kit.errors import ConfigError
 
-NS_PER_DAY = 86_400 * 10**9
 DAY = "day"
 UNKNOWN_LABEL = "unknown"
 SUM_FIELDS = (
@@ -37,6 +37,7 @@ SUM_FIELDS = (
     "latency_x_slippage_bps",
 )
 COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
+_SUM_COLUMN = {name: i for i, name in enumerate(SUM_FIELDS)}
 _DENSE_LIMIT = 1 << 24
 # Row-wise arithmetic runs over chunks this long so its temporaries stay in cache.
 _CHUNK_ROWS = 65_536
@@ -47,11 +48,35 @@ _LIQUIDITY_SLOTS = {"maker": 1.0, "taker": 2.0}
 
 @dataclass(frozen=True, slots=True)
 class GroupSums:
-    """Sums and counts per key row; ``keys`` has one row per group, labels as strings."""
+    """Sums and counts per key row; ``keys`` has one row per group, labels as strings.
+
+    Column j of ``sums`` is the field ``sum_fields[j]`` and of ``counts`` ``COUNT_FIELDS[j]``;
+    read them by name with :meth:`sum_of` and :meth:`count_of`.
+    """
 
     keys: pd.DataFrame
     sums: np.ndarray
     counts: np.ndarray
+    sum_fields: tuple[str, ...] = SUM_FIELDS
+
+    def sum_of(self, name: str) -> np.ndarray:
+        """The per-row sum of the field ``name``."""
+        column: np.ndarray = self.sums[:, self.sum_fields.index(name)]
+        return column
+
+    def count_of(self, name: str) -> np.ndarray:
+        """The per-row count ``name`` (n_trades, n_maker or n_taker)."""
+        column: np.ndarray = self.counts[:, COUNT_FIELDS.index(name)]
+        return column
+
+    def with_sum(self, name: str, values: np.ndarray) -> GroupSums:
+        """The same rows with one more summed field, ``name`` (e.g. the allocated infra cost)."""
+        return GroupSums(
+            keys=self.keys,
+            sums=np.column_stack([self.sums, values]),
+            counts=self.counts,
+            sum_fields=(*self.sum_fields, name),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +207,6 @@ class _TradeColumns:
     cell: np.ndarray
 
 
-_FEES = SUM_FIELDS.index("fees")
-# Sum fields after the three fee columns, in the order _reduce_chunk adds them.
-_REST = SUM_FIELDS.index("slippage_cost")
-
-
 def _reduce_chunk(
     columns: _TradeColumns,
     part: slice,
@@ -208,17 +228,25 @@ def _reduce_chunk(
     )
     latency = columns.latency[part]
     slip = costs.slippage_bps
-    sums[:, 0] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
+    sums[:, _SUM_COLUMN["notional"]] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
     # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
     cell_liquidity = cell * 3
     cell_liquidity += columns.liquidity_of[columns.liquidity[part]]
     by_liquidity += np.bincount(cell_liquidity, minlength=3 * n_cells).reshape(n_cells, 3)
     fees = np.bincount(cell_liquidity, weights=costs.fee, minlength=3 * n_cells).reshape(n_cells, 3)
-    sums[:, _FEES] += fees.sum(axis=1)
-    sums[:, _FEES + 1 : _FEES + 3] += fees[:, 1:]
-    rest = (costs.slippage_cost, slip, latency, latency * latency, slip * slip, latency * slip)
-    for j, weight in enumerate(rest, start=_REST):
-        sums[:, j] += np.bincount(cell, weights=weight, minlength=n_cells)
+    sums[:, _SUM_COLUMN["fees"]] += fees.sum(axis=1)
+    sums[:, _SUM_COLUMN["fees_maker"]] += fees[:, 1]
+    sums[:, _SUM_COLUMN["fees_taker"]] += fees[:, 2]
+    per_trade = {
+        "slippage_cost": costs.slippage_cost,
+        "slippage_bps": slip,
+        "latency": latency,
+        "latency_sq": latency * latency,
+        "slippage_bps_sq": slip * slip,
+        "latency_x_slippage_bps": latency * slip,
+    }
+    for name, weight in per_trade.items():
+        sums[:, _SUM_COLUMN[name]] += np.bincount(cell, weights=weight, minlength=n_cells)
     latency_index[part] = bucket_index(latency)
     slippage_index[part] = bucket_index(slip)
 
@@ -248,12 +276,6 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
     )
 
 
-def merge_sums(parts: list[GroupSums]) -> GroupSums:
-    """Add several GroupSums with the same key columns into one, keyed by their union."""
-    targets, keys = _union_rows([p.keys for p in parts])
-    return _add_parts(parts, targets, keys)
-
-
 def _add_parts(parts: list[GroupSums], targets: list[np.ndarray], keys: pd.DataFrame) -> GroupSums:
     """Add the rows of several GroupSums into the rows of ``keys`` (``targets[i]``: part i's)."""
     target = np.concatenate(targets)
@@ -261,6 +283,7 @@ def _add_parts(parts: list[GroupSums], targets: list[np.ndarray], keys: pd.DataF
         keys=keys,
         sums=_add_rows(np.concatenate([p.sums for p in parts]), target, len(keys)),
         counts=_add_rows(np.concatenate([p.counts for p in parts]), target, len(keys)),
+        sum_fields=parts[0].sum_fields,
     )
 
 
@@ -271,6 +294,7 @@ def rollup_sums(cells: GroupSums, keys: pd.DataFrame) -> GroupSums:
         keys=groups,
         sums=_add_rows(cells.sums, target, len(groups)),
         counts=_add_rows(cells.counts, target, len(groups)),
+        sum_fields=cells.sum_fields,
     )
 
 

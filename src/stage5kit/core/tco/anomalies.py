@@ -12,8 +12,13 @@ import pandas as pd
 
 from stage5kit.errors import ConfigError
 
+<<<<<<< HEAD
 SIGMA_FLOOR_SHARE = 0.01
 
+=======
+ANOMALY_WINDOW_DAYS = 30
+ANOMALY_K = 2.5
+>>>>>>> issue-8
 ANOMALY_COLUMNS = (
     "strategy",
     "day",
@@ -28,8 +33,8 @@ ANOMALY_COLUMNS = (
 def detect_cost_anomalies(
     daily: pd.DataFrame,
     *,
-    window_days: int = 30,
-    k: float = 2.5,
+    window_days: int = ANOMALY_WINDOW_DAYS,
+    k: float = ANOMALY_K,
     min_days: int = 10,
     value: str = "trading_cost",
 ) -> pd.DataFrame:
@@ -40,9 +45,13 @@ def detect_cost_anomalies(
     ``daily`` has columns ``strategy``, ``day`` (UTC dates) and ``value``; the window holds
     the strategy's trading days before the current one, and needs ``min_days`` of them.
     """
+<<<<<<< HEAD
     if window_days < 2 or k <= 0 or min_days < 2:
         msg = f"need window_days >= 2, k > 0, min_days >= 2 (got {window_days}, {k}, {min_days})"
         raise ConfigError(msg)
+=======
+    check_anomaly_options(window_days=window_days, k=k, min_days=min_days)
+>>>>>>> issue-8
     found: list[pd.DataFrame] = []
     for strategy, part in daily.groupby("strategy", sort=True, observed=True):
         series = pd.Series(
@@ -72,3 +81,13 @@ def detect_cost_anomalies(
     if not found:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ANOMALY_COLUMNS})
     return pd.concat(found, ignore_index=True)
+
+
+def check_anomaly_options(*, window_days: int, k: float, min_days: int = 2) -> None:
+    """Refuse a window shorter than 2 days, a k that is not a positive number, or min_days < 2."""
+    if window_days < 2 or not (np.isfinite(k) and k > 0) or min_days < 2:
+        msg = (
+            f"anomaly check needs window_days >= 2, k > 0 and min_days >= 2 "
+            f"(got {window_days}, {k}, {min_days})"
+        )
+        raise ConfigError(msg)

@@ -33,6 +33,13 @@ class InfraAllocation:
     unallocated: pd.DataFrame
 
 
+def check_allocation(allocation: str) -> None:
+    """Refuse an allocation other than by ``trades`` or by ``notional``."""
+    if allocation not in ALLOCATIONS:
+        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
+        raise ConfigError(msg)
+
+
 def allocate_infra_costs(
     cells: pd.DataFrame,
     *,
@@ -47,9 +54,7 @@ def allocate_infra_costs(
     ``coverage`` (month label -> share of the month's days the log covers, see
     :func:`month_coverage`) prorates each month's costs; None charges whole months.
     """
-    if allocation not in ALLOCATIONS:
-        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
-        raise ConfigError(msg)
+    check_allocation(allocation)
     weight = np.asarray(n_trades if allocation == "trades" else notional, dtype=np.float64)
     frame = pd.DataFrame(
         {
