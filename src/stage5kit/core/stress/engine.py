@@ -100,6 +100,7 @@ class StressResult:
     period_costs: pd.DataFrame
     fan: pd.DataFrame
     settings: dict[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -12,13 +12,9 @@ import pandas as pd
 
 from stage5kit.errors import ConfigError
 
-<<<<<<< HEAD
 SIGMA_FLOOR_SHARE = 0.01
-
-=======
 ANOMALY_WINDOW_DAYS = 30
 ANOMALY_K = 2.5
->>>>>>> issue-8
 ANOMALY_COLUMNS = (
     "strategy",
     "day",
@@ -45,13 +41,7 @@ def detect_cost_anomalies(
     ``daily`` has columns ``strategy``, ``day`` (UTC dates) and ``value``; the window holds
     the strategy's trading days before the current one, and needs ``min_days`` of them.
     """
-<<<<<<< HEAD
-    if window_days < 2 or k <= 0 or min_days < 2:
-        msg = f"need window_days >= 2, k > 0, min_days >= 2 (got {window_days}, {k}, {min_days})"
-        raise ConfigError(msg)
-=======
     check_anomaly_options(window_days=window_days, k=k, min_days=min_days)
->>>>>>> issue-8
     found: list[pd.DataFrame] = []
     for strategy, part in daily.groupby("strategy", sort=True, observed=True):
         series = pd.Series(

@@ -19,11 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-<<<<<<< HEAD
-from stage5kit.core.trades.costs import BPS
-=======
 from stage5kit.core.trades.units import BPS
->>>>>>> issue-8
 from stage5kit.errors import ConfigError, InputError
 
 COMPARED_METRICS = ("cost_per_trade", "cost_bps", "fee_bps", "slippage_bps", "decision_latency_ms")
@@ -100,16 +96,11 @@ def find_cost_shift(
     ``min_days`` trading days. The p-value comes from ``permutations`` seeded shuffles of
     the days (same inputs, same p-value).
     """
-<<<<<<< HEAD
     if min_days < 1 or not 0 < level < 1 or min_effect_bps < 0 or permutations < 1:
         msg = (
             "need min_days >= 1, 0 < level < 1, min_effect_bps >= 0 and permutations >= 1 "
             f"(got {min_days}, {level}, {min_effect_bps}, {permutations})"
         )
-=======
-    if min_days < 1:
-        msg = f"need min_days >= 1 (got {min_days})"
->>>>>>> issue-8
         raise ConfigError(msg)
     pooled = (
         daily.assign(day=daily["day"].astype(str))
