@@ -135,6 +135,19 @@ def sample_artifacts(out_dir: Path) -> None:
     help="A day is an anomaly above the rolling mean + k standard deviations.",
 )
 @click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    cls=_TcoOptionsDefault,
+    field="infra_proration",
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Quantiles from the 1%-accurate sketch even for a log small enough for exact ones "
+    "(logs of more than 5,000,000 trades always use the sketch).",
+)
+@click.option(
     "--batch-rows",
     type=click.IntRange(min=1000),
     default=500_000,
@@ -157,6 +170,8 @@ def tco(
     allocation: Literal["trades", "notional"],
     anomaly_window: int,
     anomaly_k: float,
+    infra_proration: Literal["days", "none"],
+    stream: bool,
     batch_rows: int,
     fail_on_breach: bool,
     key_spec: str | None,
@@ -185,6 +200,7 @@ def tco(
         allocation=allocation,
         anomaly_window_days=anomaly_window,
         anomaly_k=anomaly_k,
+        infra_proration=infra_proration,
     )
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
@@ -198,6 +214,7 @@ def tco(
             budget=budgets,
             batch_rows=batch_rows,
             progress=bar.update,
+            **({"exact_rows": 0} if stream else {}),
         )
     inputs = describe_inputs(
         {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},

@@ -40,6 +40,7 @@ def summarise_stress(
         "scenarios_requested": scenario_spec,
         "parameters": {k: _json_number(v) for k, v in result.settings.items()},
         "results": rows,
+        "notes": list(result.notes),
         "reading": describe_stress_result(result),
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import pandas as pd
 
@@ -39,16 +40,20 @@ def run_stress_test(
     infra_costs: pd.DataFrame | None = None,
     budget: float | Budget | None = None,
     gross_edge_bps: float | None = None,
+    infra_proration: Literal["days", "none"] = "days",
     on_scenario_done: Callable[[str], None] | None = None,
 ) -> StressResult:
     """Validate and cost a trade log, then simulate the scenarios over ``settings.days`` days.
 
     With ``include_tco`` the infra costs allocated to the log's trades, spread over its
-    trading days, are added to every simulated day. A :class:`Budget` (per strategy and
+    trading days, are added to every simulated day; each month's infra costs are prorated
+    to the days the log covers like ``stage5kit tco`` (``infra_proration``). A :class:`Budget` (per strategy and
     period) is scaled to the horizon; a number is taken as the budget for the horizon.
     """
     tco = analyse_tco(
-        trades, TcoOptions(by=("strategy",)), infra_costs=infra_costs if include_tco else None
+        trades,
+        TcoOptions(by=("strategy",), infra_proration=infra_proration),
+        infra_costs=infra_costs if include_tco else None,
     )
     costed = add_trade_costs(trades)
     slope = float(tco.overall["slippage_bps_per_10ms"])
@@ -77,7 +82,8 @@ def run_stress_test(
         slope_note=_overall_slope_note(tco.latency_slippage) if not math.isfinite(slope) else "",
         scenarios=scenarios,
     )
-    return dataclasses.replace(result, notes=(*result.notes, *notes))
+    infra_notes = tuple(n for n in tco.notes if n.startswith("infra costs")) if include_tco else ()
+    return dataclasses.replace(result, notes=(*result.notes, *infra_notes, *notes))
 
 
 def thin_data_notes(

@@ -95,9 +95,9 @@ class GroupSums:
 class TcoPartial:
     """The mergeable reduction of some trades for the report keys ``by``.
 
-    ``exact`` holds each group's nearest-rank quantiles when the partial was made from a
-    whole log at once (:func:`aggregate_trades` with ``exact_quantiles``); merged
-    partials have none and fall back to the sketches.
+    ``trade_values`` keeps each trade's latency and slippage when asked (:func:`aggregate_trades`
+    with ``keep_values``), so a report can give exact quantiles; partials merge them while
+    every part has them, and fall back to the sketches otherwise.
     """
 
     by: tuple[str, ...]
@@ -105,7 +105,16 @@ class TcoPartial:
     groups: pd.DataFrame
     latency: SketchGrid
     slippage: SketchGrid
-    exact: ExactQuantiles | None = None
+    trade_values: TradeValues | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TradeValues:
+    """Per-trade latency (ms) and slippage (bps) with each trade's report-group row."""
+
+    latency: np.ndarray
+    slippage: np.ndarray
+    group: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,12 +160,12 @@ def cell_keys(by: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def aggregate_trades(
-    trades: pd.DataFrame, *, by: tuple[str, ...] | list[str], exact_quantiles: bool = False
+    trades: pd.DataFrame, *, by: tuple[str, ...] | list[str], keep_values: bool = False
 ) -> TcoPartial:
     """Reduce a validated trade frame to a mergeable partial for the report keys ``by``.
 
-    With ``exact_quantiles`` (the frame is the whole log) the partial also carries each
-    group's exact nearest-rank latency and slippage quantiles.
+    With ``keep_values`` the partial also keeps each trade's latency and slippage, for
+    exact quantiles (16 bytes and a group code per trade).
     """
     keys = check_group_keys(by)
     labels = cell_keys(keys)[:-1]
@@ -230,44 +239,37 @@ def aggregate_trades(
     else:
         cell_group, groups = _factorize_rows(group_keys)
     row_group = cell_group[cell]
-    exact = (
-        exact_group_quantiles(
-            {"latency": columns.latency, "slippage": slippage_bps}, row_group, len(groups)
-        )
-        if exact_quantiles
-        else None
-    )
     return TcoPartial(
         by=keys,
         cells=cells,
         groups=groups,
         latency=grid_from_index(latency_index, row_group, len(groups)),
         slippage=grid_from_index(slippage_index, row_group, len(groups)),
-        exact=exact,
+        trade_values=TradeValues(latency=columns.latency, slippage=slippage_bps, group=row_group)
+        if keep_values
+        else None,
     )
 
 
-def exact_group_quantiles(
-    values: dict[str, np.ndarray], group: np.ndarray, n_groups: int
-) -> ExactQuantiles:
+def exact_group_quantiles(values: TradeValues, n_groups: int) -> ExactQuantiles:
     """Nearest-rank quantiles (the ceil(q n)-th smallest) of each source per group and overall.
 
     One stable sort of the group codes, then a partition per group: linear in the trades.
     """
-    order = np.argsort(group, kind="stable")
-    bounds = np.searchsorted(group[order], np.arange(n_groups + 1))
+    sources = {"latency": values.latency, "slippage": values.slippage}
+    order = np.argsort(values.group, kind="stable")
+    bounds = np.searchsorted(values.group[order], np.arange(n_groups + 1))
     per_group = {column: np.full(n_groups, np.nan) for column, _, _ in QUANTILES}
     overall: dict[str, float] = {}
-    for source in {source for _, source, _ in QUANTILES}:
+    for source in sorted({source for _, source, _ in QUANTILES}):
         wanted = [(column, level) for column, name, level in QUANTILES if name == source]
-        ordered = values[source][order]
+        ordered = sources[source][order]
         for g in range(n_groups):
             part = ordered[bounds[g] : bounds[g + 1]]
             for column, picked in _nearest_rank(part, [level for _, level in wanted], wanted):
                 per_group[column][g] = picked
-        for column, picked in _nearest_rank(
-            values[source].copy(), [lv for _, lv in wanted], wanted
-        ):
+        # The per-group partitions only reorder within groups: 'ordered' still holds all.
+        for column, picked in _nearest_rank(ordered, [lv for _, lv in wanted], wanted):
             overall[column] = picked
     return ExactQuantiles(per_group=per_group, overall=overall)
 
@@ -382,6 +384,20 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
         groups=groups,
         latency=regroup_grids([p.latency for p in partials], targets, len(groups)),
         slippage=regroup_grids([p.slippage for p in partials], targets, len(groups)),
+        trade_values=_merge_values(partials, targets),
+    )
+
+
+def _merge_values(partials: list[TcoPartial], targets: list[np.ndarray]) -> TradeValues | None:
+    """The partials' per-trade values with groups renumbered, or None unless all have them."""
+    kept = [p.trade_values for p in partials]
+    if any(v is None for v in kept):
+        return None
+    present = [v for v in kept if v is not None]
+    return TradeValues(
+        latency=np.concatenate([v.latency for v in present]),
+        slippage=np.concatenate([v.slippage for v in present]),
+        group=np.concatenate([t[v.group] for v, t in zip(present, targets, strict=True)]),
     )
 
 

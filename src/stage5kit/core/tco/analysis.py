@@ -28,16 +28,18 @@ import pandas as pd
 from stage5kit.core.tco.aggregates import (
     DAY,
     QUANTILES,
+    ExactQuantiles,
     GroupSums,
     TcoPartial,
     aggregate_trades,
+    exact_group_quantiles,
     period_keys,
     period_labels,
     rollup_sums,
 )
 from stage5kit.core.tco.anomalies import detect_cost_anomalies
 from stage5kit.core.tco.budgets import Budget, evaluate_budgets
-from stage5kit.core.tco.infra import allocate_infra_costs
+from stage5kit.core.tco.infra import allocate_infra_costs, month_coverage
 from stage5kit.core.tco.options import TcoOptions
 from stage5kit.core.tco.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
 from stage5kit.core.tco.thresholds import Thresholds, find_breaches
@@ -117,6 +119,7 @@ class TcoResult:
             "allocation": self.options.allocation,
             "anomaly_window_days": self.options.anomaly_window_days,
             "anomaly_k": self.options.anomaly_k,
+            "infra_proration": self.options.infra_proration,
             "quantile_method": self.quantile_method,
             "quantile_relative_accuracy": (
                 RELATIVE_ACCURACY if self.quantile_method == "sketch" else 0.0
@@ -140,7 +143,7 @@ def analyse_tco(
         raise InputError.from_problems(checked.problems, total=checked.error_count)
     notes = (*trades.attrs.get("notes", ()), *checked.notes, *(str(w) for w in checked.warnings))
     return summarise_partial(
-        aggregate_trades(checked.frame, by=options.by, exact_quantiles=True),
+        aggregate_trades(checked.frame, by=options.by, keep_values=True),
         options,
         infra_costs=infra_costs,
         thresholds=thresholds,
@@ -177,12 +180,33 @@ def summarise_partial(
     unallocated = pd.DataFrame({"strategy": [], "month": [], "amount": []})
     found_notes = list(dict.fromkeys(notes))
     if infra_costs is not None and len(cells.keys):
+        coverage = (
+            month_coverage(int(day.min()), int(day.max()))
+            if options.infra_proration == "days"
+            else None
+        )
+        if coverage is not None and (coverage < 1).any():
+            partial_months = ", ".join(
+                f"{month} ({share:.0%})" for month, share in coverage[coverage < 1].items()
+            )
+            found_notes.append(
+                "infra costs prorated to the share of each month's days the log covers: "
+                f"{partial_months}"
+            )
+        if coverage is not None:
+            outside = sorted(set(infra_costs["month"].astype(str)) - set(coverage.index))
+            if outside:
+                found_notes.append(
+                    f"infra costs of months outside the log's days ({', '.join(outside)}) "
+                    "are not in its TCO"
+                )
         allocated = allocate_infra_costs(
             pd.DataFrame({"strategy": cells.keys["strategy"].to_numpy(), "month": months}),
             n_trades=cells.count_of("n_trades"),
             notional=cells.sum_of("notional"),
             infra_costs=infra_costs,
             allocation=options.allocation,
+            coverage=coverage,
         )
         infra = allocated.per_cell
         unallocated = allocated.unallocated
@@ -194,11 +218,18 @@ def summarise_partial(
             )
     with_infra = cells.with_sum(INFRA_COST, infra)
     grouped = rollup_sums(with_infra, period_keys(cells.keys, partial.by))
-    kpis = pd.concat([grouped.keys, _kpi_frame(grouped, _group_quantiles(partial))], axis=1)
+    exact = (
+        None
+        if partial.trade_values is None
+        else exact_group_quantiles(partial.trade_values, len(partial.groups))
+    )
+    kpis = pd.concat([grouped.keys, _kpi_frame(grouped, _group_quantiles(partial, exact))], axis=1)
     whole = rollup_sums(with_infra, pd.DataFrame(index=pd.RangeIndex(len(cells.keys))))
-    overall_frame = _kpi_frame(whole, _overall_quantiles(partial))
+    overall_frame = _kpi_frame(whole, _overall_quantiles(partial, exact))
     overall = (
-        {str(k): _plain(v) for k, v in overall_frame.iloc[0].items()} if len(cells.keys) else {}
+        {str(c): _plain(overall_frame[c].iloc[0]) for c in overall_frame.columns}
+        if len(cells.keys)
+        else {}
     )
 
     daily = _daily_costs(with_infra)
@@ -226,7 +257,7 @@ def summarise_partial(
         latency_slippage=relation,
         unallocated_infra=unallocated,
         notes=tuple(found_notes),
-        quantile_method="sketch" if partial.exact is None else "exact",
+        quantile_method="sketch" if partial.trade_values is None else "exact",
     )
 
 
@@ -241,18 +272,18 @@ def _collapse(grid: SketchGrid) -> SketchGrid:
     return SketchGrid(counts=grid.counts.sum(axis=0, keepdims=True), lo=grid.lo)
 
 
-def _group_quantiles(partial: TcoPartial) -> dict[str, np.ndarray]:
-    """Each report group's quantiles: exact when the partial has them, else from the sketch."""
-    if partial.exact is not None:
-        return partial.exact.per_group
+def _group_quantiles(partial: TcoPartial, exact: ExactQuantiles | None) -> dict[str, np.ndarray]:
+    """Each report group's quantiles: exact when the trades were kept, else from the sketch."""
+    if exact is not None:
+        return exact.per_group
     grids = {"latency": partial.latency, "slippage": partial.slippage}
     return {column: grid_quantiles(grids[source], q) for column, source, q in QUANTILES}
 
 
-def _overall_quantiles(partial: TcoPartial) -> dict[str, np.ndarray]:
+def _overall_quantiles(partial: TcoPartial, exact: ExactQuantiles | None) -> dict[str, np.ndarray]:
     """The quantiles over all trades, exact or from the collapsed sketches."""
-    if partial.exact is not None:
-        return {column: np.array([value]) for column, value in partial.exact.overall.items()}
+    if exact is not None:
+        return {column: np.array([value]) for column, value in exact.overall.items()}
     grids = {"latency": _collapse(partial.latency), "slippage": _collapse(partial.slippage)}
     return {column: grid_quantiles(grids[source], q) for column, source, q in QUANTILES}
 
@@ -371,6 +402,9 @@ def _budget_status(cells: GroupSums, budget: Budget | None, notes: list[str]) ->
     missing = sorted(set(frame["strategy"]) - set(budget.amounts))
     if missing:
         notes.append(f"no budget for strategies: {', '.join(missing)}")
+    idle = sorted(set(budget.amounts) - set(frame["strategy"]))
+    if idle:
+        notes.append(f"budgeted strategies without trades in the log (spend 0): {', '.join(idle)}")
     return evaluate_budgets(frame, budget)
 
 

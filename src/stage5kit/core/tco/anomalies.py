@@ -50,7 +50,7 @@ def detect_cost_anomalies(
         ).sort_index()
         window = series.rolling(f"{window_days}D", closed="left", min_periods=min_days)
         mean = window.mean()
-        std = np.maximum(window.std(), SIGMA_FLOOR_SHARE * mean.abs())
+        std = window.std().clip(lower=SIGMA_FLOOR_SHARE * mean.abs())
         threshold = mean + k * std
         hit = (series > threshold) & (std > 0)
         if hit.any():

@@ -33,6 +33,13 @@ class InfraAllocation:
     unallocated: pd.DataFrame
 
 
+def check_proration(proration: str) -> None:
+    """Refuse an infra proration other than ``days`` or ``none``."""
+    if proration not in PRORATIONS:
+        msg = f"infra proration must be one of {', '.join(PRORATIONS)}, got {proration!r}"
+        raise ConfigError(msg)
+
+
 def check_allocation(allocation: str) -> None:
     """Refuse an allocation other than by ``trades`` or by ``notional``."""
     if allocation not in ALLOCATIONS:
