@@ -47,8 +47,9 @@ def run_stress_test(
 
     With ``include_tco`` the infra costs allocated to the log's trades, spread over its
     trading days, are added to every simulated day; each month's infra costs are prorated
-    to the days the log covers like ``stage5kit tco`` (``infra_proration``). A :class:`Budget` (per strategy and
-    period) is scaled to the horizon; a number is taken as the budget for the horizon.
+    to the days the log covers like ``stage5kit tco`` (``infra_proration``). A
+    :class:`Budget` (per strategy and period) is scaled to the horizon; a number is taken
+    as the budget for the horizon.
     """
     tco = analyse_tco(
         trades,
