@@ -233,6 +233,7 @@ def tco(
             anomalies=len(result.anomalies),
             over=over,
             written=written,
+            quantile_method=result.quantile_method,
         )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -251,8 +252,13 @@ def _echo_overview(
     anomalies: int,
     over: int,
     written: tuple[Path, Path],
+    quantile_method: str,
 ) -> None:
-    """Print the text overview: headline KPIs, counts of findings, and the files written."""
+    """Print the text overview: headline KPIs, counts of findings, and the files written.
+
+    A sketched quantile is shown to 3 significant digits (its error is up to 1%).
+    """
+    p95 = overall.get("decision_latency_ms_p95", float("nan"))
     rows = [
         ("trades", f"{overall.get('n_trades', 0):,.0f}"),
         ("groups", f"{groups:,}"),
@@ -260,7 +266,10 @@ def _echo_overview(
         ("avg_cost_per_trade", f"{overall.get('avg_cost_per_trade', float('nan')):,.4f}"),
         ("cost_bps", f"{overall.get('cost_bps', float('nan')):.3f}"),
         ("slippage_bps", f"{overall.get('slippage_bps', float('nan')):.3f}"),
-        ("decision_latency_ms_p95", f"{overall.get('decision_latency_ms_p95', float('nan')):.2f}"),
+        (
+            f"decision_latency_ms_p95 ({quantile_method})",
+            f"{p95:.3g}" if quantile_method == "sketch" else f"{p95:.2f}",
+        ),
         ("breaches", str(breaches)),
         ("anomalies", str(anomalies)),
         ("budgets over", str(over)),
