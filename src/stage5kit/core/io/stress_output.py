@@ -38,7 +38,7 @@ def summarise_stress(
         "kit_version": kit_version,
         "inputs": inputs,
         "scenarios_requested": scenario_spec,
-        "parameters": {k: _json_number(v) for k, v in result.settings.items()},
+        "parameters": {k: _json_number(v) for k, v in result.settings.as_record().items()},
         "results": rows,
         "reading": describe_stress_result(result),
     }
