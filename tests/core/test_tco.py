@@ -23,32 +23,47 @@ from stage5kit.core import (
 from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE
 from stage5kit.errors import InputError
 
-LOG = generate_trades(rows=6_000, seed=4, days=60)
-INFRA = pd.DataFrame(
-    {
-        "month": ["2026-01", "2026-01", "2026-02", "2026-06"],
-        "strategy": ["shared", "momentum", "shared", "momentum"],
-        "category": ["data", "servers", "data", "servers"],
-        "amount": [3000.0, 1200.0, 2000.0, 999.0],
-    }
-)
+
+@pytest.fixture(scope="module")
+def trades_log() -> pd.DataFrame:
+    """A synthetic log of 6,000 trades over 60 days from 2026-01-01."""
+    return generate_trades(rows=6_000, seed=4, days=60)
 
 
-def test_in_memory_and_streamed_results_agree(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def infra_costs() -> pd.DataFrame:
+    """Shared and own infra costs in January and February, and one in June (no trades then)."""
+    return pd.DataFrame(
+        {
+            "month": ["2026-01", "2026-01", "2026-02", "2026-06"],
+            "strategy": ["shared", "momentum", "shared", "momentum"],
+            "category": ["data", "servers", "data", "servers"],
+            "amount": [3000.0, 1200.0, 2000.0, 999.0],
+        }
+    )
+
+
+def test_in_memory_and_streamed_results_agree(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame, tmp_path: Path
+) -> None:
     """analyse_tco on a frame and analyse_tco_file on its Parquet give the same KPIs."""
-    path = write_trades(LOG, tmp_path / "t.parquet")
-    memory = analyse_tco(LOG, TcoOptions(by=("strategy", "week")), infra_costs=INFRA)
+    path = write_trades(trades_log, tmp_path / "t.parquet")
+    memory = analyse_tco(trades_log, TcoOptions(by=("strategy", "week")), infra_costs=infra_costs)
     streamed = analyse_tco_file(
-        path, TcoOptions(by=("strategy", "week")), infra_costs=INFRA, batch_rows=1_000
+        path, TcoOptions(by=("strategy", "week")), infra_costs=infra_costs, batch_rows=1_000
     )
     pd.testing.assert_frame_equal(memory.kpis, streamed.kpis, rtol=1e-9)
     pd.testing.assert_frame_equal(memory.daily_costs, streamed.daily_costs, rtol=1e-9)
 
 
 @pytest.mark.parametrize("allocation", ["trades", "notional"])
-def test_infra_allocated_in_full_where_trades_exist(allocation: str) -> None:
+def test_infra_allocated_in_full_where_trades_exist(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame, allocation: str
+) -> None:
     """Infra of months with trades is allocated in full; a month without trades is reported."""
-    result = analyse_tco(LOG, TcoOptions(by=("venue",), allocation=allocation), infra_costs=INFRA)
+    result = analyse_tco(
+        trades_log, TcoOptions(by=("venue",), allocation=allocation), infra_costs=infra_costs
+    )
     assert np.isclose(result.kpis["infra_cost"].sum(), 6200.0)
     assert np.isclose(result.overall["infra_cost"], 6200.0)
     assert list(result.unallocated_infra["month"]) == ["2026-06"]
@@ -58,19 +73,23 @@ def test_infra_allocated_in_full_where_trades_exist(allocation: str) -> None:
     )
 
 
-def test_shared_costs_split_by_trade_count() -> None:
+def test_shared_costs_split_by_trade_count(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame
+) -> None:
     """Shared costs split in proportion to each strategy's trades in the month."""
-    january = LOG[LOG["timestamp"].dt.month == 1]
-    shared = INFRA[INFRA["strategy"] == "shared"].iloc[:1]
+    january = trades_log[trades_log["timestamp"].dt.month == 1]
+    shared = infra_costs[infra_costs["strategy"] == "shared"].iloc[:1]
     result = analyse_tco(january, TcoOptions(by=("strategy",)), infra_costs=shared)
     share = result.kpis["n_trades"] / result.kpis["n_trades"].sum()
     np.testing.assert_allclose(result.kpis["infra_cost"], 3000.0 * share)
 
 
-def test_own_costs_stay_with_their_strategy() -> None:
+def test_own_costs_stay_with_their_strategy(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame
+) -> None:
     """A strategy's own infra cost is carried only by that strategy's trades."""
-    own = INFRA.iloc[[1]]
-    kpis = analyse_tco(LOG, TcoOptions(by=("strategy",)), infra_costs=own).kpis.set_index(
+    own = infra_costs.iloc[[1]]
+    kpis = analyse_tco(trades_log, TcoOptions(by=("strategy",)), infra_costs=own).kpis.set_index(
         "strategy"
     )
     assert np.isclose(kpis.loc["momentum", "infra_cost"], 1200.0)
@@ -95,20 +114,20 @@ def test_budget_grades(spend: float, status: str) -> None:
     assert graded["status"].iloc[0] == status
 
 
-def test_budget_status_from_analysis() -> None:
+def test_budget_status_from_analysis(trades_log: pd.DataFrame) -> None:
     """Monthly budgets are graded per strategy and month on the TCO basis."""
     budget = Budget(period="month", basis="trading_cost", amounts={"momentum": 1.0})
-    result = analyse_tco(LOG, budget=budget)
+    result = analyse_tco(trades_log, budget=budget)
     assert set(result.budget_status["strategy"]) == {"momentum"}
     assert list(result.budget_status["period"]) == ["2026-01", "2026-02", "2026-03"]
     assert set(result.budget_status["status"]) == {"over"}
     assert any("no budget for strategies" in note for note in result.notes)
 
 
-def test_thresholds_breaches_with_strategy_override() -> None:
+def test_thresholds_breaches_with_strategy_override(trades_log: pd.DataFrame) -> None:
     """A per-strategy limit replaces the global one for that strategy's groups."""
     limits = Thresholds(max_cost_bps=1e9, strategies={"momentum": {"max_cost_bps": 0.0}})
-    result = analyse_tco(LOG, TcoOptions(by=("strategy",)), thresholds=limits)
+    result = analyse_tco(trades_log, TcoOptions(by=("strategy",)), thresholds=limits)
     assert list(result.breaches["strategy"]) == ["momentum"]
     row = result.breaches.iloc[0]
     assert row["metric"] == "cost_bps"
@@ -116,10 +135,10 @@ def test_thresholds_breaches_with_strategy_override() -> None:
     assert row["scope"] == "strategy=momentum"
 
 
-def test_overall_breach_is_listed() -> None:
+def test_overall_breach_is_listed(trades_log: pd.DataFrame) -> None:
     """A limit below the overall latency p95 produces an 'overall' breach."""
     result = analyse_tco(
-        LOG, TcoOptions(by=("venue",)), thresholds=Thresholds(max_latency_p95_ms=1.0)
+        trades_log, TcoOptions(by=("venue",)), thresholds=Thresholds(max_latency_p95_ms=1.0)
     )
     assert "overall" in set(result.breaches["scope"])
     assert set(result.breaches["metric"]) == {"decision_latency_ms_p95"}
@@ -148,34 +167,34 @@ def test_anomaly_needs_enough_history() -> None:
     assert detect_cost_anomalies(daily).empty
 
 
-def test_latency_slippage_relation_is_positive() -> None:
+def test_latency_slippage_relation_is_positive(trades_log: pd.DataFrame) -> None:
     """The synthetic log's slippage grows with latency: positive slope, small standard error."""
-    relation = analyse_tco(LOG, TcoOptions(by=())).latency_slippage
+    relation = analyse_tco(trades_log, TcoOptions(by=())).latency_slippage
     assert (relation["slippage_bps_per_10ms"] > 0).all()
     assert (relation["slippage_bps_per_10ms_se"] < relation["slippage_bps_per_10ms"]).all()
 
 
-def test_naive_timestamps_are_noted() -> None:
+def test_naive_timestamps_are_noted(trades_log: pd.DataFrame) -> None:
     """A frame with naive timestamps is analysed as UTC and the result notes it."""
-    naive = LOG.iloc[:200].copy()
+    naive = trades_log.iloc[:200].copy()
     naive["timestamp"] = naive["timestamp"].dt.tz_localize(None)
     result = analyse_tco(naive, TcoOptions(by=("day",)))
     assert NAIVE_TIMESTAMP_NOTE in result.notes
-    aware = analyse_tco(LOG.iloc[:200], TcoOptions(by=("day",)))
+    aware = analyse_tco(trades_log.iloc[:200], TcoOptions(by=("day",)))
     pd.testing.assert_frame_equal(result.kpis, aware.kpis)
 
 
-def test_naive_frame_writes_as_utc(tmp_path: Path) -> None:
+def test_naive_frame_writes_as_utc(trades_log: pd.DataFrame, tmp_path: Path) -> None:
     """write_trades takes naive timestamps as UTC and writes them with a Z suffix."""
-    naive = LOG.iloc[:5].copy()
+    naive = trades_log.iloc[:5].copy()
     naive["timestamp"] = naive["timestamp"].dt.tz_localize(None)
     loaded = load_trades(write_trades(naive, tmp_path / "naive.csv"))
-    assert list(loaded["timestamp"]) == list(LOG["timestamp"].iloc[:5])
+    assert list(loaded["timestamp"]) == list(trades_log["timestamp"].iloc[:5])
 
 
-def test_invalid_frame_raises_input_error() -> None:
+def test_invalid_frame_raises_input_error(trades_log: pd.DataFrame) -> None:
     """A frame with a negative quantity raises InputError naming the row and column."""
-    bad = LOG.iloc[:10].copy()
+    bad = trades_log.iloc[:10].copy()
     bad.loc[3, "quantity"] = -1.0
     with pytest.raises(InputError) as caught:
         analyse_tco(bad)
