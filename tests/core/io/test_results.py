@@ -12,7 +12,7 @@ import pytest
 
 from stage5kit.core.io import format_result_json, write_result_csv, write_result_json
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_csv_uses_newline_endings_whatever_the_os(
