@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def _lint_imports(source_root: Path, tmp_path: Path) -> subprocess.CompletedProc
     env = {**os.environ, "PYTHONPATH": str(source_root)}
     lint_imports = Path(sys.executable).with_name("lint-imports")
     return subprocess.run(
-        [str(lint_imports), "--config", str(config), "--no-cache"],
+        [str(lint_imports), str(config), "--no-cache"],
         capture_output=True,
         text=True,
         env=env,
@@ -46,10 +47,6 @@ def source_copy(tmp_path: Path) -> Path:
     return root
 
 
-def _append(module: Path, line: str) -> None:
-    module.write_text(module.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
-
-
 def test_contracts_are_kept_by_the_copy(source_copy: Path, tmp_path: Path) -> None:
     """The unedited copy keeps every contract (the control for the tests below)."""
     result = _lint_imports(source_copy, tmp_path)
@@ -57,27 +54,44 @@ def test_contracts_are_kept_by_the_copy(source_copy: Path, tmp_path: Path) -> No
     assert f"{PURE_NOT_IO} KEPT" in result.stdout
 
 
-def test_pure_subpackage_importing_core_io_breaks_the_contract(
-    source_copy: Path, tmp_path: Path
+@dataclass(frozen=True)
+class Violation:
+    """One forbidden import added to a core module, and the contracts it breaks and keeps."""
+
+    module: str
+    line: str
+    broken: tuple[str, ...]
+    kept: tuple[str, ...]
+
+
+VIOLATIONS = {
+    # core.io imports core.stress, so core.tco -> core.io also reaches above core.tco.
+    "tco-imports-io": Violation(
+        module="tco/infra.py",
+        line="from stage5kit.core.io import load_trades",
+        broken=(PURE_NOT_IO, STRESS_ABOVE_TCO),
+        kept=(),
+    ),
+    "tco-imports-stress": Violation(
+        module="tco/budgets.py",
+        line="from stage5kit.core.stress.scenarios import BASELINE_SCENARIO",
+        broken=(STRESS_ABOVE_TCO,),
+        kept=(PURE_NOT_IO,),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIOLATIONS))
+def test_a_forbidden_import_breaks_its_contract(
+    source_copy: Path, tmp_path: Path, name: str
 ) -> None:
-    """core.tco importing core.io breaks 'pure core subpackages never import core.io'."""
-    _append(
-        source_copy / "stage5kit" / "core" / "tco" / "infra.py",
-        "from stage5kit.core.io import load_trades  # noqa: E402, F401",
-    )
+    """core.tco importing core.io breaks the I/O contract; importing core.stress the layers."""
+    violation = VIOLATIONS[name]
+    path = source_copy / "stage5kit" / "core" / violation.module
+    path.write_text(f"{path.read_text(encoding='utf-8')}\n{violation.line}  # noqa: E402, F401\n")
     result = _lint_imports(source_copy, tmp_path)
     assert result.returncode == 1
-    assert f"{PURE_NOT_IO} BROKEN" in result.stdout
-    assert "stage5kit.core.tco.infra -> stage5kit.core.io" in result.stdout
-
-
-def test_tco_importing_stress_breaks_the_layering(source_copy: Path, tmp_path: Path) -> None:
-    """core.tco importing core.stress breaks 'core.stress ... never the reverse'."""
-    _append(
-        source_copy / "stage5kit" / "core" / "tco" / "budgets.py",
-        "from stage5kit.core.stress.scenarios import BASELINE_SCENARIO  # noqa: E402, F401",
-    )
-    result = _lint_imports(source_copy, tmp_path)
-    assert result.returncode == 1
-    assert f"{STRESS_ABOVE_TCO} BROKEN" in result.stdout
-    assert f"{PURE_NOT_IO} KEPT" in result.stdout
+    assert all(f"{contract} BROKEN" in result.stdout for contract in violation.broken)
+    assert all(f"{contract} KEPT" in result.stdout for contract in violation.kept)
+    importer = "stage5kit.core." + violation.module.removesuffix(".py").replace("/", ".")
+    assert f"- {importer} -> stage5kit.core." in result.stdout
