@@ -24,6 +24,7 @@ PUBLIC_PACKAGES = [
     "stage5kit.core.tco",
     "stage5kit.core.trades",
     "stage5kit.signing",
+    "stage5kit.signing.dsse",
     "stage5kit.reporting",
 ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -181,7 +180,7 @@ def stress(
     written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)

@@ -178,7 +178,6 @@ def tco(
     output_format: str,
 ) -> None:
     """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
-    import json
     import sys
 
     from tqdm import tqdm
@@ -224,7 +223,7 @@ def tco(
     sign_outputs(written, key)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         _echo_overview(
             overall=result.overall,

@@ -3,8 +3,9 @@
 Four subpackages, one concept each: :mod:`~stage5kit.core.trades` (schema, validation,
 per-trade costs, synthetic logs), :mod:`~stage5kit.core.tco` (aggregates, KPIs, budgets,
 anomalies), :mod:`~stage5kit.core.stress` (scenarios and Monte Carlo) and
-:mod:`~stage5kit.core.io` (every file read or written). This package re-exports the
-public names by task:
+:mod:`~stage5kit.core.io` (every file read or written, and the one result writer). This
+package re-exports the names a notebook or script needs, by task (each subpackage's
+``__all__`` lists its own):
 
 Load
     :func:`load_trades`, :func:`iter_trade_batches`, :func:`write_trades`,
@@ -21,11 +22,10 @@ Stress
     :func:`run_stress_test`, :func:`scale_budget_to_horizon`, :class:`Scenario`,
     :data:`BUILTIN_SCENARIOS`, :data:`BASELINE_SCENARIO`, :func:`builtin_scenario_names`,
     :func:`parse_scenarios`, :func:`select_scenarios`, :func:`check_scenario_venues`,
-    :class:`CostHistory`,
-    :func:`build_cost_history`, :class:`SimulationSettings`, :func:`simulate_stress`,
-    :func:`simulate_daily_costs`, :class:`StressResult`, :func:`compute_value_at_risk`,
-    :func:`compute_expected_shortfall`, :func:`compute_tail_risk`,
-    :func:`compute_quantile_bands`, :func:`describe_stress_result`,
+    :class:`CostHistory`, :func:`build_cost_history`, :class:`SimulationSettings`,
+    :func:`simulate_stress`, :func:`simulate_daily_costs`, :class:`StressResult`,
+    :class:`StressSettings`, :func:`compute_value_at_risk`, :func:`compute_expected_shortfall`,
+    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`describe_stress_result`,
     :func:`collect_stress_kpis`, :func:`tabulate_stress_risk`.
 Sample
     :func:`generate_trades`, :func:`write_sample_inputs`.
@@ -56,6 +56,7 @@ from stage5kit.core.stress import (
     Scenario,
     SimulationSettings,
     StressResult,
+    StressSettings,
     build_cost_history,
     builtin_scenario_names,
     check_scenario_venues,
@@ -102,6 +103,7 @@ __all__: list[str] = [
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "StressSettings",
     "TcoOptions",
     "TcoPartial",
     "TcoResult",

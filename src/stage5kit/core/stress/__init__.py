@@ -10,6 +10,7 @@ from __future__ import annotations
 from stage5kit.core.stress.engine import (
     SimulationSettings,
     StressResult,
+    StressSettings,
     simulate_daily_costs,
     simulate_stress,
 )
@@ -43,6 +44,7 @@ __all__: list[str] = [
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "StressSettings",
     "build_cost_history",
     "builtin_scenario_names",
     "check_scenario_venues",

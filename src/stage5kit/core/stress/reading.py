@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from stage5kit.core.stress.engine import StressResult
+from stage5kit.core.stress.engine import StressResult, StressSettings
 from stage5kit.core.stress.scenarios import BASELINE_SCENARIO, Scenario
 
 _Money = Callable[[float], str]
@@ -38,7 +38,7 @@ _ADVICE = (
 def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
     """Return the risk view of a stress result: cost, VaR95, ES97.5, worst day, probabilities."""
     columns = [c for c in RISK_COLUMNS if c in result.table.columns]
-    if result.settings.get("include_tco"):
+    if result.settings.include_tco:
         columns.insert(2, "expected_tco")
     return result.table[columns].reset_index(drop=True)
 
@@ -48,8 +48,8 @@ def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
     rows = result.table.set_index("scenario")
     base = _record(rows, BASELINE_SCENARIO)
     kpis: dict[str, float | int | str] = {
-        "stress_paths": int(str(result.settings["paths"])),
-        "stress_days": int(str(result.settings["days"])),
+        "stress_paths": result.settings.simulation.paths,
+        "stress_days": result.settings.simulation.days,
         "baseline_expected_period_cost": base["expected_period_cost"],
         "baseline_cost_bps": base["cost_bps"],
         "baseline_var95_daily_cost": base["var95_daily_cost"],
@@ -78,8 +78,8 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     unit = f" {currency}" if currency else ""
     money = _money_formatter(unit)
     paragraphs = [
-        f"Over {settings['days']} simulated days ({settings['paths']} paths, seed "
-        f"{settings['seed']}, history of {settings['history_days']} days) the baseline costs "
+        f"Over {settings.simulation.days} simulated days ({settings.simulation.paths} paths, seed "
+        f"{settings.simulation.seed}, history of {settings.history_days} days) the baseline costs "
         f"{money(base['expected_period_cost'])} on average: {base['cost_bps']:.2f} bps of "
         f"notional, {money(base['avg_cost_per_trade'])} per trade. One day in twenty costs more "
         f"than {money(base['var95_daily_cost'])} (VaR95); the worst 2.5% of days average "
@@ -112,11 +112,11 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     return "\n\n".join(paragraphs)
 
 
-def _budget_paragraph(table: pd.DataFrame, settings: dict[str, object], money: _Money) -> list[str]:
-    budget = settings.get("budget")
-    if not isinstance(budget, int | float):
+def _budget_paragraph(table: pd.DataFrame, settings: StressSettings, money: _Money) -> list[str]:
+    budget = settings.budget
+    if budget is None:
         return []
-    basis = "TCO" if settings.get("include_tco") else "trading cost"
+    basis = "TCO" if settings.include_tco else "trading cost"
     breach = table["p_budget_breach"]
     worst = str(breach.idxmax())
     return [
@@ -126,9 +126,9 @@ def _budget_paragraph(table: pd.DataFrame, settings: dict[str, object], money: _
     ]
 
 
-def _edge_paragraph(table: pd.DataFrame, settings: dict[str, object]) -> list[str]:
-    edge = settings.get("gross_edge_bps")
-    if not isinstance(edge, int | float):
+def _edge_paragraph(table: pd.DataFrame, settings: StressSettings) -> list[str]:
+    edge = settings.gross_edge_bps
+    if edge is None:
         return []
     base = _record(table, BASELINE_SCENARIO)
     losing = table[table["p_net_pnl_negative"] >= 0.5].index.tolist()

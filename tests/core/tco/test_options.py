@@ -22,7 +22,7 @@ from stage5kit.core import (
 )
 from stage5kit.errors import ConfigError
 
-INPUTS = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
+INPUTS = Path(__file__).resolve().parents[3] / "sample_artifacts" / "inputs"
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from stage5kit.core.stress.scenarios import (
 )
 from stage5kit.errors import ConfigError
 
-BAD_SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "bad_scenarios"
+BAD_SCENARIOS = Path(__file__).resolve().parents[2] / "data" / "bad_scenarios"
 SAMPLE_VENUES = ("binance", "coinbase", "kraken", "okx")
 
 
