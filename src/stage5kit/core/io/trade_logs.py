@@ -275,7 +275,7 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
         return whole
     ids = table.column(index)
     frame: pd.DataFrame = table.remove_column(index).to_pandas(split_blocks=True)
-    frame.insert(index, TRADE_ID, pd.arrays.ArrowExtensionArray(ids))
+    frame.insert(index, TRADE_ID, pd.Series(pd.arrays.ArrowExtensionArray(ids), index=frame.index))
     return frame
 
 

@@ -133,38 +133,40 @@ def _arrow_strings(ids: pd.Series) -> pa.Array:
 
 
 def _hash_strings(array: pa.Array) -> np.ndarray:
-    """FNV-style hash, 8 bytes per step, vectorised over all strings of a batch."""
+    """FNV-style hash, 8 bytes per step, vectorised over all strings of a batch.
+
+    ASCII ids (the usual case) are right-padded to one width by Arrow, so the bytes form
+    a matrix read as 64-bit words; the length is mixed in first, so padding never makes
+    two different ids equal.
+    """
+    lengths = pc.fill_null(pc.binary_length(array), 0).to_numpy().astype(np.int64)
+    keys = lengths.astype(np.uint64) * _MULTIPLIER
+    if len(array) == 0:
+        return keys
+    longest = int(lengths.max())
+    if longest and pc.all(pc.string_is_ascii(array)).as_py():
+        array = pc.ascii_rpad(array, width=-(-longest // _WORD) * _WORD, padding=" ")
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[
         array.offset : array.offset + len(array) + 1
     ]
     data = array.buffers()[2]
     raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.empty(0, np.uint8)
-    starts = offsets[:-1]
-    lengths = offsets[1:] - starts
-    longest = int(lengths.max()) if len(lengths) else 0
-    padded = np.concatenate([raw, np.zeros(_WORD, dtype=np.uint8)])
-    keys = lengths.astype(np.uint64) * _MULTIPLIER
-    if len(lengths) and int(lengths.min()) == longest:
-        words = _fixed_width_words(padded, int(starts[0]), len(lengths), longest)
+    starts = offsets[:-1] - offsets[0]
+    widths = offsets[1:] - offsets[:-1]
+    if int(widths.min()) == int(widths.max()) and int(widths[0]) % _WORD == 0:
+        # One width, whole words: the bytes are a matrix of 64-bit words, no copy.
+        words = raw[offsets[0] : offsets[-1]].reshape(len(widths), -1).view(np.uint64)
         for column in range(words.shape[1]):
             keys = _mix(keys, words[:, column])
         return keys
+    padded = np.concatenate([raw[offsets[0] : offsets[-1]], np.zeros(_WORD, dtype=np.uint8)])
     steps = np.arange(_WORD, dtype=np.int64)
     for start in range(0, longest, _WORD):
-        take = np.clip(lengths - start, 0, _WORD)
+        take = np.clip(widths - start, 0, _WORD)
         index = np.minimum(starts[:, None] + start + steps, len(padded) - 1)
         chunk = np.where(steps < take[:, None], padded[index], 0).astype(np.uint8)
         keys = _mix(keys, np.ascontiguousarray(chunk).view(np.uint64).ravel())
     return keys
-
-
-def _fixed_width_words(padded: np.ndarray, start: int, count: int, width: int) -> np.ndarray:
-    """Strings of one length as rows of 64-bit words (zero-padded to a whole word)."""
-    block = padded[start : start + count * width].reshape(count, width)
-    wide = -(-width // _WORD) * _WORD
-    if wide != width:
-        block = np.concatenate([block, np.zeros((count, wide - width), dtype=np.uint8)], axis=1)
-    return np.ascontiguousarray(block).view(np.uint64)
 
 
 def _mix(keys: np.ndarray, word: np.ndarray) -> np.ndarray:
