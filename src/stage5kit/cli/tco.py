@@ -155,6 +155,12 @@ def sample_artifacts(out_dir: Path) -> None:
     help="Trades per streamed batch (bounds memory).",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786): one task per Parquet file of a folder or glob; "
+    "the workers read the files themselves.",
+)
+@click.option(
     "--fail-on-breach", is_flag=True, help="Exit 1 when a limit is breached or a budget is over."
 )
 @key_option("Sign both files with this key (hex:, base64:, file:, env:).")
@@ -173,17 +179,15 @@ def tco(
     infra_proration: Literal["days", "none"],
     stream: bool,
     batch_rows: int,
+    scheduler: str | None,
     fail_on_breach: bool,
     key_spec: str | None,
     output_format: str,
 ) -> None:
-    """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
-    import sys
-
-    from tqdm import tqdm
-
+    """Compute TCO KPIs of TRADES (CSV, Parquet, or a folder or glob of Parquet) into --out."""
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.cli._progress import progress_bar
     from stage5kit.core import (
         TcoOptions,
         analyse_tco_file,
@@ -204,20 +208,40 @@ def tco(
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
-    with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
-        result = analyse_tco_file(
-            trades,
-            options,
-            infra_costs=infra_frame,
-            thresholds=limits,
-            budget=budgets,
-            batch_rows=batch_rows,
-            progress=bar.update,
-            **({"exact_rows": 0} if stream else {}),
-        )
+    files = trade_files(trades)
+    total, unit, scale = _progress_scale(files)
+    with progress_bar(total=total, unit=unit, quiet=output_format == "json") as advance:
+
+        def progress(rows: int) -> None:
+            advance(rows * scale)
+
+        if scheduler:
+            from stage5kit.reporting.tco_cluster import analyse_tco_on_cluster
+
+            result = analyse_tco_on_cluster(
+                trades,
+                scheduler,
+                options,
+                infra_costs=infra_frame,
+                thresholds=limits,
+                budget=budgets,
+                batch_rows=batch_rows,
+                progress=progress,
+            )
+        else:
+            result = analyse_tco_file(
+                trades,
+                options,
+                infra_costs=infra_frame,
+                thresholds=limits,
+                budget=budgets,
+                batch_rows=batch_rows,
+                progress=progress,
+                **({"exact_rows": 0} if stream else {}),
+            )
     inputs = describe_inputs(
         {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
-        {"trades": trade_files(trades)},
+        {"trades": files},
     )
     written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
     sign_outputs(written, key)
@@ -241,6 +265,23 @@ def tco(
             f"finding: {len(result.breaches)} limit breach(es), {over} budget(s) over", err=True
         )
         click.get_current_context().exit(1)
+
+
+def _progress_scale(files: list[Path]) -> tuple[float | None, str, float]:
+    """(total, unit, amount per trade) of the progress bar: trades of Parquet files (their
+    metadata counts them), else bytes of the CSV, advanced by an average line length."""
+    import pyarrow.parquet as pq
+
+    if all(f.suffix.lower() in (".parquet", ".pq") for f in files):
+        try:
+            return float(sum(pq.ParquetFile(f).metadata.num_rows for f in files)), " trades", 1.0
+        except (OSError, ValueError):
+            return None, " trades", 1.0
+    size = sum(f.stat().st_size for f in files)
+    with files[0].open("rb") as handle:
+        head = handle.read(1 << 16).splitlines()[1:-1]
+    line = sum(len(h) + 1 for h in head) / len(head) if head else 1.0
+    return float(size), "B", line
 
 
 def _echo_overview(

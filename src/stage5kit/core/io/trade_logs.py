@@ -21,6 +21,7 @@ from typing import BinaryIO, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from pandas.api.types import union_categoricals
@@ -118,8 +119,12 @@ def iter_trade_batches(
 
 
 def trade_files(path: str | Path) -> list[Path]:
-    """The files a trade-log path stands for: itself, or the Parquet files in a folder."""
+    """The files a trade-log path stands for: itself, or the Parquet files of a folder or glob."""
     source = Path(path)
+    if not source.exists() and any(c in source.name for c in "*?["):
+        matched = sorted(p for p in source.parent.glob(source.name) if _is_parquet(p))
+        if matched:
+            return matched
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix.lower() in _PARQUET_SUFFIXES)
         if not files:
@@ -196,10 +201,10 @@ def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
             columns[name] = pa.array(text, type=pa.string())
         elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
             array = pa.array(series.astype(object).to_numpy(), type=pa.string())
-            columns[name] = array if for_csv else array.dictionary_encode()
+            columns[name] = array if for_csv or name == TRADE_ID else array.dictionary_encode()
         elif pd.api.types.is_string_dtype(series.dtype):
             array = pa.array(series.to_numpy(dtype=object), type=pa.string())
-            columns[name] = array if for_csv else array.dictionary_encode()
+            columns[name] = array if for_csv or name == TRADE_ID else array.dictionary_encode()
         else:
             columns[name] = pa.array(series.to_numpy())
     return pa.table(columns)
@@ -270,12 +275,15 @@ def _to_frame(table: pa.Table) -> pd.DataFrame:
     """A pandas frame of an Arrow table; string trade ids stay Arrow (no Python objects)."""
     index = table.schema.get_field_index(TRADE_ID)
     kind = table.schema.field(index).type if index >= 0 else None
+    if kind is not None and pa.types.is_dictionary(kind):
+        kind = kind.value_type
+        table = table.set_column(index, TRADE_ID, pc.cast(table.column(index), kind))
     if kind is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
         whole: pd.DataFrame = table.to_pandas(split_blocks=True)
         return whole
-    ids = table.column(index)
+    ids = pd.arrays.ArrowExtensionArray(table.column(index))
     frame: pd.DataFrame = table.remove_column(index).to_pandas(split_blocks=True)
-    frame.insert(index, TRADE_ID, pd.Series(pd.arrays.ArrowExtensionArray(ids), index=frame.index))
+    frame.insert(index, TRADE_ID, pd.Series(ids, index=frame.index))
     return frame
 
 

@@ -140,7 +140,7 @@ def _hash_strings(array: pa.Array) -> np.ndarray:
     two different ids equal.
     """
     lengths = pc.fill_null(pc.binary_length(array), 0).to_numpy().astype(np.int64)
-    keys = lengths.astype(np.uint64) * _MULTIPLIER
+    keys: np.ndarray = lengths.astype(np.uint64) * _MULTIPLIER
     if len(array) == 0:
         return keys
     longest = int(lengths.max())
