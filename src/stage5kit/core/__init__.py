@@ -12,7 +12,8 @@ Load
     :func:`check_trades`, :func:`load_infra_costs`, :func:`load_thresholds`,
     :func:`load_budget`, :func:`load_scenarios`, :func:`resolve_scenarios`.
 Analyse
-    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoOptions`, :class:`TcoResult`,
+    :func:`analyse_tco`, :func:`analyse_tco_file`, :func:`profile_trade_file`,
+    :class:`TcoOptions`, :class:`TcoResult`,
     :func:`add_trade_costs`, :func:`aggregate_trades`, :func:`aggregate_trade_file`,
     :class:`TcoPartial`, :func:`merge_partials`, :func:`summarise_partial`,
     :func:`allocate_infra_costs`, :class:`Thresholds`, :func:`find_breaches`,
@@ -45,6 +46,7 @@ from stage5kit.core.io import (
     load_scenarios,
     load_thresholds,
     load_trades,
+    profile_trade_file,
     resolve_scenarios,
     write_sample_inputs,
     write_trades,
@@ -138,6 +140,7 @@ __all__: list[str] = [
     "load_trades",
     "merge_partials",
     "parse_scenarios",
+    "profile_trade_file",
     "resolve_scenarios",
     "run_stress_test",
     "scale_budget_to_horizon",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
 from stage5kit.reporting.figures import (
+    plot_box_summary,
     plot_cost_waterfall,
     plot_distribution,
     plot_percentiles,
@@ -27,11 +28,13 @@ from stage5kit.reporting.stress_figures import (
 )
 from stage5kit.reporting.tco_view import (
     anomaly_points,
+    box_summary,
     budget_limits,
     cost_components,
     daily_cost_per_trade,
     describe_tco,
     headline_table,
+    profile_cost_components,
 )
 from stage5kit.reporting.workshop import draft_oem_message
 
@@ -42,6 +45,7 @@ __all__ = [
     "NotebookParameter",
     "ReportResult",
     "anomaly_points",
+    "box_summary",
     "budget_limits",
     "cost_components",
     "daily_cost_per_trade",
@@ -49,6 +53,7 @@ __all__ = [
     "draft_oem_message",
     "headline_table",
     "load_grid",
+    "plot_box_summary",
     "plot_cost_waterfall",
     "plot_distribution",
     "plot_percentiles",
@@ -60,6 +65,7 @@ __all__ = [
     "plot_stress_probabilities",
     "plot_stress_tornado",
     "prepare_report",
+    "profile_cost_components",
     "read_parameters",
     "read_results",
     "record",

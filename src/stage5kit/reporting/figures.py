@@ -105,6 +105,43 @@ def plot_distribution(
     return style_figure(figure, title=title, x_title=group, y_title=f"{value} ({unit})")
 
 
+def plot_box_summary(
+    stats: pd.DataFrame, *, value: str, group: str, unit: str, title: str
+) -> Figure:
+    """Box plot drawn from precomputed quartiles and fences (:func:`box_summary`), with
+    its sampled outliers as points: the figure's size does not grow with the data."""
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for row in stats.to_dict("records"):
+        name = str(row[group])
+        outliers = list(row["outliers"])
+        figure.add_trace(
+            go.Box(
+                name=name,
+                x=[name],
+                q1=[row["q1"]],
+                median=[row["median"]],
+                q3=[row["q3"]],
+                lowerfence=[row["lowerfence"]],
+                upperfence=[row["upperfence"]],
+                mean=[row["mean"]],
+                boxpoints=False,
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[name] * len(outliers),
+                y=outliers,
+                mode="markers",
+                marker_size=3,
+                showlegend=False,
+                name=f"{name} outliers",
+            )
+        )
+    return style_figure(figure, title=title, x_title=group, y_title=f"{value} ({unit})")
+
+
 def plot_percentiles(
     table: pd.DataFrame, *, group: str, columns: Sequence[str], unit: str, title: str
 ) -> Figure:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from stage5kit.core import TcoResult
+    from stage5kit.core.io import TradeLogProfile
 
 HEADLINE = (
     ("n_trades", "trades", "count"),
@@ -127,3 +128,46 @@ def _budget_line(result: TcoResult) -> str:
         f"- **{len(flagged)} strategy-period(s) at or above 80% of budget** ({over} over "
         f"100%): {names}. Review their cost drivers before the next period starts."
     )
+
+
+def profile_cost_components(profile: TradeLogProfile) -> dict[str, float]:
+    """The cost waterfall's components from a streamed profile (same split as cost_components)."""
+    overall = profile.result.overall
+    return {
+        **profile.fee_split,
+        "slippage": float(overall["slippage_cost"]),
+        "infra": float(overall["infra_cost"]),
+    }
+
+
+def box_summary(
+    frame: pd.DataFrame, *, value: str, group: str, max_outliers: int = 100, seed: int = 0
+) -> pd.DataFrame:
+    """Quartiles, Tukey fences (1.5 IQR, clipped to the data), mean and a seeded sample of
+    at most ``max_outliers`` outliers per group: a box plot of bounded size."""
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    rng = np.random.default_rng(seed)
+    for name, part in frame.groupby(group, observed=True):
+        values = part[value].to_numpy(dtype=float)
+        q1, median, q3 = np.quantile(values, [0.25, 0.5, 0.75])
+        reach = 1.5 * (q3 - q1)
+        inside = values[(values >= q1 - reach) & (values <= q3 + reach)]
+        outliers = values[(values < q1 - reach) | (values > q3 + reach)]
+        if len(outliers) > max_outliers:
+            outliers = np.sort(rng.choice(outliers, size=max_outliers, replace=False))
+        rows.append(
+            {
+                group: str(name),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+                "lowerfence": inside.min(),
+                "upperfence": inside.max(),
+                "mean": values.mean(),
+                "outliers": outliers.tolist(),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -157,6 +157,95 @@ class _Reducer:
         return merge_partials(self._pending) if self._pending else None
 
 
+@dataclass(frozen=True, slots=True)
+class TradeLogProfile:
+    """What a report shows of a log of any size, from one streamed pass.
+
+    ``result`` is the TCO analysis for the report keys, ``by_strategy`` the same by
+    strategy alone (latency percentiles), ``sample`` a seeded uniform sample of at most
+    ``sample_rows`` validated trades (scatter and box plots), ``fee_split`` the log's
+    positive maker fees, positive other fees and rebates (the cost waterfall).
+    """
+
+    result: TcoResult
+    by_strategy: TcoResult
+    sample: pd.DataFrame
+    fee_split: dict[str, float]
+
+
+def profile_trade_file(
+    path: str | Path,
+    options: TcoOptions = TcoOptions(),  # noqa: B008 - frozen, so one shared default is safe
+    *,
+    infra_costs: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+    budget: Budget | None = None,
+    sample_rows: int = 20_000,
+    seed: int = 0,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> TradeLogProfile:
+    """Analyse a trade log for a report in one streamed pass: memory and output bounded.
+
+    Quantiles are exact while the log fits ``EXACT_QUANTILE_ROWS`` (as ``analyse_tco_file``).
+    """
+    keys = check_group_keys(tuple(options.by))
+    exact = EXACT_QUANTILE_ROWS if len(trade_files(path)) == 1 else 0
+    main, strategy = _Reducer(keys, exact_rows=exact), _Reducer(("strategy",), exact_rows=exact)
+    sampler = _Sampler(sample_rows, seed)
+    fees = np.zeros(3)
+    notes: dict[str, None] = {}
+    for batch in iter_trade_batches(path, batch_rows=batch_rows):
+        main.add(batch.frame)
+        strategy.add(batch.frame)
+        sampler.add(batch.frame)
+        fee = batch.frame["fee"].to_numpy()
+        maker = (batch.frame["liquidity"] == "maker").to_numpy()
+        fees += (fee[maker & (fee > 0)].sum(), fee[~maker & (fee > 0)].sum(), fee[fee < 0].sum())
+        notes.update(dict.fromkeys(batch.notes))
+    whole, by_strategy = main.result(), strategy.result()
+    if whole is None or by_strategy is None:
+        problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
+        raise InputError.from_problems([problem])
+    result = summarise_partial(
+        whole,
+        options,
+        infra_costs=infra_costs,
+        thresholds=thresholds,
+        budget=budget,
+        notes=tuple(notes),
+    )
+    return TradeLogProfile(
+        result=result,
+        by_strategy=summarise_partial(by_strategy, TcoOptions(by=("strategy",))),
+        sample=sampler.result(),
+        fee_split=dict(zip(("maker fees", "taker fees", "rebates"), map(float, fees), strict=True)),
+    )
+
+
+class _Sampler:
+    """A seeded uniform sample of at most ``size`` trades of a stream (smallest random keys)."""
+
+    def __init__(self, size: int, seed: int) -> None:
+        self._size = size
+        self._rng = np.random.default_rng(seed)
+        self._kept: pd.DataFrame | None = None
+        self._keys = np.empty(0)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        fresh = self._rng.random(len(frame))
+        if len(self._keys) >= self._size:
+            wanted = fresh < self._keys.max()
+            frame, fresh = frame[wanted], fresh[wanted]
+        keys = np.concatenate([self._keys, fresh])
+        joined = frame if self._kept is None else pd.concat([self._kept, frame], ignore_index=True)
+        order = np.sort(np.argsort(keys, kind="stable")[: self._size])
+        self._kept = joined.iloc[order].reset_index(drop=True)
+        self._keys = keys[order]
+
+    def result(self) -> pd.DataFrame:
+        return pd.DataFrame() if self._kept is None else self._kept
+
+
 def analyse_tco_file(
     path: str | Path,
     options: TcoOptions = TcoOptions(),  # noqa: B008 - frozen, so one shared default is safe
