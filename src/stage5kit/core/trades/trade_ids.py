@@ -23,6 +23,9 @@ from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputProblem
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 _WORD = 8
+# Ids are padded with spaces to whole words, the same way on every path; the length mixed
+# in first keeps 'ab' and 'ab ' apart.
+_PAD = ord(" ")
 
 
 class TradeIdLedger:
@@ -141,11 +144,11 @@ def _hash_strings(array: pa.Array) -> np.ndarray:
     """
     lengths = pc.fill_null(pc.binary_length(array), 0).to_numpy().astype(np.int64)
     keys: np.ndarray = lengths.astype(np.uint64) * _MULTIPLIER
-    if len(array) == 0:
+    longest = int(lengths.max()) if len(lengths) else 0
+    if longest == 0:
         return keys
-    longest = int(lengths.max())
-    if longest and pc.all(pc.string_is_ascii(array)).as_py():
-        array = pc.ascii_rpad(array, width=-(-longest // _WORD) * _WORD, padding=" ")
+    if pc.all(pc.string_is_ascii(array)).as_py():
+        array = pc.ascii_rpad(array, width=-(-longest // _WORD) * _WORD, padding=chr(_PAD))
     offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[
         array.offset : array.offset + len(array) + 1
     ]
@@ -157,22 +160,24 @@ def _hash_strings(array: pa.Array) -> np.ndarray:
         # One width, whole words: the bytes are a matrix of 64-bit words, no copy.
         words = raw[offsets[0] : offsets[-1]].reshape(len(widths), -1).view(np.uint64)
         for column in range(words.shape[1]):
-            keys = _mix(keys, words[:, column])
+            keys = _mix(keys, words[:, column], lengths > column * _WORD)
         return keys
-    padded = np.concatenate([raw[offsets[0] : offsets[-1]], np.zeros(_WORD, dtype=np.uint8)])
+    padded = np.concatenate([raw[offsets[0] : offsets[-1]], np.full(_WORD, _PAD, np.uint8)])
     steps = np.arange(_WORD, dtype=np.int64)
     for start in range(0, longest, _WORD):
         take = np.clip(widths - start, 0, _WORD)
         index = np.minimum(starts[:, None] + start + steps, len(padded) - 1)
-        chunk = np.where(steps < take[:, None], padded[index], 0).astype(np.uint8)
-        keys = _mix(keys, np.ascontiguousarray(chunk).view(np.uint64).ravel())
+        chunk = np.where(steps < take[:, None], padded[index], _PAD).astype(np.uint8)
+        word = np.ascontiguousarray(chunk).view(np.uint64).ravel()
+        keys = _mix(keys, word, lengths > start)
     return keys
 
 
-def _mix(keys: np.ndarray, word: np.ndarray) -> np.ndarray:
+def _mix(keys: np.ndarray, word: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Fold one 64-bit word into the keys of the ids that still have bytes there."""
     mixed: np.ndarray = (keys ^ word) * _MULTIPLIER
     mixed ^= mixed >> np.uint64(29)
-    return mixed
+    return np.where(active, mixed, keys)
 
 
 def _increasing_bounds(ids: pd.Series) -> tuple[int | str, int | str] | None:
