@@ -144,3 +144,25 @@ def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) 
     )
     assert "ms" in scatter.layout.xaxis.title.text
     assert sum(len(trace.x) for trace in scatter.data) == 500
+
+
+def test_box_summary_bounds_the_outliers_and_keeps_the_quartiles() -> None:
+    """Quartiles and fences as numpy gives them; at most max_outliers points per group."""
+    import numpy as np
+    import pandas as pd
+
+    from stage5kit.reporting import box_summary, plot_box_summary
+
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(0, 1, 5_000), rng.normal(0, 40, 500)])
+    frame = pd.DataFrame({"venue": "x", "slippage_bps": values})
+    stats = box_summary(frame, value="slippage_bps", group="venue", max_outliers=50)
+    q1, q3 = np.quantile(values, [0.25, 0.75])
+    row = stats.iloc[0]
+    assert (row["q1"], row["q3"]) == (q1, q3)
+    assert row["upperfence"] <= q3 + 1.5 * (q3 - q1)
+    assert len(row["outliers"]) == 50
+    figure = plot_box_summary(
+        stats, value="slippage_bps", group="venue", unit="bps", title="Slippage"
+    )
+    assert sum(len(trace.y or ()) for trace in figure.data) == 50
