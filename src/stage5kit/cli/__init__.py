@@ -17,6 +17,7 @@ from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
     "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
