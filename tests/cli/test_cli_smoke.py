@@ -9,8 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from stage5kit.cli import main
-from stage5kit.compliance import init_workspace, load_keyring, read_entries, verify_log
-from stage5kit.compliance.smoke import verify_smoke
+from stage5kit.compliance import (
+    init_workspace,
+    load_keyring,
+    read_entries,
+    verify_log,
+    verify_smoke,
+)
 from stage5kit.core.decisions import SmokeScenario, smoke_scenario
 from stage5kit.signing import load_verification_key
 
