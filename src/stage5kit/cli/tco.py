@@ -169,8 +169,8 @@ def tco(
     from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
     from stage5kit.core.trade_io import trade_files
 
-    key = load_output_key(key_spec)
     out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
+    key = load_output_key(key_spec)
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
