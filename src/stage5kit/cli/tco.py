@@ -8,7 +8,14 @@ from typing import Any, Literal
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 _rows_option = click.option(
     "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
@@ -91,7 +98,10 @@ def sample_artifacts(out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
+@optional_out_dir_option(
+    "Folder for tco_report.csv and tco_summary.json. Default: var/audit/tco/ in the workspace."
+)
+@root_option()
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -162,7 +172,8 @@ def sample_artifacts(out_dir: Path) -> None:
 def tco(
     *,
     trades: Path,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     infra_costs: Path | None,
     by: str,
     thresholds: Path | None,
@@ -193,6 +204,7 @@ def tco(
     )
     from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
 
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     key = load_output_key(key_spec)
     options = TcoOptions(
         by=tuple(k.strip() for k in by.split(",") if k.strip()),
