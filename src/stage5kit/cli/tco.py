@@ -148,43 +148,57 @@ def tco(
     from tqdm import tqdm
 
     from stage5kit import __version__
-    from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.cli._options import load_output_key, output_names, sign_outputs
     from stage5kit.core import (
         analyse_tco_file,
         load_budget,
         load_infra_costs,
         load_thresholds,
     )
-    from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
+    from stage5kit.core.tco_output import (
+        REPORT_NAME,
+        SUMMARY_NAME,
+        describe_inputs,
+        write_tco_outputs,
+    )
     from stage5kit.core.trade_io import trade_files
+    from stage5kit.files import output_directory
 
     key = load_output_key(key_spec)
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
-    with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
-        result = analyse_tco_file(
-            trades,
-            by=keys,
-            infra_costs=infra_frame,
-            thresholds=limits,
-            budget=budgets,
-            allocation=allocation,
-            anomaly_window_days=anomaly_window,
-            anomaly_k=anomaly_k,
-            batch_rows=batch_rows,
-            progress=bar.update,
+    with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
+        with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
+            result = analyse_tco_file(
+                trades,
+                by=keys,
+                infra_costs=infra_frame,
+                thresholds=limits,
+                budget=budgets,
+                allocation=allocation,
+                anomaly_window_days=anomaly_window,
+                anomaly_k=anomaly_k,
+                batch_rows=batch_rows,
+                progress=bar.update,
+            )
+        inputs = describe_inputs(
+            {
+                "trades": trades,
+                "infra_costs": infra_costs,
+                "thresholds": thresholds,
+                "budget": budget,
+            },
+            {"trades": trade_files(trades)},
         )
-    inputs = describe_inputs(
-        {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
-        {"trades": trade_files(trades)},
-    )
-    written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
-    sign_outputs(written, key)
+        built = write_tco_outputs(result, folder, inputs=inputs, kit_version=__version__)
+        sign_outputs(built, key)
+        summary_text = built[1].read_text(encoding="utf-8")
+    written = (out_dir / built[0].name, out_dir / built[1].name)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))
+        click.echo(json.dumps(json.loads(summary_text), indent=2, sort_keys=True))
     else:
         _echo_overview(
             overall=result.overall,

@@ -86,6 +86,7 @@ class KernelSession:
         self._cell_timeout = cell_timeout
         self._socket_dir: Path | None = None
         self._km: AsyncKernelManager | None = None
+        self._launching: AsyncKernelManager | None = None
         self._clients: list[AsyncKernelClient] = []
 
     def __enter__(self) -> KernelSession:
@@ -117,6 +118,7 @@ class KernelSession:
         km = _TrackedKernelManager(
             kernel_name=KERNEL_NAME, transport="ipc", ip=str(self._socket_dir / "k")
         )
+        self._launching = km
         run_sync(km.start_kernel)(
             env=self._env,
             cwd=str(self._socket_dir),
@@ -129,6 +131,13 @@ class KernelSession:
         for kernel_client in self._clients:
             kernel_client.stop_channels()
         self._clients.clear()
+
+    def kill(self) -> None:
+        """Kill the kernel process at once, from any thread (the caller is about to exit)."""
+        km = self._km or self._launching
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            process.kill()
 
     def close(self) -> None:
         """Shut the kernel down and remove its socket folder."""

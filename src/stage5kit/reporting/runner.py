@@ -18,7 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stage5kit.errors import ConfigError, NotebookError
+from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError
 from stage5kit.files import atomic_directory, sha256_file
 from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
 from stage5kit.reporting.html import render_html
@@ -112,18 +112,22 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def report_metadata(prepared: PreparedReport) -> dict[str, object]:
-    """What the manifest records besides file hashes: parameters, input hashes, versions."""
-    inputs = {
+def report_inputs(prepared: PreparedReport) -> dict[str, dict[str, str]]:
+    """Path and sha256 of every parameter that names an existing file (the report's inputs)."""
+    return {
         name: {"path": value, "sha256": sha256_file(value)}
         for name, value in sorted(prepared.parameters.items())
         if isinstance(value, str) and value and Path(value).is_file()
     }
+
+
+def report_metadata(prepared: PreparedReport) -> dict[str, object]:
+    """What the manifest records besides file hashes: parameters, input hashes, versions."""
     return {
         "kind": "stage5kit-report",
         "notebook": {"name": prepared.notebook.name, "sha256": sha256_file(prepared.notebook)},
         "parameters": prepared.parameters,
-        "inputs": inputs,
+        "inputs": report_inputs(prepared),
         "versions": _versions(),
     }
 
@@ -140,8 +144,23 @@ def build_report(
         render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
 
 
-def seal_report(prepared: PreparedReport, folder: Path, key: SigningKey | None) -> bool:
-    """Scan ``folder`` for key material, then sign it; return False when there is no key."""
+def _require_report_files(folder: Path, *, pdf: bool) -> None:
+    """Refuse a folder that lacks a file every report holds: it must never be signed."""
+    expected = (REPORT_NOTEBOOK, REPORT_HTML, *((REPORT_PDF,) if pdf else ()))
+    missing = tuple(name for name in expected if not (folder / name).is_file())
+    if missing:
+        msg = f"{folder}: the report is incomplete ({', '.join(missing)} missing); not signed"
+        raise IncompleteReportError(msg, folder=folder, missing=missing)
+
+
+def seal_report(
+    prepared: PreparedReport, folder: Path, key: SigningKey | None, *, pdf: bool = False
+) -> bool:
+    """Check ``folder`` is a whole report, scan it for key material, then sign it.
+
+    Returns False when there is no key (nothing is signed).
+    """
+    _require_report_files(folder, pdf=pdf)
     if key is None:
         return False
     from stage5kit.signing import sign_manifest
@@ -193,7 +212,7 @@ def run_report(
         except NotebookError as error:
             failure = error
         if failure is None:
-            signed = seal_report(prepared, folder, key)
+            signed = seal_report(prepared, folder, key, pdf=pdf)
     if failure is not None:
         raise failure
     return ReportResult(

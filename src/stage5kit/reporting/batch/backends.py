@@ -21,14 +21,15 @@ from stage5kit.errors import ConfigError, Stage5Error
 from stage5kit.reporting.execute import KernelSession, kernel_environment
 from stage5kit.reporting.runner import PreparedReport, build_report
 
-Outcome = tuple[str, str, float]
-"""A finished job: its report name, its error ("" when built) and the seconds it took."""
+Outcome = tuple[int, str, float]
+"""A finished job: its position in the grid, its error ("" when built) and its seconds."""
 
 
 @dataclass(frozen=True, slots=True)
 class BuildJob:
     """One report for a worker to build: the notebook and parameters, and where to build it."""
 
+    index: int
     name: str
     prepared: PreparedReport
     build_dir: Path
@@ -57,7 +58,7 @@ def _outcome(job: BuildJob, future: _Future) -> Outcome:
     try:
         return future.result()
     except Exception as error:  # noqa: BLE001 - one broken report must not stop the batch
-        return job.name, f"{type(error).__name__}: {error}", 0.0
+        return job.index, f"{type(error).__name__}: {error}", 0.0
 
 
 class BatchBackend:
@@ -105,10 +106,30 @@ def _failure(error: Stage5Error) -> str:
 _SESSION: dict[str, KernelSession] = {}
 
 
+def _exit_with_parent() -> None:
+    """Watch the batch process; when it dies (even by kill -9) kill the kernel and exit."""
+    import multiprocessing
+    import threading
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        session = _SESSION.get("kernel")
+        if session is not None:
+            session.kill()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="stage5kit-parent-watch", daemon=True).start()
+
+
 def _worker_init(hidden_env: tuple[str, ...]) -> None:
-    """Pool initializer: drop key variables from this worker's environment."""
+    """Pool initializer: drop key variables from this worker's environment, watch the parent."""
     for name in hidden_env:
         os.environ.pop(name, None)
+    _exit_with_parent()
 
 
 def _warm_session(cell_timeout: int) -> KernelSession:
@@ -130,8 +151,8 @@ def _build_pooled(job: BuildJob) -> Outcome:
             job.prepared, job.build_dir, session=_warm_session(job.cell_timeout), pdf=job.pdf
         )
     except Stage5Error as error:
-        return job.name, _failure(error), time.perf_counter() - started
-    return job.name, "", time.perf_counter() - started
+        return job.index, _failure(error), time.perf_counter() - started
+    return job.index, "", time.perf_counter() - started
 
 
 def _build_dask(job: BuildJob) -> Outcome:
@@ -146,11 +167,11 @@ def _build_dask(job: BuildJob) -> Outcome:
         with KernelSession(env=env, cell_timeout=job.cell_timeout) as session:
             build_report(job.prepared, job.build_dir, session=session, pdf=job.pdf)
     except Stage5Error as error:
-        return job.name, _failure(error), time.perf_counter() - started
+        return job.index, _failure(error), time.perf_counter() - started
     finally:
         ensure_event_loop().close()
         asyncio.set_event_loop(None)
-    return job.name, "", time.perf_counter() - started
+    return job.index, "", time.perf_counter() - started
 
 
 class LocalPoolBackend(BatchBackend):

@@ -24,6 +24,7 @@ def _index_rows(result: BatchResult) -> tuple[list[str], list[list[str]]]:
         *[f"result.{k}" for k in kpis],
         "seconds",
         "error",
+        "note",
         "link",
     ]
     rows = []
@@ -37,6 +38,7 @@ def _index_rows(result: BatchResult) -> tuple[list[str], list[list[str]]]:
                 *[str(entry.results.get(k, "")) for k in kpis],
                 f"{entry.seconds:.2f}",
                 entry.error,
+                entry.note,
                 link,
             ]
         )

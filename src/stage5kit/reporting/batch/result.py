@@ -13,7 +13,7 @@ Status = Literal["ok", "unsigned", "resumed", "failed"]
 
 @dataclass(frozen=True, slots=True)
 class BatchEntry:
-    """One report of a batch: its folder, parameters, status and recorded KPIs."""
+    """One report of a batch: its folder, parameters, status, recorded KPIs and any note."""
 
     name: str
     parameters: dict[str, object]
@@ -21,6 +21,8 @@ class BatchEntry:
     results: dict[str, JsonValue] = field(default_factory=dict)
     error: str = ""
     seconds: float = 0.0
+    note: str = ""
+    """Why an earlier report in the same folder was rebuilt instead of resumed."""
 
 
 @dataclass(frozen=True, slots=True)
