@@ -132,6 +132,12 @@ def test_the_help_lists_every_exit_code() -> None:
         assert "130 interrupted" in flat
 
 
+def _finished(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """Wait for a process; its exit code and stderr (pipes closed)."""
+    _, stderr = process.communicate(timeout=600)
+    return process.returncode, stderr
+
+
 def _solo_outputs(tmp_path: Path, log: Path) -> dict[str, bytes]:
     out = tmp_path / f"solo-{log.stem}"
     assert _cli("tco", log, "--out", out, "--by", "strategy").exit_code == 0
@@ -158,7 +164,7 @@ def test_two_tco_runs_racing_into_one_out_never_mix(
             )
             for log in trade_logs
         ]
-        outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in racers]
+        outcomes = [_finished(p) for p in racers]
         codes = sorted(code for code, _ in outcomes)
         seen_codes.add(tuple(codes))
         assert codes in ([0, 0], [0, 3]), outcomes

@@ -113,6 +113,12 @@ def test_batch_runs_on_a_dask_cluster(
         assert verify_manifest(tmp_path / "out" / entry.name, signing_key.verification_key()).ok
 
 
+def _finished(process: subprocess.Popen[str]) -> tuple[int, str]:
+    """Wait for a process; its exit code and stderr (pipes closed)."""
+    _, stderr = process.communicate(timeout=600)
+    return process.returncode, stderr
+
+
 def _descendants(pid: int) -> list[psutil.Process]:
     return psutil.Process(pid).children(recursive=True)
 
@@ -283,7 +289,7 @@ def test_two_batches_racing_into_one_out_never_mix(
         )
         for _ in range(2)
     ]
-    outcomes = sorted((p.wait(timeout=600), p.stderr.read() if p.stderr else "") for p in racers)
+    outcomes = sorted(_finished(p) for p in racers)
     codes = [code for code, _ in outcomes]
     assert codes in ([0, 0], [0, 3]), outcomes
     if codes == [0, 3]:

@@ -112,22 +112,18 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def report_inputs(prepared: PreparedReport) -> dict[str, dict[str, str]]:
-    """Path and sha256 of every parameter that names an existing file (the report's inputs)."""
-    return {
+def report_metadata(prepared: PreparedReport) -> dict[str, object]:
+    """What the manifest records besides file hashes: parameters, input hashes, versions."""
+    inputs = {
         name: {"path": value, "sha256": sha256_file(value)}
         for name, value in sorted(prepared.parameters.items())
         if isinstance(value, str) and value and Path(value).is_file()
     }
-
-
-def report_metadata(prepared: PreparedReport) -> dict[str, object]:
-    """What the manifest records besides file hashes: parameters, input hashes, versions."""
     return {
         "kind": "stage5kit-report",
         "notebook": {"name": prepared.notebook.name, "sha256": sha256_file(prepared.notebook)},
         "parameters": prepared.parameters,
-        "inputs": report_inputs(prepared),
+        "inputs": inputs,
         "versions": _versions(),
     }
 
