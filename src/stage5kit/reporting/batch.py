@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -38,6 +38,7 @@ from stage5kit.reporting.runner import (
     PreparedReport,
     build_report,
     prepare_report,
+    report_inputs,
     seal_report,
 )
 
@@ -157,6 +158,8 @@ class _Job:
     pdf: bool
     cell_timeout: int
     hidden_env: tuple[str, ...]
+    readable: tuple[Path, ...] = ()
+    writable: tuple[Path, ...] = ()
 
 
 _SESSION: dict[str, KernelSession] = {}
@@ -168,12 +171,17 @@ def _worker_init(hidden_env: tuple[str, ...]) -> None:
         os.environ.pop(name, None)
 
 
-def _warm_session(cell_timeout: int) -> KernelSession:
+def _warm_session(job: _Job) -> KernelSession:
     from multiprocessing import util
 
     session = _SESSION.get("kernel")
     if session is None:
-        session = KernelSession(env=kernel_environment(os.environ), cell_timeout=cell_timeout)
+        session = KernelSession(
+            env=kernel_environment(os.environ),
+            cell_timeout=job.cell_timeout,
+            readable=job.readable,
+            writable=job.writable,
+        )
         _SESSION["kernel"] = session
         util.Finalize(session, session.close, exitpriority=10)
     return session
@@ -183,9 +191,7 @@ def _build_pooled(job: _Job) -> tuple[str, str, float]:
     """Process-pool task: build one report on this worker's warm kernel; return any error."""
     started = time.perf_counter()
     try:
-        build_report(
-            job.prepared, job.build_dir, session=_warm_session(job.cell_timeout), pdf=job.pdf
-        )
+        build_report(job.prepared, job.build_dir, session=_warm_session(job), pdf=job.pdf)
     except Stage5Error as error:
         return job.name, f"{type(error).__name__}: {error}", time.perf_counter() - started
     return job.name, "", time.perf_counter() - started
@@ -200,7 +206,9 @@ def _build_dask(job: _Job) -> tuple[str, str, float]:
     started = time.perf_counter()
     env = kernel_environment(os.environ, hidden=job.hidden_env)
     try:
-        with KernelSession(env=env, cell_timeout=job.cell_timeout) as session:
+        with KernelSession(
+            env=env, cell_timeout=job.cell_timeout, readable=job.readable, writable=job.writable
+        ) as session:
             build_report(job.prepared, job.build_dir, session=session, pdf=job.pdf)
     except Stage5Error as error:
         return job.name, f"{type(error).__name__}: {error}", time.perf_counter() - started
@@ -341,6 +349,10 @@ def run_batch(
             continue
         build_dir = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=_BUILD_SUFFIX, dir=root))
         jobs.append(_Job(name, report, build_dir, pdf, cell_timeout, hidden))
+    # issue 9: one confinement for every kernel of the batch (a warm kernel serves many reports)
+    readable = (plan.notebook.parent,)
+    writable = (root.resolve(), *dict.fromkeys(p for r in prepared for p in report_inputs(r)))
+    jobs = [replace(job, readable=readable, writable=writable) for job in jobs]
     by_name = {job.name: job for job in jobs}
     worker_count = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
     outcomes: Iterator[tuple[str, str, float]] = iter(())
