@@ -102,6 +102,16 @@ def prepare_report(
     )
 
 
+def report_inputs(prepared: PreparedReport) -> tuple[Path, ...]:
+    """Files and folders named by the parameters that exist now: the kernel may use them."""
+    paths = [
+        Path(value)
+        for value in prepared.parameters.values()
+        if isinstance(value, str) and value and Path(value).is_absolute() and Path(value).exists()
+    ]
+    return tuple(dict.fromkeys(paths))
+
+
 def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for package in VERSIONED_PACKAGES:
@@ -201,7 +211,12 @@ def run_report(
     failure: NotebookError | None = None
     with (
         atomic_directory(target) as folder,
-        KernelSession(env=env, cell_timeout=cell_timeout) as session,
+        KernelSession(
+            env=env,
+            cell_timeout=cell_timeout,
+            readable=(prepared.notebook.parent,),
+            writable=(folder, *report_inputs(prepared)),
+        ) as session,
     ):
         try:
             build_report(prepared, folder, session=session, pdf=pdf)

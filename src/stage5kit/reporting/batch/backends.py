@@ -36,6 +36,8 @@ class BuildJob:
     pdf: bool
     cell_timeout: int
     hidden_env: tuple[str, ...]
+    readable: tuple[Path, ...] = ()
+    writable: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +134,17 @@ def _worker_init(hidden_env: tuple[str, ...]) -> None:
     _exit_with_parent()
 
 
-def _warm_session(cell_timeout: int) -> KernelSession:
+def _warm_session(job: BuildJob) -> KernelSession:
     from multiprocessing import util
 
     session = _SESSION.get("kernel")
     if session is None:
-        session = KernelSession(env=kernel_environment(os.environ), cell_timeout=cell_timeout)
+        session = KernelSession(
+            env=kernel_environment(os.environ),
+            cell_timeout=job.cell_timeout,
+            readable=job.readable,
+            writable=job.writable,
+        )
         _SESSION["kernel"] = session
         util.Finalize(session, session.close, exitpriority=10)
     return session
@@ -147,9 +154,7 @@ def _build_pooled(job: BuildJob) -> Outcome:
     """Process-pool task: build one report on this worker's warm kernel; return any error."""
     started = time.perf_counter()
     try:
-        build_report(
-            job.prepared, job.build_dir, session=_warm_session(job.cell_timeout), pdf=job.pdf
-        )
+        build_report(job.prepared, job.build_dir, session=_warm_session(job), pdf=job.pdf)
     except Stage5Error as error:
         return job.index, _failure(error), time.perf_counter() - started
     return job.index, "", time.perf_counter() - started
@@ -164,7 +169,9 @@ def _build_dask(job: BuildJob) -> Outcome:
     started = time.perf_counter()
     env = kernel_environment(os.environ, hidden=job.hidden_env)
     try:
-        with KernelSession(env=env, cell_timeout=job.cell_timeout) as session:
+        with KernelSession(
+            env=env, cell_timeout=job.cell_timeout, readable=job.readable, writable=job.writable
+        ) as session:
             build_report(job.prepared, job.build_dir, session=session, pdf=job.pdf)
     except Stage5Error as error:
         return job.index, _failure(error), time.perf_counter() - started

@@ -32,7 +32,12 @@ from stage5kit.reporting.batch.index import write_index
 from stage5kit.reporting.batch.result import BatchEntry, BatchResult, Status
 from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, SECRET_ENV_VARS
 from stage5kit.reporting.record import read_results
-from stage5kit.reporting.runner import PreparedReport, prepare_report, seal_report
+from stage5kit.reporting.runner import (
+    PreparedReport,
+    prepare_report,
+    report_inputs,
+    seal_report,
+)
 
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
@@ -223,6 +228,9 @@ def _run_locked(
     inputs = _InputHashes()
     entries: dict[int, BatchEntry] = {}
     jobs: dict[int, tuple[BuildJob, str]] = {}
+    # issue 9: one confinement for every kernel of the batch (a warm kernel serves many reports)
+    readable = (plan.notebook.parent,)
+    writable = (root.resolve(), *dict.fromkeys(p for r in prepared for p in report_inputs(r)))
     for index, (name, report) in enumerate(zip(names, prepared, strict=True)):
         reason = _stale_reason(
             root / name, report, key, notebook_sha256=notebook_sha256, inputs=inputs
@@ -236,7 +244,8 @@ def _run_locked(
             )
             continue
         build = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=_BUILD_SUFFIX, dir=root))
-        jobs[index] = (BuildJob(index, name, report, build, pdf, cell_timeout, hidden), reason)
+        job = BuildJob(index, name, report, build, pdf, cell_timeout, hidden, readable, writable)
+        jobs[index] = (job, reason)
     backend = backends.get("dask" if options.scheduler else "local")
     outcomes = backend.run([job for job, _ in jobs.values()], options)
     with tqdm(total=len(jobs), unit="report", disable=not sys.stderr.isatty()) as bar:
