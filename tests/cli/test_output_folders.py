@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from stage5kit.cli import main
 from stage5kit.core import generate_trades, write_trades
-from stage5kit.files import file_lock, output_lock_path
+from stage5kit.files import file_lock
 from stage5kit.signing import load_verification_key, verify_file, verify_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,7 +39,7 @@ def trade_logs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def _locked_exit(*args: str | Path, out: Path) -> Result:
     """Run the CLI while this process holds the output folder's lock (a run in progress)."""
-    with file_lock(output_lock_path(out)):
+    with file_lock(out.parent / f".{out.name}.lock"):
         return _cli(*args)
 
 

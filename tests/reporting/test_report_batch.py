@@ -19,10 +19,12 @@ import yaml
 
 from stage5kit.files import file_lock
 from stage5kit.reporting import BatchEntry, run_batch
-from stage5kit.reporting.batch.run import BATCH_LOCK
 from stage5kit.signing import SigningKey, verify_manifest
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report-batch")]
+
+
+BATCH_LOCK = ".batch.lock"
 
 
 def _write_grid(folder: Path, notebook: Path, runs: list[dict[str, object]]) -> Path:
@@ -120,16 +122,24 @@ def _finished(process: subprocess.Popen[str]) -> tuple[int, str]:
     return process.returncode, stderr
 
 
-def _descendants(pid: int) -> list[psutil.Process]:
-    return psutil.Process(pid).children(recursive=True)
+def _descendants(pid: int) -> dict[psutil.Process, str]:
+    """Every live descendant of ``pid`` (workers, kernels, resource tracker) and its command."""
+    found = {}
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            found[child] = " ".join(child.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+    return found
 
 
-def _alive(processes: list[psutil.Process]) -> list[str]:
+def _alive(processes: dict[psutil.Process, str]) -> list[str]:
+    """The commands of those processes still running (zombies count as gone)."""
     alive = []
-    for process in processes:
+    for process, command in processes.items():
         try:
             if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                alive.append(" ".join(process.cmdline())[:120])
+                alive.append(command[:120])
         except psutil.NoSuchProcess:
             continue
     return alive
@@ -165,7 +175,7 @@ def test_batch_killed_midway_leaves_nothing_running_and_resumes_once(
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    kernels = [c for c in children if "ipykernel" in " ".join(c.cmdline())]
+    kernels = [command for command in children.values() if "ipykernel" in command]
     assert kernels, "the batch was killed before any kernel ran"
     deadline = time.monotonic() + 10
     while _alive(children) and time.monotonic() < deadline:
@@ -189,9 +199,9 @@ def test_batch_killed_midway_leaves_nothing_running_and_resumes_once(
 def test_values_that_once_shared_a_folder_get_one_whole_report_each(
     tmp_path: Path, probe_notebook: Path, signing_key: SigningKey
 ) -> None:
-    """Labels 'p/a', 'q/a' and 'a__2' were once named alike (a signed empty folder, a lost
+    """Labels 'p/a', 'a__3' and 'q/a' once shared 'label=a__3' (a signed empty folder, a lost
     report); now each has its own folder holding every file, and the index lists three."""
-    runs: list[dict[str, object]] = [{"label": "p/a"}, {"label": "q/a"}, {"label": "a__2"}]
+    runs: list[dict[str, object]] = [{"label": "p/a"}, {"label": "a__3"}, {"label": "q/a"}]
     grid = _write_grid(tmp_path, probe_notebook, runs)
     out = tmp_path / "out"
     result = run_batch(grid, out_dir=out, workers=1, key=signing_key)
@@ -206,7 +216,7 @@ def test_values_that_once_shared_a_folder_get_one_whole_report_each(
         assert entry.results["label"] == run["label"]
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     rows = list(csv.DictReader((out / "index.csv").read_text().splitlines()))
-    assert sorted(r["label"] for r in rows) == ["a__2", "p/a", "q/a"]
+    assert sorted(r["label"] for r in rows) == ["a__3", "p/a", "q/a"]
 
 
 def test_resume_needs_the_same_notebook_and_inputs_and_says_why_not(

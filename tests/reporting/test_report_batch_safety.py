@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from stage5kit.errors import IncompleteReportError, LockHeldError
+from stage5kit import errors
+from stage5kit.errors import LockHeldError
 from stage5kit.files import file_lock
 from stage5kit.reporting import prepare_report, run_batch
-from stage5kit.reporting.batch.run import BATCH_LOCK
 from stage5kit.reporting.runner import seal_report
 from stage5kit.signing import SigningKey
 
@@ -39,12 +39,13 @@ def test_an_incomplete_report_folder_is_never_signed(
     for name in present:
         (tmp_path / name).write_text("{}")
     prepared = prepare_report(probe_notebook, {})
-    with pytest.raises(IncompleteReportError, match=f"{missing} missing"):
+    with pytest.raises(errors.IncompleteReportError, match=f"{missing} missing"):
         seal_report(prepared, tmp_path, signing_key, pdf=pdf)
     assert not (tmp_path / "manifest.json").exists()
     assert not (tmp_path / "manifest.json.sig").exists()
 
 
+BATCH_LOCK = ".batch.lock"  # spelled out: these tests also run against the code before the fix
 BATCH_COMMAND = (sys.executable, "-m", "stage5kit", "report", "batch", "--key", "hex:" + "ab" * 32)
 
 
@@ -81,3 +82,34 @@ def test_the_cli_exits_3_naming_the_running_batch(tmp_path: Path, probe_notebook
     assert done.stderr.startswith("LockHeldError: ")
     assert f"another run holds this lock (pid {os.getpid()}" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "product:\n" + "".join(f"  p{i}: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]\n" for i in range(9)),
+            "the grid holds 1,000,000,000 reports (10 x 10 x 10 x 10 x 10 x 10 x 10 x 10 x 10)",
+        ),
+        ("grid:\n  - {scale: " + "7" * 5000 + "}\n", "an integer of 5000 digits is too long"),
+    ],
+)
+def test_the_cli_refuses_a_bad_grid_before_anything_starts(
+    tmp_path: Path, probe_notebook: Path, body: str, message: str
+) -> None:
+    """A 10^9-report product and a 5000-digit integer: exit 2, one line, no traceback."""
+    grid = tmp_path / "grid.yaml"
+    grid.write_text(f"notebook: {probe_notebook}\n{body}")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [*BATCH_COMMAND, str(grid), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("ConfigError: ")
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()

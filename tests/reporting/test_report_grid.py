@@ -17,7 +17,6 @@ from stage5kit.reporting.batch import (
     write_index,
 )
 from stage5kit.reporting.batch import grid as grid_module
-from stage5kit.reporting.batch.grid import parameters_digest
 
 
 def _grid(tmp_path: Path, body: str) -> Path:
@@ -85,17 +84,17 @@ def test_folder_names_come_from_the_varying_parameters() -> None:
 def test_folder_names_end_in_a_hash_of_the_whole_parameter_set() -> None:
     """The suffix is a hash of every parameter, fixed ones included, whatever the key order."""
     names = report_names(({"a": 1, "b": 2}, {"a": 3, "b": 2}))
-    assert names[0] == f"a=1__{parameters_digest({'b': 2, 'a': 1})}"
+    assert names[0] == f"a=1__{grid_module.parameters_digest({'b': 2, 'a': 1})}"
     assert len(names[0].rsplit("__", 1)[1]) == 10
     assert report_names(({"a": 1, "b": 5}, {"a": 3, "b": 5}))[0] != names[0]
 
 
 def test_values_that_read_alike_get_different_folders() -> None:
-    """Old naming gave 'label=a', 'label=a__2' twice; hashes keep the three apart."""
-    runs = ({"label": "p/a"}, {"label": "q/a"}, {"label": "a__2"})
+    """Old naming gave 'label=a__3' twice (the third run's suffix); hashes keep them apart."""
+    runs = ({"label": "p/a"}, {"label": "a__3"}, {"label": "q/a"})
     names = report_names(runs)
     assert len(set(names)) == 3
-    assert _readable(names) == ["label=a", "label=a", "label=a__2"]
+    assert _readable(names) == ["label=a", "label=a__3", "label=a"]
 
 
 def test_a_short_hash_collision_falls_back_to_the_full_hash(
