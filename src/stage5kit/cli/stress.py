@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import click
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
 if TYPE_CHECKING:
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.simulation import StressResult
+    from stage5kit.core import Budget, StressResult
 
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
@@ -119,18 +117,21 @@ def stress(
 
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, output_names, sign_outputs
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
-    from stage5kit.core.simulation import SimulationSettings
-    from stage5kit.core.stress_output import (
-        RESULTS_NAME,
-        SUMMARY_NAME,
+    from stage5kit.core import (
+        Budget,
+        SimulationSettings,
+        load_infra_costs,
+        load_trades,
+        resolve_scenarios,
+        run_stress_test,
+    )
+    from stage5kit.core.io import (
+        describe_inputs,
         summarise_stress,
+        trade_files,
         write_stress_outputs,
     )
-    from stage5kit.core.stress_run import run_stress_test
-    from stage5kit.core.tco_output import describe_inputs
-    from stage5kit.core.trade_io import load_trades, trade_files
+    from stage5kit.core.io.stress_output import RESULTS_NAME, SUMMARY_NAME
     from stage5kit.errors import ConfigError
     from stage5kit.files import output_directory
 
@@ -173,9 +174,10 @@ def stress(
         )
         built = write_stress_outputs(result, summary, folder)
         sign_outputs(built, key)
+        summary_text = built[1].read_text(encoding="utf-8")
     written = [out_dir / path.name for path in built]
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+        click.echo(summary_text, nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
@@ -183,7 +185,7 @@ def stress(
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:
     """--budget as given: an amount, or the budget file it names (else a ConfigError)."""
-    from stage5kit.core.config_io import load_budget
+    from stage5kit.core import load_budget
     from stage5kit.errors import ConfigError
 
     if spec is None:
