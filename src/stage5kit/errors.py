@@ -12,6 +12,7 @@
     ├── SecretLeakError              key material found in files about to be signed; exit 1
     ├── NotebookError                a notebook cell failed (notebook, cell index); exit 1
     ├── IncompleteReportError        a report folder lacks a file it must hold; never signed; exit 1
+    ├── LogIntegrityError            a decision log is damaged (torn, cut off, edited); exit 1
     └── ResourceError                the environment stopped the run (disk, permissions); exit 3
         └── LockHeldError            another run holds the lock on an output or log; exit 3
 
@@ -167,6 +168,15 @@ class IncompleteReportError(Stage5Error):
         super().__init__(message)
         self.folder = str(folder)
         self.missing = missing
+
+
+class LogIntegrityError(Stage5Error):
+    """A decision log cannot be appended to or read as it is: names the file and the line."""
+
+    def __init__(self, message: str, *, path: str | Path, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
 
 
 class ResourceError(Stage5Error):

@@ -77,6 +77,13 @@ _TABLE_COLUMNS = (
     help="Infra costs CSV (month, strategy, category, amount); used with --include-tco.",
 )
 @click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    default="days",
+    show_default=True,
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
     "--budget",
     "budget_spec",
     help="Budget for the whole horizon: an amount, or a budget YAML scaled to the horizon.",
@@ -104,6 +111,7 @@ def stress(
     block_length: float,
     include_tco: bool,
     infra_costs: Path | None,
+    infra_proration: Literal["days", "none"],
     budget_spec: str | None,
     gross_edge_bps: float | None,
     workers: int,
@@ -162,6 +170,7 @@ def stress(
                 infra_costs=infra_frame,
                 budget=budget,
                 gross_edge_bps=gross_edge_bps,
+                infra_proration=infra_proration,
                 on_scenario_done=advance,
             )
         budget_file = budget_spec if isinstance(budget, Budget) else None
@@ -181,6 +190,8 @@ def stress(
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:

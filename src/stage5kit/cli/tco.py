@@ -8,7 +8,14 @@ from typing import Any, Literal
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 _rows_option = click.option(
     "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
@@ -91,7 +98,10 @@ def sample_artifacts(out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
+@optional_out_dir_option(
+    "Folder for tco_report.csv and tco_summary.json. Default: var/audit/tco/ in the workspace."
+)
+@root_option()
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -135,6 +145,19 @@ def sample_artifacts(out_dir: Path) -> None:
     help="A day is an anomaly above the rolling mean + k standard deviations.",
 )
 @click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    cls=_TcoOptionsDefault,
+    field="infra_proration",
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Quantiles from the 1%-accurate sketch even for a log small enough for exact ones "
+    "(logs of more than 5,000,000 trades always use the sketch).",
+)
+@click.option(
     "--batch-rows",
     type=click.IntRange(min=1000),
     default=500_000,
@@ -149,7 +172,8 @@ def sample_artifacts(out_dir: Path) -> None:
 def tco(
     *,
     trades: Path,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     infra_costs: Path | None,
     by: str,
     thresholds: Path | None,
@@ -157,6 +181,8 @@ def tco(
     allocation: Literal["trades", "notional"],
     anomaly_window: int,
     anomaly_k: float,
+    infra_proration: Literal["days", "none"],
+    stream: bool,
     batch_rows: int,
     fail_on_breach: bool,
     key_spec: str | None,
@@ -180,12 +206,14 @@ def tco(
     from stage5kit.core.io.tco_output import REPORT_NAME, SUMMARY_NAME
     from stage5kit.files import output_directory
 
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     key = load_output_key(key_spec)
     options = TcoOptions(
         by=tuple(k.strip() for k in by.split(",") if k.strip()),
         allocation=allocation,
         anomaly_window_days=anomaly_window,
         anomaly_k=anomaly_k,
+        infra_proration=infra_proration,
     )
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
@@ -200,6 +228,7 @@ def tco(
                 budget=budgets,
                 batch_rows=batch_rows,
                 progress=bar.update,
+                **({"exact_rows": 0} if stream else {}),
             )
         inputs = describe_inputs(
             {
@@ -225,6 +254,7 @@ def tco(
             anomalies=len(result.anomalies),
             over=over,
             written=written,
+            quantile_method=result.quantile_method,
         )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -243,8 +273,13 @@ def _echo_overview(
     anomalies: int,
     over: int,
     written: tuple[Path, Path],
+    quantile_method: str,
 ) -> None:
-    """Print the text overview: headline KPIs, counts of findings, and the files written."""
+    """Print the text overview: headline KPIs, counts of findings, and the files written.
+
+    A sketched quantile is shown to 3 significant digits (its error is up to 1%).
+    """
+    p95 = overall.get("decision_latency_ms_p95", float("nan"))
     rows = [
         ("trades", f"{overall.get('n_trades', 0):,.0f}"),
         ("groups", f"{groups:,}"),
@@ -252,7 +287,10 @@ def _echo_overview(
         ("avg_cost_per_trade", f"{overall.get('avg_cost_per_trade', float('nan')):,.4f}"),
         ("cost_bps", f"{overall.get('cost_bps', float('nan')):.3f}"),
         ("slippage_bps", f"{overall.get('slippage_bps', float('nan')):.3f}"),
-        ("decision_latency_ms_p95", f"{overall.get('decision_latency_ms_p95', float('nan')):.2f}"),
+        (
+            f"decision_latency_ms_p95 ({quantile_method})",
+            f"{p95:.3g}" if quantile_method == "sketch" else f"{p95:.2f}",
+        ),
         ("breaches", str(breaches)),
         ("anomalies", str(anomalies)),
         ("budgets over", str(over)),

@@ -57,6 +57,10 @@ def draft_oem_message(
             f"with scenarios '{EXERCISE_SCENARIO}' (or 'all')"
         )
         raise ConfigError(msg)
+    if not shift.significant:
+        return " ".join(
+            [_no_shift_sentence(shift), _budget_sentence(rows, stress.settings, currency)]
+        )
     strategy = by_strategy.iloc[0]
     venue_by_fee = by_venue.sort_values("fee_bps_change", ascending=False).iloc[0]
     cheapest = by_venue.sort_values("cost_bps_after").iloc[0]
@@ -68,6 +72,17 @@ def draft_oem_message(
             _budget_sentence(rows, stress.settings, currency),
             _action_sentence(strategy, venue_by_fee, cheapest),
         ]
+    )
+
+
+def _no_shift_sentence(shift: CostShift) -> str:
+    return (
+        "W analizowanym okresie koszt wykonania nie zmienił się istotnie: największa zmiana "
+        f"poziomu (od {format_polish_date(shift.day)}, "
+        f"{format_polish_number(shift.cost_bps_change, signed=True)} pb) mieści się w "
+        f"zwykłych wahaniach dziennych (p = {format_polish_number(shift.p_value, decimals=3)}) "
+        f"albo jest mniejsza niż {format_polish_number(shift.min_effect_bps)} pb, więc nie "
+        "wskazuje na trwały wzrost kosztów."
     )
 
 

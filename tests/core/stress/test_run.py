@@ -133,6 +133,39 @@ def test_invalid_trades_are_refused(trades) -> None:
         run_stress_test(bad, BUILTIN_SCENARIOS, SETTINGS)
 
 
+def test_a_thin_history_is_warned_about(trades: pd.DataFrame) -> None:
+    """A 3-day log simulated over 30 days with blocks of 5 carries notes on every shortfall."""
+    three_days = trades[
+        trades["timestamp"] < trades["timestamp"].min().normalize() + pd.Timedelta(days=3)
+    ]
+    settings = SimulationSettings(paths=200, days=30, seed=1, block_length=5.0)
+    result = run_stress_test(three_days, [BUILTIN_SCENARIOS[0]], settings)
+    joined = " | ".join(result.notes)
+    assert "fewer than the 30-day horizon" in joined
+    assert "fewer than 3 blocks" in joined
+    assert "only 3 trading days" in joined
+
+
+def test_a_missing_slope_names_the_latency_scenarios_it_silences(trades: pd.DataFrame) -> None:
+    """With constant latency the slope is undefined; the note names the latency scenarios."""
+    flat = trades.assign(decision_latency_ms=12.5)
+    result = run_stress_test(flat, list(BUILTIN_SCENARIOS), SETTINGS)
+    note = next(n for n in result.notes if "latency-slippage slope not available" in n)
+    assert "latency_spike" in note
+    assert "exercise_cost_growth" in note
+    assert "fee_hike_50" not in note
+
+
+def test_maker_shift_leaves_trades_of_unknown_liquidity_alone(trades: pd.DataFrame) -> None:
+    """A maker-share shock moves only flow of known liquidity: an all-unknown log is unmoved."""
+    unknown = trades.assign(liquidity=None)
+    shock = Scenario(name="crunch", maker_share_shift=-0.5)
+    table = run_stress_test(unknown, [shock], SETTINGS).table.set_index("scenario")
+    assert table.loc["crunch", "expected_period_cost"] == pytest.approx(
+        table.loc["baseline", "expected_period_cost"]
+    )
+
+
 def test_settings_are_a_frozen_typed_record(trades: pd.DataFrame) -> None:
     """The result's settings are a StressSettings: typed fields, and one flat summary record."""
     result = run_stress_test(trades, BUILTIN_SCENARIOS[:2], SETTINGS, budget=50_000.0)

@@ -46,12 +46,14 @@ def infra_costs() -> pd.DataFrame:
 def test_in_memory_and_streamed_results_agree(
     trades_log: pd.DataFrame, infra_costs: pd.DataFrame, tmp_path: Path
 ) -> None:
-    """analyse_tco on a frame and analyse_tco_file on its Parquet give the same KPIs."""
+    """analyse_tco on a frame and analyse_tco_file on its Parquet give the same KPIs, exact
+    quantiles included, while the streamed log fits the exact-quantile budget."""
     path = write_trades(trades_log, tmp_path / "t.parquet")
     memory = analyse_tco(trades_log, TcoOptions(by=("strategy", "week")), infra_costs=infra_costs)
     streamed = analyse_tco_file(
         path, TcoOptions(by=("strategy", "week")), infra_costs=infra_costs, batch_rows=1_000
     )
+    assert (memory.quantile_method, streamed.quantile_method) == ("exact", "exact")
     pd.testing.assert_frame_equal(memory.kpis, streamed.kpis, rtol=1e-9)
     pd.testing.assert_frame_equal(memory.daily_costs, streamed.daily_costs, rtol=1e-9)
 
@@ -60,10 +62,10 @@ def test_in_memory_and_streamed_results_agree(
 def test_infra_allocated_in_full_where_trades_exist(
     trades_log: pd.DataFrame, infra_costs: pd.DataFrame, allocation: str
 ) -> None:
-    """Infra of months with trades is allocated in full; a month without trades is reported."""
-    result = analyse_tco(
-        trades_log, TcoOptions(by=("venue",), allocation=allocation), infra_costs=infra_costs
-    )
+    """Without proration, infra of months with trades is allocated in full; a month without
+    trades is reported."""
+    options = TcoOptions(by=("venue",), allocation=allocation, infra_proration="none")
+    result = analyse_tco(trades_log, options, infra_costs=infra_costs)
     assert np.isclose(result.kpis["infra_cost"].sum(), 6200.0)
     assert np.isclose(result.overall["infra_cost"], 6200.0)
     assert list(result.unallocated_infra["month"]) == ["2026-06"]
@@ -103,12 +105,13 @@ def test_own_costs_stay_with_their_strategy(
         (80.0, "warn"),
         (89.99, "warn"),
         (90.0, "critical"),
-        (100.0, "critical"),
+        (99.99, "critical"),
+        (100.0, "over"),
         (100.01, "over"),
     ],
 )
 def test_budget_grades(spend: float, status: str) -> None:
-    """Utilisation below 80% is ok, from 80% warn, from 90% critical, above 100% over."""
+    """Utilisation below 80% is ok, from 80% warn, from 90% critical, from 100% over."""
     frame = pd.DataFrame({"strategy": ["s"], "period": ["2026-01"], "spend": [spend]})
     graded = evaluate_budgets(frame, Budget(amounts={"s": 100.0}))
     assert graded["status"].iloc[0] == status
@@ -200,3 +203,63 @@ def test_invalid_frame_raises_input_error(trades_log: pd.DataFrame) -> None:
         analyse_tco(bad)
     assert caught.value.row == 4
     assert caught.value.column == "quantity"
+
+
+@pytest.mark.parametrize("exact_rows", [0, 2_500])
+def test_streaming_past_the_exact_budget_falls_back_to_the_sketch(
+    trades_log: pd.DataFrame, tmp_path: Path, exact_rows: int
+) -> None:
+    """Past ``exact_rows`` trades (or with 0, the CLI's --stream) quantiles come from the
+    sketch, within its 1% bound of the exact ones; every other KPI is unchanged."""
+    path = write_trades(trades_log, tmp_path / "t.parquet")
+    options = TcoOptions(by=("strategy", "week"))
+    memory = analyse_tco(trades_log, options)
+    streamed = analyse_tco_file(path, options, batch_rows=1_000, exact_rows=exact_rows)
+    assert len(trades_log) > exact_rows
+    assert streamed.quantile_method == "sketch"
+    assert streamed.parameters["quantile_relative_accuracy"] == 0.01
+    quantiles = [c for c in memory.kpis.columns if c.endswith(("_median", "_p50", "_p95", "_p99"))]
+    pd.testing.assert_frame_equal(
+        memory.kpis.drop(columns=quantiles), streamed.kpis.drop(columns=quantiles), rtol=1e-9
+    )
+    for column in quantiles:
+        exact, sketched = memory.kpis[column], streamed.kpis[column]
+        assert ((sketched - exact).abs() <= 0.01 * exact.abs() + 1e-3).all(), column
+
+
+def test_infra_is_prorated_to_the_days_the_log_covers(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame
+) -> None:
+    """A log of 4 days of January carries 4/31 of January's bill (the issue's 39.8 against
+    2.90 per trade came from charging the whole month), and the proration is noted."""
+    four_days = trades_log[trades_log["timestamp"] < pd.Timestamp("2026-01-05", tz="UTC")]
+    january = infra_costs[infra_costs["month"] == "2026-01"]
+    result = analyse_tco(four_days, TcoOptions(by=("strategy",)), infra_costs=january)
+    assert result.overall["infra_cost"] == pytest.approx(4200.0 * 4 / 31)
+    assert any("2026-01 (13%)" in note for note in result.notes)
+    whole = analyse_tco(
+        four_days, TcoOptions(by=("strategy",), infra_proration="none"), infra_costs=january
+    )
+    assert whole.overall["infra_cost"] == pytest.approx(4200.0)
+
+
+def test_infra_of_months_outside_the_log_is_noted_not_charged(
+    trades_log: pd.DataFrame, infra_costs: pd.DataFrame
+) -> None:
+    """With proration, a month the log does not reach costs nothing and is named in a note."""
+    result = analyse_tco(trades_log, TcoOptions(by=("strategy",)), infra_costs=infra_costs)
+    assert result.overall["infra_cost"] == pytest.approx(6200.0)
+    assert any("outside the log's days" in note and "2026-06" in note for note in result.notes)
+
+
+def test_a_budgeted_strategy_without_trades_gets_a_row_and_a_note(
+    trades_log: pd.DataFrame,
+) -> None:
+    """A budget line for a strategy that never traded shows 0 spent, ok, with a note."""
+    budget = Budget(period="month", basis="trading_cost", amounts={"momentum": 1.0, "idle": 5.0})
+    result = analyse_tco(trades_log, TcoOptions(by=("strategy",)), budget=budget)
+    idle = result.budget_status[result.budget_status["strategy"] == "idle"]
+    assert list(idle["period"]) == ["2026-01", "2026-02", "2026-03"]
+    assert (idle["spend"] == 0).all()
+    assert (idle["status"] == "ok").all()
+    assert any("without trades" in note and "idle" in note for note in result.notes)

@@ -39,6 +39,7 @@ def summarise_stress(
         "scenarios_requested": scenario_spec,
         "parameters": result.settings.as_record(),
         "results": rows,
+        "notes": list(result.notes),
         "reading": describe_stress_result(result),
     }
 

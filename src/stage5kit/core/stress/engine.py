@@ -130,6 +130,7 @@ class StressResult:
     period_costs: pd.DataFrame
     fan: pd.DataFrame
     settings: StressSettings
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -137,12 +137,23 @@ def _edge_paragraph(table: pd.DataFrame, settings: StressSettings) -> list[str]:
         if losing
         else "no scenario makes a loss more likely than not"
     )
+    drag = base["cost_drag_pct"]
+    drag_text = (
+        f"costs take {drag:.0f}% of gross PnL under baseline"
+        if math.isfinite(drag)
+        else "the cost share of gross PnL is undefined (no gross PnL)"
+    )
+    fee_mult = base["break_even_fee_mult"]
+    fee_text = (
+        f", or fees {fee_mult:.2f}x today's,"
+        if math.isfinite(fee_mult)
+        else " (no fee level breaks even: the log pays no fees to scale)"
+    )
     return [
-        f"With a gross edge of {edge:g} bps, costs take {base['cost_drag_pct']:.0f}% of gross "
-        f"PnL under baseline and net PnL is negative on {base['p_net_pnl_negative']:.1%} of "
-        f"paths; {verdict}. Break-even: all-in costs can reach "
-        f"{base['break_even_cost_bps']:.2f} bps, or fees {base['break_even_fee_mult']:.2f}x "
-        "today's, before the expected net PnL is zero."
+        f"With a gross edge of {edge:g} bps, {drag_text} and net PnL is negative on "
+        f"{base['p_net_pnl_negative']:.1%} of paths; {verdict}. Break-even: all-in costs can "
+        f"reach {base['break_even_cost_bps']:.2f} bps{fee_text} before the expected net PnL "
+        "is zero."
     ]
 
 
@@ -163,8 +174,9 @@ def _signed(value: float, money: _Money) -> str:
 
 
 def _percent(delta: float, base: float) -> str:
-    if base == 0 or not math.isfinite(base):
-        return "no baseline to compare"
+    """The change as a percentage of baseline; a non-positive baseline has no percentage."""
+    if not (math.isfinite(base) and base > 0):
+        return "no positive baseline to compare with"
     return f"{delta / base:+.0%} on baseline"
 
 

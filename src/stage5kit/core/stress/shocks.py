@@ -68,7 +68,9 @@ def shock_history(history: CostHistory, scenario: Scenario) -> ShockedDays:
     slope = effective_latency_slope(h)
     volume = scenario.volume_mult
     notional = h.notional
-    moved = np.clip(h.maker_notional + scenario.maker_share_shift * notional, 0.0, notional)
+    # The maker share moves within the flow whose side is known; unknown flow keeps its cost.
+    known = h.maker_notional + h.taker_notional
+    moved = np.clip(h.maker_notional + scenario.maker_share_shift * known, 0.0, known)
     moved = moved - h.maker_notional
     charged = h.fee_charged + moved * (h.maker_fee_charged_rate - h.taker_fee_charged_rate)
     rebate = h.fee_rebate + moved * (h.maker_fee_rebate_rate - h.taker_fee_rebate_rate)

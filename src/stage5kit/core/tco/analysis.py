@@ -8,9 +8,13 @@ KPI definitions (see docs/tco.md): ``trading_cost = fees + slippage_cost``;
 ``tco = trading_cost + infra_cost``; ``avg_cost_per_trade = tco / n_trades``;
 ``cost_bps = trading_cost / notional`` and ``tco_bps = tco / notional`` (in bps);
 ``slippage_bps`` is notional-weighted (``slippage_cost / notional``), with the
-equal-weighted mean, median and p95 beside it; latency percentiles come from the sketch.
+equal-weighted mean, median and p95 beside it. Quantiles are exact nearest-rank order
+statistics when the whole log is analysed at once, and come from the mergeable sketch
+(1% relative error) when it is streamed or merged; ``quantile_method`` records which.
 The latency-slippage relation is the OLS slope of per-trade slippage_bps on
-decision_latency_ms, scaled to +10 ms, with its standard error.
+decision_latency_ms, scaled to +10 ms, with its standard error, from centred moments; it
+is NaN (with a note) when latency has no spread or a group has fewer than 3 trades.
+Fees and counts have an ``unknown`` liquidity bucket, so maker + taker + unknown = all.
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ import pandas as pd
 
 from stage5kit.core.tco.aggregates import (
     DAY,
+    QUANTILES,
+    ExactQuantiles,
     GroupSums,
     TcoPartial,
     aggregate_trades,
+    exact_group_quantiles,
     period_keys,
     period_labels,
     rollup_sums,
 )
 from stage5kit.core.tco.anomalies import detect_cost_anomalies
 from stage5kit.core.tco.budgets import Budget, evaluate_budgets
-from stage5kit.core.tco.infra import allocate_infra_costs
+from stage5kit.core.tco.infra import allocate_infra_costs, month_coverage
 from stage5kit.core.tco.options import TcoOptions
 from stage5kit.core.tco.sketches import RELATIVE_ACCURACY, SketchGrid, grid_quantiles
 from stage5kit.core.tco.thresholds import Thresholds, find_breaches
@@ -41,14 +48,18 @@ from stage5kit.core.trades.validation import check_trades
 from stage5kit.errors import ConfigError, InputError
 
 INFRA_COST = "infra_cost"
+# Latency whose standard deviation is below this share of its mean is constant up to rounding.
+FLAT_LATENCY_SHARE = 1e-12
 KPI_COLUMNS = (
     "n_trades",
     "n_maker",
     "n_taker",
+    "n_unknown",
     "notional",
     "fees",
     "fees_maker",
     "fees_taker",
+    "fees_unknown",
     "slippage_cost",
     "trading_cost",
     "infra_cost",
@@ -93,6 +104,7 @@ class TcoResult:
     latency_slippage: pd.DataFrame
     unallocated_infra: pd.DataFrame
     notes: tuple[str, ...]
+    quantile_method: str = "sketch"
 
     @property
     def by(self) -> tuple[str, ...]:
@@ -107,7 +119,11 @@ class TcoResult:
             "allocation": self.options.allocation,
             "anomaly_window_days": self.options.anomaly_window_days,
             "anomaly_k": self.options.anomaly_k,
-            "quantile_relative_accuracy": RELATIVE_ACCURACY,
+            "infra_proration": self.options.infra_proration,
+            "quantile_method": self.quantile_method,
+            "quantile_relative_accuracy": (
+                RELATIVE_ACCURACY if self.quantile_method == "sketch" else 0.0
+            ),
             "budget_period": self.budget.period if self.budget else None,
             "budget_basis": self.budget.basis if self.budget else None,
         }
@@ -127,7 +143,7 @@ def analyse_tco(
         raise InputError.from_problems(checked.problems, total=checked.error_count)
     notes = (*trades.attrs.get("notes", ()), *checked.notes, *(str(w) for w in checked.warnings))
     return summarise_partial(
-        aggregate_trades(checked.frame, by=options.by),
+        aggregate_trades(checked.frame, by=options.by, keep_values=True),
         options,
         infra_costs=infra_costs,
         thresholds=thresholds,
@@ -164,12 +180,33 @@ def summarise_partial(
     unallocated = pd.DataFrame({"strategy": [], "month": [], "amount": []})
     found_notes = list(dict.fromkeys(notes))
     if infra_costs is not None and len(cells.keys):
+        coverage = (
+            month_coverage(int(day.min()), int(day.max()))
+            if options.infra_proration == "days"
+            else None
+        )
+        if coverage is not None and (coverage < 1).any():
+            partial_months = ", ".join(
+                f"{month} ({share:.0%})" for month, share in coverage[coverage < 1].items()
+            )
+            found_notes.append(
+                "infra costs prorated to the share of each month's days the log covers: "
+                f"{partial_months}"
+            )
+        if coverage is not None:
+            outside = sorted(set(infra_costs["month"].astype(str)) - set(coverage.index))
+            if outside:
+                found_notes.append(
+                    f"infra costs of months outside the log's days ({', '.join(outside)}) "
+                    "are not in its TCO"
+                )
         allocated = allocate_infra_costs(
             pd.DataFrame({"strategy": cells.keys["strategy"].to_numpy(), "month": months}),
             n_trades=cells.count_of("n_trades"),
             notional=cells.sum_of("notional"),
             infra_costs=infra_costs,
             allocation=options.allocation,
+            coverage=coverage,
         )
         infra = allocated.per_cell
         unallocated = allocated.unallocated
@@ -181,11 +218,18 @@ def summarise_partial(
             )
     with_infra = cells.with_sum(INFRA_COST, infra)
     grouped = rollup_sums(with_infra, period_keys(cells.keys, partial.by))
-    kpis = pd.concat([grouped.keys, _kpi_frame(grouped, partial.latency, partial.slippage)], axis=1)
+    exact = (
+        None
+        if partial.trade_values is None
+        else exact_group_quantiles(partial.trade_values, len(partial.groups))
+    )
+    kpis = pd.concat([grouped.keys, _kpi_frame(grouped, _group_quantiles(partial, exact))], axis=1)
     whole = rollup_sums(with_infra, pd.DataFrame(index=pd.RangeIndex(len(cells.keys))))
-    overall_frame = _kpi_frame(whole, _collapse(partial.latency), _collapse(partial.slippage))
+    overall_frame = _kpi_frame(whole, _overall_quantiles(partial, exact))
     overall = (
-        {str(k): float(v) for k, v in overall_frame.iloc[0].items()} if len(cells.keys) else {}
+        {str(c): _plain(overall_frame[c].iloc[0]) for c in overall_frame.columns}
+        if len(cells.keys)
+        else {}
     )
 
     daily = _daily_costs(with_infra)
@@ -196,6 +240,11 @@ def summarise_partial(
     breaches = _breaches(kpis, overall_frame, thresholds, partial.by)
     per_strategy = rollup_sums(with_infra, cells.keys[["strategy"]])
     relation = pd.concat([per_strategy.keys, _slope_frame(per_strategy)], axis=1)
+    flat = relation.loc[relation["slope_note"] != "", ["strategy", "slope_note"]]
+    found_notes.extend(
+        f"latency-slippage slope of {row.strategy} not available: {row.slope_note}"
+        for row in flat.itertuples()
+    )
     return TcoResult(
         options=options,
         budget=budget,
@@ -208,14 +257,38 @@ def summarise_partial(
         latency_slippage=relation,
         unallocated_infra=unallocated,
         notes=tuple(found_notes),
+        quantile_method="sketch" if partial.trade_values is None else "exact",
     )
+
+
+def _plain(value: object) -> float | int:
+    """A KPI as JSON wants it: counts stay integers, everything else a float."""
+    if isinstance(value, np.integer):
+        return int(value)
+    return float(value)  # type: ignore[arg-type]
 
 
 def _collapse(grid: SketchGrid) -> SketchGrid:
     return SketchGrid(counts=grid.counts.sum(axis=0, keepdims=True), lo=grid.lo)
 
 
-def _kpi_frame(sums: GroupSums, latency: SketchGrid, slippage: SketchGrid) -> pd.DataFrame:
+def _group_quantiles(partial: TcoPartial, exact: ExactQuantiles | None) -> dict[str, np.ndarray]:
+    """Each report group's quantiles: exact when the trades were kept, else from the sketch."""
+    if exact is not None:
+        return exact.per_group
+    grids = {"latency": partial.latency, "slippage": partial.slippage}
+    return {column: grid_quantiles(grids[source], q) for column, source, q in QUANTILES}
+
+
+def _overall_quantiles(partial: TcoPartial, exact: ExactQuantiles | None) -> dict[str, np.ndarray]:
+    """The quantiles over all trades, exact or from the collapsed sketches."""
+    if exact is not None:
+        return {column: np.array([value]) for column, value in exact.overall.items()}
+    grids = {"latency": _collapse(partial.latency), "slippage": _collapse(partial.slippage)}
+    return {column: grid_quantiles(grids[source], q) for column, source, q in QUANTILES}
+
+
+def _kpi_frame(sums: GroupSums, quantiles: dict[str, np.ndarray]) -> pd.DataFrame:
     n = sums.count_of("n_trades").astype(np.float64)
     notional = sums.sum_of("notional")
     fees = sums.sum_of("fees")
@@ -228,10 +301,12 @@ def _kpi_frame(sums: GroupSums, latency: SketchGrid, slippage: SketchGrid) -> pd
             "n_trades": sums.count_of("n_trades"),
             "n_maker": sums.count_of("n_maker"),
             "n_taker": sums.count_of("n_taker"),
+            "n_unknown": sums.count_of("n_unknown"),
             "notional": notional,
             "fees": fees,
             "fees_maker": sums.sum_of("fees_maker"),
             "fees_taker": sums.sum_of("fees_taker"),
+            "fees_unknown": sums.sum_of("fees_unknown"),
             "slippage_cost": slippage_cost,
             "trading_cost": trading,
             "infra_cost": infra,
@@ -242,12 +317,12 @@ def _kpi_frame(sums: GroupSums, latency: SketchGrid, slippage: SketchGrid) -> pd
             "fee_bps": fees / notional * BPS,
             "slippage_bps": slippage_cost / notional * BPS,
             "slippage_bps_mean": sums.sum_of("slippage_bps") / n,
-            "slippage_bps_median": grid_quantiles(slippage, 0.5),
-            "slippage_bps_p95": grid_quantiles(slippage, 0.95),
+            "slippage_bps_median": quantiles["slippage_bps_median"],
+            "slippage_bps_p95": quantiles["slippage_bps_p95"],
             "decision_latency_ms_mean": sums.sum_of("latency") / n,
-            "decision_latency_ms_p50": grid_quantiles(latency, 0.5),
-            "decision_latency_ms_p95": grid_quantiles(latency, 0.95),
-            "decision_latency_ms_p99": grid_quantiles(latency, 0.99),
+            "decision_latency_ms_p50": quantiles["decision_latency_ms_p50"],
+            "decision_latency_ms_p95": quantiles["decision_latency_ms_p95"],
+            "decision_latency_ms_p99": quantiles["decision_latency_ms_p99"],
         }
     slope = _slope_frame(sums)
     columns["slippage_bps_per_10ms"] = slope["slippage_bps_per_10ms"].to_numpy()
@@ -256,23 +331,36 @@ def _kpi_frame(sums: GroupSums, latency: SketchGrid, slippage: SketchGrid) -> pd
 
 
 def _slope_frame(sums: GroupSums) -> pd.DataFrame:
-    """OLS slope of slippage_bps on latency (per +10 ms) and its standard error, per row."""
+    """OLS slope of slippage_bps on latency (per +10 ms) and its standard error, per row.
+
+    From centred moments, so a large latency offset costs no precision. No spread means a
+    latency standard deviation below ``FLAT_LATENCY_SHARE`` of its mean's magnitude (or
+    1e-12 ms): rounding, not data. ``slope_note`` says why a row has no slope.
+    """
     n = sums.count_of("n_trades").astype(np.float64)
-    sx = sums.sum_of("latency")
-    sy = sums.sum_of("slippage_bps")
+    sxx = sums.sum_of("latency_m2")
+    sxy = sums.sum_of("latency_slippage_cm")
+    syy = sums.sum_of("slippage_bps_m2")
     with np.errstate(divide="ignore", invalid="ignore"):
-        sxx = sums.sum_of("latency_sq") - sx * sx / n
-        sxy = sums.sum_of("latency_x_slippage_bps") - sx * sy / n
-        syy = sums.sum_of("slippage_bps_sq") - sy * sy / n
+        mean = np.abs(sums.sum_of("latency") / n)
+        spread = np.sqrt(np.maximum(sxx, 0.0) / n)
         slope = sxy / sxx
         residual = np.maximum(syy - slope * sxy, 0.0)
         se = np.sqrt(residual / (n - 2) / sxx)
-    usable = (n > 2) & (sxx > 0)
+    few = n < 3
+    flat = ~few & (spread <= np.maximum(FLAT_LATENCY_SHARE * mean, 1e-12))
+    usable = ~few & ~flat
+    note = np.select(
+        [few, flat],
+        ["fewer than 3 trades", "decision latency has no spread"],
+        default="",
+    )
     return pd.DataFrame(
         {
             "n_trades": sums.count_of("n_trades"),
             "slippage_bps_per_10ms": np.where(usable, slope * LATENCY_STEP_MS, np.nan),
             "slippage_bps_per_10ms_se": np.where(usable, se * LATENCY_STEP_MS, np.nan),
+            "slope_note": note.astype(object),
         }
     )
 
@@ -314,6 +402,9 @@ def _budget_status(cells: GroupSums, budget: Budget | None, notes: list[str]) ->
     missing = sorted(set(frame["strategy"]) - set(budget.amounts))
     if missing:
         notes.append(f"no budget for strategies: {', '.join(missing)}")
+    idle = sorted(set(budget.amounts) - set(frame["strategy"]))
+    if idle:
+        notes.append(f"budgeted strategies without trades in the log (spend 0): {', '.join(idle)}")
     return evaluate_budgets(frame, budget)
 
 

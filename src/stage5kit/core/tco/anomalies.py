@@ -1,4 +1,9 @@
-"""Cost anomalies: a strategy's daily cost above its rolling mean plus k standard deviations."""
+"""Cost anomalies: a strategy's daily cost above its rolling mean plus k standard deviations.
+
+The standard deviation has a floor of ``SIGMA_FLOOR_SHARE`` (1%) of the rolling mean's
+magnitude: a flat history (100, 100, ..., 100) has a deviation of zero, and without the
+floor a rounding-sized move (100.01) would get an infinite z-score.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import pandas as pd
 
 from stage5kit.errors import ConfigError
 
+SIGMA_FLOOR_SHARE = 0.01
 ANOMALY_WINDOW_DAYS = 30
 ANOMALY_K = 2.5
 ANOMALY_COLUMNS = (
@@ -28,7 +34,9 @@ def detect_cost_anomalies(
     min_days: int = 10,
     value: str = "trading_cost",
 ) -> pd.DataFrame:
-    """Days whose cost exceeds the mean + k·std of the previous ``window_days`` calendar days.
+    """Days whose cost exceeds the mean + k·sigma of the previous ``window_days`` calendar days.
+
+    sigma is the window's standard deviation, at least 1% of the window mean's magnitude.
 
     ``daily`` has columns ``strategy``, ``day`` (UTC dates) and ``value``; the window holds
     the strategy's trading days before the current one, and needs ``min_days`` of them.
@@ -42,12 +50,11 @@ def detect_cost_anomalies(
         ).sort_index()
         window = series.rolling(f"{window_days}D", closed="left", min_periods=min_days)
         mean = window.mean()
-        std = window.std()
+        std = window.std().clip(lower=SIGMA_FLOOR_SHARE * mean.abs())
         threshold = mean + k * std
-        hit = (series > threshold) & std.notna()
+        hit = (series > threshold) & (std > 0)
         if hit.any():
-            with np.errstate(divide="ignore", invalid="ignore"):
-                z = (series - mean) / std
+            z = (series - mean) / std
             found.append(
                 pd.DataFrame(
                     {
