@@ -11,6 +11,7 @@
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
     ├── SecretLeakError              key material found in files about to be signed; exit 1
     ├── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+    ├── IncompleteReportError        a report folder lacks a file it must hold; never signed; exit 1
     ├── LogIntegrityError            a decision log is damaged (torn, cut off, edited); exit 1
     └── ResourceError                the environment stopped the run (disk, permissions); exit 3
         └── LockHeldError            another run holds the lock on an output or log; exit 3
@@ -158,6 +159,15 @@ class NotebookError(Stage5Error):
         super().__init__(message)
         self.notebook = str(notebook)
         self.cell_index = cell_index
+
+
+class IncompleteReportError(Stage5Error):
+    """A report folder about to be signed lacks a file every report holds; names the file."""
+
+    def __init__(self, message: str, *, folder: str | Path, missing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.folder = str(folder)
+        self.missing = missing
 
 
 class LogIntegrityError(Stage5Error):
