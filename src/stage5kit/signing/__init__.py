@@ -26,13 +26,21 @@ from stage5kit.signing.keys import (
     load_signing_key,
     load_verification_key,
 )
-from stage5kit.signing.manifest import sign_manifest, verify_manifest
+from stage5kit.signing.manifest import (
+    MANIFEST_NAME,
+    ManifestListing,
+    open_manifest_bytes,
+    sign_manifest,
+    verify_manifest,
+)
 from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
     "Algorithm",
     "GeneratedKey",
+    "MANIFEST_NAME",
+    "ManifestListing",
     "OpenedEnvelope",
     "SigningKey",
     "Statement",
@@ -46,6 +54,7 @@ __all__ = [
     "load_signing_key",
     "load_verification_key",
     "open_envelope",
+    "open_manifest_bytes",
     "pae",
     "seal_envelope",
     "sign_file",
