@@ -17,6 +17,8 @@ from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "alerts": "stage5kit.cli.bundle:alerts",
+    "bundle": "stage5kit.cli.bundle:bundle",
     "demo": "stage5kit.cli.demo:demo",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
