@@ -73,6 +73,11 @@ METRICS = (
 )
 
 
+def latency_bucket_label(seconds: float) -> str:
+    """The ``le`` label of a latency bucket as prometheus_client writes it (``0.25``, ``1.0``)."""
+    return repr(float(seconds))
+
+
 def metric_series_names() -> frozenset[str]:
     """Every series name the published metrics expose (histograms: _bucket, _count, _sum)."""
     names: set[str] = set()

@@ -27,6 +27,7 @@ from stage5kit.compliance.observability.metrics import (
     COST_TOTAL,
     DECISION_LATENCY_SECONDS,
     TRADES_TOTAL,
+    latency_bucket_label,
 )
 from stage5kit.compliance.observability.replay import PERIOD_SECONDS, budget_severity
 
@@ -39,7 +40,7 @@ SLO_TITLES = {"decision_latency": "decision latency", "execution_cost": "executi
 def _good_and_total(slo: str, config: ObservabilityConfig, window: str) -> tuple[str, str]:
     """PromQL for the bad-event rate and the all-event rate of an SLO over ``window``."""
     if slo == "decision_latency":
-        le = repr(config.latency_threshold_seconds)
+        le = latency_bucket_label(config.latency_threshold_seconds)
         total = f"sum(rate({DECISION_LATENCY_SECONDS}_count[{window}]))"
         good = f'sum(rate({DECISION_LATENCY_SECONDS}_bucket{{le="{le}"}}[{window}]))'
         return f"({total} - {good})", total
@@ -207,7 +208,7 @@ def _budget_eval_minutes(config: ObservabilityConfig) -> int:
 
 def _input_series(config: ObservabilityConfig, budget_amount: float) -> list[dict[str, str]]:
     """An hour calm then every trade slow and over its cost limit; steady cost, two budgets."""
-    le = repr(config.latency_threshold_seconds)
+    le = latency_bucket_label(config.latency_threshold_seconds)
     calm, incident = _incident_minutes(config)
     per_min, minutes = 60, calm + incident + 10
     count = f"0+{per_min}x{minutes}"
