@@ -1,17 +1,20 @@
-"""Fixtures of the compliance tests: a bundle key, the real promtool, crafted trade logs."""
+"""Compliance tests: no key variables set, and helpers to make keys, rings and small logs."""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from stage5kit.signing import SigningKey, generate_keypair, load_signing_key
+from stage5kit.compliance import KeyRing, NewEntry, append_entries
+from stage5kit.signing import SigningKey, load_signing_key
 
 KEY_VARIABLES = (
+    "STAGE5KIT_DECISION_LOG_KEY",
+    "STAGE5KIT_DECISION_LOG_KEY_ID",
+    "LIVE_DECISION_LOG_HMAC",
+    "LIVE_DECISION_LOG_HMAC_ID",
     "STAGE5KIT_SIGNING_KEY",
     "STAGE5KIT_SIGNING_KEY_ID",
     "BOT_CORE_SECURITY_AUDIT_KEY",
@@ -21,57 +24,42 @@ KEY_VARIABLES = (
 
 @pytest.fixture(autouse=True)
 def no_key_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Start every test with none of the default key variables set."""
+    """Start every test with none of the key variables set."""
     for name in KEY_VARIABLES:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(scope="session")
-def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding an Ed25519 key pair ``ops.key`` / ``ops.pub``."""
-    folder = tmp_path_factory.mktemp("keys")
-    generate_keypair(algorithm="ed25519", key_id="ops", out_dir=folder)
-    return folder
+def make_key(byte: str, key_id: str) -> SigningKey:
+    """An HMAC key of 32 repeated bytes with an explicit id."""
+    return load_signing_key("hex:" + byte * 32, key_id=key_id)
 
 
-@pytest.fixture(scope="session")
-def signing_key(key_dir: Path) -> SigningKey:
-    """The Ed25519 key bundles are signed with in these tests."""
-    return load_signing_key(f"file:{key_dir / 'ops.key'}")
+def ring_of(*keys: SigningKey) -> KeyRing:
+    """A key ring holding the verification halves of ``keys``."""
+    return KeyRing(keys={key.key_id: key.verification_key() for key in keys})
 
 
-@pytest.fixture(scope="session")
-def promtool() -> str:
-    """The real promtool; the test is skipped, saying how to get it, when it is not installed."""
-    found = shutil.which("promtool")
-    if found is None:
-        pytest.skip(
-            "promtool not found on PATH: install Debian's 'prometheus' package"
-            " (make system-deps does it where apt-get runs as root)"
-        )
-    return found
+@pytest.fixture
+def log_key() -> SigningKey:
+    """The key the test logs are signed with (id 'k1')."""
+    return make_key("ab", "k1")
 
 
-def make_trades(start: str, end: str, *, every: str = "10s", slow: tuple[str, str] | None = None) -> pd.DataFrame:
-    """A validated-shape trade log: one momentum trade every ``every``, 5 ms latency,
-    500 ms between the ``slow`` times; costs of about 1 bps (under any limit used here)."""
-    stamps = pd.date_range(start, end, freq=every, tz="UTC")
-    latency = np.full(len(stamps), 5.0)
-    if slow is not None:
-        inside = (stamps >= pd.Timestamp(slow[0], tz="UTC")) & (stamps < pd.Timestamp(slow[1], tz="UTC"))
-        latency[inside] = 500.0
-    return pd.DataFrame(
-        {
-            "timestamp": stamps,
-            "trade_id": np.arange(1, len(stamps) + 1),
-            "strategy": "momentum",
-            "venue": "binance",
-            "symbol": "BTC-USD",
-            "side": "buy",
-            "quantity": 1.0,
-            "arrival_price": 100.0,
-            "fill_price": 100.0,
-            "fee": 0.01,
-            "decision_latency_ms": latency,
-        }
-    )
+@pytest.fixture
+def write_log(log_key: SigningKey) -> Callable[[Path, int], Path]:
+    """Write a log of N entries (payloads with floats, one ticket) and return its path."""
+
+    def write(path: Path, count: int) -> Path:
+        drafts = [
+            NewEntry(
+                category="stage5_incident" if n % 2 else "stage5_training",
+                payload={"n": n, "tco_kpi": {"cost_bps": 1.5 + n}, "note": 'a "quoted" ł'},
+                actor="tester",
+                ticket=f"INC-{n}" if n % 3 == 0 else None,
+            )
+            for n in range(1, count + 1)
+        ]
+        append_entries(path, drafts, key=log_key)
+        return path
+
+    return write

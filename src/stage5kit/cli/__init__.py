@@ -19,7 +19,9 @@ from stage5kit.errors import Stage5Error
 _SUBCOMMANDS: dict[str, str] = {
     "alerts": "stage5kit.cli.bundle:alerts",
     "bundle": "stage5kit.cli.bundle:bundle",
+    "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
+    "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
     "sign": "stage5kit.cli.signing:sign",

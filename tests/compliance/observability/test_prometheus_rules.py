@@ -20,7 +20,7 @@ from stage5kit.compliance.observability import (
 )
 from stage5kit.compliance.observability.prometheus_rules import dump_yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs" / "observability.md"
 CONFIG = ObservabilityConfig()
 _METRIC_NAME = re.compile(r"\b(stage5_[a-z0-9_]+)\b(?!\.)")  # not file names (stage5_rules.yml)
