@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from stage5kit.cli._options import format_option, key_option
+BUNDLE_NAME = "stage5_bundle.zip"
+
+from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
 
 _config_option = click.option(
     "--config",
@@ -36,16 +38,17 @@ def bundle() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="Bundle zip to write, e.g. var/audit/observability/stage5_bundle.zip.",
+    help="Bundle zip to write. Default: var/audit/observability/stage5_bundle.zip in the workspace.",
 )
+@root_option()
 @key_option()
 @click.option("--key-id", help="Key id to record (default: from the key's source or its hash).")
 @_config_option
 @_thresholds_option
 @_budget_option
 def export(
-    out: Path,
+    out: Path | None,
+    root: Path | None,
     key_spec: str | None,
     key_id: str | None,
     config_path: Path | None,
@@ -58,8 +61,9 @@ def export(
     from stage5kit.signing import load_signing_key
 
     key = load_signing_key(key_spec, key_id=key_id)
+    target = out or workspace_of(root).observability_dir / BUNDLE_NAME
     written = write_bundle(
-        out,
+        target,
         key,
         load_observability_config(config_path),
         budget=None if budget is None else load_budget(budget),
