@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-BUNDLE_NAME = "stage5_bundle.zip"
-
 from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
+
+BUNDLE_NAME = "stage5_bundle.zip"
 
 _config_option = click.option(
     "--config",
@@ -38,7 +38,7 @@ def bundle() -> None:
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Bundle zip to write. Default: var/audit/observability/stage5_bundle.zip in the workspace.",
+    help="Bundle zip (default: var/audit/observability/stage5_bundle.zip in the workspace).",
 )
 @root_option()
 @key_option()
@@ -47,6 +47,7 @@ def bundle() -> None:
 @_thresholds_option
 @_budget_option
 def export(
+    *,
     out: Path | None,
     root: Path | None,
     key_spec: str | None,
@@ -84,6 +85,7 @@ def alerts() -> None:
 @_budget_option
 @format_option(help_text="text: one line per alert episode; json: the episodes as a list.")
 def replay(
+    *,
     trades: Path,
     config_path: Path | None,
     thresholds: Path | None,
@@ -94,6 +96,7 @@ def replay(
     import pandas as pd
 
     from stage5kit.compliance.observability import (
+        episode_records,
         load_observability_config,
         replay_budget_alerts,
         replay_burn_rate_alerts,
@@ -108,16 +111,7 @@ def replay(
     if budget is not None:
         spend = replay_budget_alerts(events, load_budget(budget), config)
         episodes = pd.concat([episodes, spend], ignore_index=True)
-    rows = [
-        {
-            "alert": str(row.alert),
-            "subject": str(row.subject),
-            "severity": str(row.severity),
-            "fired_at": row.fired_at.isoformat(),
-            "cleared_at": None if pd.isna(row.cleared_at) else row.cleared_at.isoformat(),
-        }
-        for row in episodes.itertuples(index=False)
-    ]
+    rows = episode_records(episodes)
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return

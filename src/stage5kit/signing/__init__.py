@@ -37,9 +37,9 @@ from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
+    "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
-    "MANIFEST_NAME",
     "ManifestListing",
     "OpenedEnvelope",
     "SigningKey",

@@ -69,7 +69,7 @@ def read_signed_subject(sig: Path, key: VerificationKey, *, name: str) -> tuple[
 
 
 def signed_subject_of(envelope: bytes, key: VerificationKey, *, name: str) -> tuple[Subject, str]:
-    """Return the subject ``name`` a signature's bytes sign and the signer's id; else SignatureError.
+    """Return the subject ``name`` that signature bytes sign and the signer's id, else raise.
 
     For signatures that are not files on disk (a ``manifest.json.sig`` inside a zip).
     """

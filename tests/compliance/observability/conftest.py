@@ -11,6 +11,7 @@ import pytest
 
 from stage5kit.signing import SigningKey, generate_keypair, load_signing_key
 
+
 @pytest.fixture(scope="session")
 def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding an Ed25519 key pair ``ops.key`` / ``ops.pub``."""
@@ -37,13 +38,17 @@ def promtool() -> str:
     return found
 
 
-def make_trades(start: str, end: str, *, every: str = "10s", slow: tuple[str, str] | None = None) -> pd.DataFrame:
+def make_trades(
+    start: str, end: str, *, every: str = "10s", slow: tuple[str, str] | None = None
+) -> pd.DataFrame:
     """A validated-shape trade log: one momentum trade every ``every``, 5 ms latency,
     500 ms between the ``slow`` times; costs of about 1 bps (under any limit used here)."""
     stamps = pd.date_range(start, end, freq=every, tz="UTC")
     latency = np.full(len(stamps), 5.0)
     if slow is not None:
-        inside = (stamps >= pd.Timestamp(slow[0], tz="UTC")) & (stamps < pd.Timestamp(slow[1], tz="UTC"))
+        inside = (stamps >= pd.Timestamp(slow[0], tz="UTC")) & (
+            stamps < pd.Timestamp(slow[1], tz="UTC")
+        )
         latency[inside] = 500.0
     return pd.DataFrame(
         {

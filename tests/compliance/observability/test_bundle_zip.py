@@ -1,4 +1,4 @@
-"""Bundle zips are verified in place: every unsafe or tampered archive is refused, nothing written."""
+"""Bundle zips are verified in place: each unsafe or tampered zip is refused, nothing written."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ Entry = tuple[str, bytes]
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory: pytest.TempPathFactory, signing_key: SigningKey) -> Path:
     """A genuine signed bundle."""
-    return write_bundle(tmp_path_factory.mktemp("bundle") / "stage5_bundle.zip", signing_key, ObservabilityConfig())
+    return write_bundle(
+        tmp_path_factory.mktemp("bundle") / "stage5_bundle.zip", signing_key, ObservabilityConfig()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +54,9 @@ def _rezip(target: Path, entries: list[Entry], *, mode: int = 0o100644) -> Path:
     return target
 
 
-def _with_extra(target: Path, bundle: Path, name: str, data: bytes = b"x", mode: int = 0o100644) -> Path:
+def _with_extra(
+    target: Path, bundle: Path, name: str, data: bytes = b"x", mode: int = 0o100644
+) -> Path:
     """The bundle's entries plus one entry ``name`` with its own mode bits."""
     _rezip(target, _entries(bundle))
     with warnings.catch_warnings(), zipfile.ZipFile(target, "a") as archive:
@@ -67,7 +71,9 @@ def _listing(folder: Path) -> set[Path]:
     return set(folder.rglob("*"))
 
 
-def _refused(path: Path, key: VerificationKey, match: str, limits: ZipLimits | None = None) -> ArchiveError:
+def _refused(
+    path: Path, key: VerificationKey, match: str, limits: ZipLimits | None = None
+) -> ArchiveError:
     """Verify ``path`` expecting an ArchiveError matching ``match``; nothing may be written."""
     before = _listing(path.parent)
     with pytest.raises(ArchiveError, match=match) as caught:
@@ -86,8 +92,10 @@ def test_genuine_bundle_verifies(bundle: Path, verification_key: VerificationKey
     assert {"manifest.json", "manifest.json.sig", "prometheus/stage5_rules.yml"} <= names
 
 
-def test_export_is_byte_for_byte_reproducible(tmp_path: Path, bundle: Path, signing_key: SigningKey) -> None:
-    """Same config and key give the same bytes (fixed dates, modes, order; Ed25519 is deterministic)."""
+def test_export_is_byte_for_byte_reproducible(
+    tmp_path: Path, bundle: Path, signing_key: SigningKey
+) -> None:
+    """Same config and key give the same bytes (fixed dates, modes and order; Ed25519 signs)."""
     again = write_bundle(tmp_path / "again.zip", signing_key, ObservabilityConfig())
     assert again.read_bytes() == bundle.read_bytes()
 
@@ -135,26 +143,36 @@ def test_names_equal_after_unicode_normalisation_are_refused(
     _refused(path, verification_key, "clashes with")
 
 
-def test_nul_in_a_name_is_refused(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_nul_in_a_name_is_refused(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """A NUL byte hidden in an entry name (zipfile would cut the name there) is refused."""
     path = _with_extra(tmp_path / "bad.zip", bundle, "evil.ymlX")
     path.write_bytes(path.read_bytes().replace(b"evil.ymlX", b"evil.yml\x00"))
     _refused(path, verification_key, "NUL byte")
 
 
-def test_symlink_entry_is_refused(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_symlink_entry_is_refused(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """An entry whose mode says symbolic link is refused, whatever it points at."""
-    path = _with_extra(tmp_path / "bad.zip", bundle, "link", b"/etc/passwd", mode=stat.S_IFLNK | 0o777)
+    path = _with_extra(
+        tmp_path / "bad.zip", bundle, "link", b"/etc/passwd", mode=stat.S_IFLNK | 0o777
+    )
     _refused(path, verification_key, "symbolic link")
 
 
-def test_device_entry_is_refused(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_device_entry_is_refused(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """An entry with a non-regular file mode (a FIFO) is refused."""
     path = _with_extra(tmp_path / "bad.zip", bundle, "fifo", b"", mode=stat.S_IFIFO | 0o644)
     _refused(path, verification_key, "not a regular file")
 
 
-def test_encrypted_entry_is_refused(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_encrypted_entry_is_refused(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """An entry flagged as encrypted is refused before any read."""
     path = _with_extra(tmp_path / "bad.zip", bundle, "secret.bin")
     data = bytearray(path.read_bytes())
@@ -165,7 +183,9 @@ def test_encrypted_entry_is_refused(tmp_path: Path, bundle: Path, verification_k
     _refused(path, verification_key, "encrypted")
 
 
-def test_too_many_entries_are_refused(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_too_many_entries_are_refused(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """More entries than the cap (256 by default) refuse the archive."""
     entries = _entries(bundle) + [(f"filler/{n}.txt", b"") for n in range(260)]
     _refused(_rezip(tmp_path / "bad.zip", entries), verification_key, "entries, more than the 256")
@@ -179,10 +199,16 @@ def test_highly_compressed_entry_is_refused_as_a_bomb(
     _refused(path, verification_key, "zip bomb")
 
 
-def test_per_file_and_total_size_caps(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_per_file_and_total_size_caps(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """Entries over the per-file cap, or together over the total cap, are refused."""
-    _refused(bundle, verification_key, "declares .* bytes, over 1000", ZipLimits(max_file_bytes=1000))
-    _refused(bundle, verification_key, "more than 6000 bytes in total", ZipLimits(max_total_bytes=6000))
+    _refused(
+        bundle, verification_key, "declares .* bytes, over 1000", ZipLimits(max_file_bytes=1000)
+    )
+    _refused(
+        bundle, verification_key, "more than 6000 bytes in total", ZipLimits(max_total_bytes=6000)
+    )
 
 
 def test_entry_whose_header_understates_its_size_is_refused(
@@ -194,7 +220,10 @@ def test_entry_whose_header_understates_its_size_is_refused(
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("manifest.json")
     central = data.find(b"PK\x01\x02")
-    while data[central + 46 : central + 46 + struct.unpack_from("<H", data, central + 28)[0]] != b"manifest.json":
+    while (
+        data[central + 46 : central + 46 + struct.unpack_from("<H", data, central + 28)[0]]
+        != b"manifest.json"
+    ):
         central = data.find(b"PK\x01\x02", central + 4)
     for offset in (info.header_offset + 22, central + 24):  # uncompressed size: local, central
         assert struct.unpack_from("<I", data, offset)[0] == info.file_size
@@ -210,7 +239,9 @@ def test_not_a_zip_is_refused(tmp_path: Path, verification_key: VerificationKey)
     _refused(path, verification_key, "not a readable zip archive")
 
 
-def test_unsigned_zip_is_reported_missing(tmp_path: Path, bundle: Path, verification_key: VerificationKey) -> None:
+def test_unsigned_zip_is_reported_missing(
+    tmp_path: Path, bundle: Path, verification_key: VerificationKey
+) -> None:
     """A zip without manifest.json.sig is 'missing', naming what is absent."""
     entries = [e for e in _entries(bundle) if e[0] != "manifest.json.sig"]
     report = verify_bundle(_rezip(tmp_path / "unsigned.zip", entries), verification_key)
@@ -223,12 +254,16 @@ def _tampered(tmp_path: Path, bundle: Path, change: str) -> Path:
         entries.append(("prometheus/extra_rules.yml", b"groups: []\n"))
     elif change == "changed":
         entries = [
-            (n, d.replace(b"14.4", b"99.9") if n == "prometheus/stage5_rules.yml" else d) for n, d in entries
+            (n, d.replace(b"14.4", b"99.9") if n == "prometheus/stage5_rules.yml" else d)
+            for n, d in entries
         ]
     elif change == "renamed":
         entries = [(n.replace("stage5_slos", "stage5_slo"), d) for n, d in entries]
     elif change == "manifest":
-        entries = [(n, d.replace(b'"size":', b'"size": ') if n == "manifest.json" else d) for n, d in entries]
+        entries = [
+            (n, d.replace(b'"size":', b'"size": ') if n == "manifest.json" else d)
+            for n, d in entries
+        ]
     return _rezip(tmp_path / f"{change}.zip", entries)
 
 
@@ -241,7 +276,7 @@ def _tampered(tmp_path: Path, bundle: Path, change: str) -> Path:
         ("manifest", "invalid", ("manifest.json",), (), ()),
     ],
 )
-def test_rezipped_tampering_is_reported_file_by_file(
+def test_rezipped_tampering_is_reported_file_by_file(  # noqa: PLR0917 - parametrized
     tmp_path: Path,
     bundle: Path,
     verification_key: VerificationKey,

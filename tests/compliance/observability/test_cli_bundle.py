@@ -36,12 +36,20 @@ def test_export_defaults_to_the_workspace_and_verifies(tmp_path: Path, key_dir: 
 
 
 def test_export_records_budget_and_cost_limits(tmp_path: Path, key_dir: Path) -> None:
-    """--budget and --thresholds land in slo/stage5_slos.yaml; the budget period drives the rules."""
+    """--budget and --thresholds land in slo/stage5_slos.yaml; the budget period sets the rules."""
     inputs = Path(__file__).resolve().parents[3] / "sample_artifacts" / "inputs"
     out = tmp_path / "b.zip"
     result = _run(
-        "bundle", "export", "--out", out, "--key", key_dir / "ops.key",
-        "--budget", inputs / "budget.yaml", "--thresholds", inputs / "thresholds.yaml",
+        "bundle",
+        "export",
+        "--out",
+        out,
+        "--key",
+        key_dir / "ops.key",
+        "--budget",
+        inputs / "budget.yaml",
+        "--thresholds",
+        inputs / "thresholds.yaml",
     )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as archive:
@@ -49,7 +57,9 @@ def test_export_records_budget_and_cost_limits(tmp_path: Path, key_dir: Path) ->
         rules = archive.read("prometheus/stage5_rules.yml").decode()
     assert "market_making: 5.0" in slos
     assert "momentum: 40000" in slos
-    records = {r.get("record"): r["expr"] for g in yaml.safe_load(rules)["groups"] for r in g["rules"]}
+    records = {
+        r.get("record"): r["expr"] for g in yaml.safe_load(rules)["groups"] for r in g["rules"]
+    }
     assert records["stage5:trade_cost:projected_period_spend_1d"].endswith(") * 30")  # month / day
 
 
@@ -71,7 +81,7 @@ def test_tampered_bundle_exits_1_and_names_the_file(tmp_path: Path, key_dir: Pat
 
 
 def test_unsafe_bundle_exits_2_with_a_clear_message(tmp_path: Path, key_dir: Path) -> None:
-    """An entry escaping the bundle: exit 2, ArchiveError naming it, no traceback, nothing written."""
+    """An entry escaping the bundle: exit 2, ArchiveError naming it, no traceback, no writes."""
     unsafe = tmp_path / "evil.zip"
     with zipfile.ZipFile(unsafe, "w") as archive:
         archive.writestr("../../etc/evil.yml", b"x")
@@ -89,7 +99,9 @@ def test_export_with_a_bad_config_writes_nothing(tmp_path: Path, key_dir: Path) 
     config = tmp_path / "observability.yaml"
     config.write_text("latency_threshold_ms: 200\n")
     out = tmp_path / "out" / "b.zip"
-    result = _run("bundle", "export", "--out", out, "--key", key_dir / "ops.key", "--config", config)
+    result = _run(
+        "bundle", "export", "--out", out, "--key", key_dir / "ops.key", "--config", config
+    )
     assert result.exit_code == 2
     assert "ConfigError:" in result.output
     assert "not a histogram bucket boundary" in result.output

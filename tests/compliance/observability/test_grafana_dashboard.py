@@ -12,7 +12,9 @@ import pytest
 from stage5kit.compliance.observability import ObservabilityConfig, build_dashboard
 
 SCHEMA = json.loads(
-    (Path(__file__).parent / "schemas" / "grafana_dashboard.schema.json").read_text(encoding="utf-8")
+    (Path(__file__).parent / "schemas" / "grafana_dashboard.schema.json").read_text(
+        encoding="utf-8"
+    )
 )
 CONFIG = ObservabilityConfig()
 
@@ -78,8 +80,16 @@ def test_burn_rate_panel_draws_every_alert_factor_as_a_threshold() -> None:
         ("panel without gridPos", lambda d: d["panels"][0].pop("gridPos")),
         ("panel wider than the grid", lambda d: d["panels"][0]["gridPos"].__setitem__("w", 30)),
         ("unknown target key", lambda d: d["panels"][0]["targets"][0].__setitem__("query", "x")),
-        ("threshold without colour", lambda d: d["panels"][2]["fieldConfig"]["defaults"]["thresholds"]["steps"][0].pop("color")),
-        ("bad variable type", lambda d: d["templating"]["list"][0].__setitem__("type", "prometheus")),
+        (
+            "threshold without colour",
+            lambda d: d["panels"][2]["fieldConfig"]["defaults"]["thresholds"]["steps"][0].pop(
+                "color"
+            ),
+        ),
+        (
+            "bad variable type",
+            lambda d: d["templating"]["list"][0].__setitem__("type", "prometheus"),
+        ),
         ("missing templating", lambda d: d.pop("templating")),
     ],
 )

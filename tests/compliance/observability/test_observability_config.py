@@ -37,9 +37,15 @@ def test_yaml_overrides_and_round_trips(tmp_path: Path) -> None:
         ("objectives: {decision_latency: 1.5, execution_cost: 0.9}", "between 0 and 1"),
         ("objectives: {decision_latency: 0.99}", "exactly decision_latency, execution_cost"),
         ("latency_threshold_ms: 200", "not a histogram bucket boundary"),
-        ("burn_rate_windows: [{factor: 14.4, long: 1h, short: 5x, severity: page}]", "not a duration"),
+        (
+            "burn_rate_windows: [{factor: 14.4, long: 1h, short: 5x, severity: page}]",
+            "not a duration",
+        ),
         ("burn_rate_windows: [{factor: 2, long: 5m, short: 1h, severity: page}]", "short < long"),
-        ("burn_rate_windows: [{factor: 14.4, long: 1h}]", "exactly factor, long, short and severity"),
+        (
+            "burn_rate_windows: [{factor: 14.4, long: 1h}]",
+            "exactly factor, long, short and severity",
+        ),
         ("objectives: {decision_latency: 0.9, execution_cost: 0.95}", "can never fire"),
         ("min_events: 0", "at least 1"),
         ("budget_levels: [0.8, three]", "is not a number"),

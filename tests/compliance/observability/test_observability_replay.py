@@ -95,7 +95,9 @@ def test_budget_levels_fire_for_an_overspending_strategy_only() -> None:
     events = slo_events(pd.concat([trades, other], ignore_index=True), CONFIG)
     per_trade = float(events["cost"].iloc[0])
     projected = per_trade * 1440 * 30
-    budget = Budget(period="month", amounts={"momentum": projected / 1.2, "stat_arb": projected / 0.3})
+    budget = Budget(
+        period="month", amounts={"momentum": projected / 1.2, "stat_arb": projected / 0.3}
+    )
     episodes = replay_budget_alerts(events, budget, CONFIG)
     assert set(episodes["subject"]) == {"momentum"}
     fired = dict(zip(episodes["alert"], episodes["fired_at"], strict=True))

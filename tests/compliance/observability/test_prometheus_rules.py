@@ -28,13 +28,22 @@ _METRIC_NAME = re.compile(r"\b(stage5_[a-z0-9_]+)\b(?!\.)")  # not file names (s
 pytestmark = pytest.mark.slow
 
 
-def _promtool(promtool: str, *args: str | Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _promtool(
+    promtool: str, *args: str | Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [promtool, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=300, check=False
+        [promtool, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 
-def _write_rules(folder: Path, rules: dict[str, object], tests: dict[str, object]) -> tuple[Path, Path]:
+def _write_rules(
+    folder: Path, rules: dict[str, object], tests: dict[str, object]
+) -> tuple[Path, Path]:
     rules_path = folder / "stage5_rules.yml"
     tests_path = folder / "stage5_rules_test.yml"
     rules_path.write_text(dump_yaml(rules))
@@ -47,7 +56,9 @@ def _docs_exposition() -> str:
     return text.split("```text\n", 1)[1].split("```", 1)[0]
 
 
-def test_promtool_checks_and_unit_tests_pass_on_the_exported_rules(promtool: str, tmp_path: Path) -> None:
+def test_promtool_checks_and_unit_tests_pass_on_the_exported_rules(
+    promtool: str, tmp_path: Path
+) -> None:
     """`promtool check rules` and `promtool test rules` pass on what the kit exports."""
     rules_path, tests_path = _write_rules(tmp_path, build_rules(CONFIG), build_rule_tests(CONFIG))
     checked = _promtool(promtool, "check", "rules", rules_path)
@@ -89,7 +100,9 @@ def test_a_rule_with_a_syntax_error_fails_promtool_check(promtool: str, tmp_path
     assert "FAILED" in checked.stdout + checked.stderr
 
 
-def test_a_rule_with_the_wrong_threshold_fails_the_rule_tests(promtool: str, tmp_path: Path) -> None:
+def test_a_rule_with_the_wrong_threshold_fails_the_rule_tests(
+    promtool: str, tmp_path: Path
+) -> None:
     """An alert whose threshold no incident can reach makes `promtool test rules` fail."""
     rules = build_rules(CONFIG)
     alert = rules["groups"][1]["rules"][0]  # type: ignore[index]
@@ -155,4 +168,6 @@ def test_rules_and_dashboard_use_only_documented_metrics() -> None:
     assert used
     assert used <= documented, sorted(used - documented)
     for name in metric_series_names():
-        assert name.endswith(("_total", "_seconds_bucket", "_seconds_count", "_seconds_sum", "_budget"))
+        assert name.endswith(
+            ("_total", "_seconds_bucket", "_seconds_count", "_seconds_sum", "_budget")
+        )

@@ -24,6 +24,7 @@ from stage5kit.compliance.observability.prometheus_rules import build_rule_tests
 from stage5kit.compliance.observability.replay import (
     budget_spend_timeline,
     burn_rate_timeline,
+    episode_records,
     replay_budget_alerts,
     replay_burn_rate_alerts,
     slo_events,
@@ -41,6 +42,7 @@ __all__ = [
     "bundle_files",
     "burn_rate_timeline",
     "create_stage5_metrics",
+    "episode_records",
     "load_observability_config",
     "metric_series_names",
     "replay_budget_alerts",

@@ -8,9 +8,10 @@ the Prometheus way (``5m``, ``1h``, ``3d``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from stage5kit.errors import ConfigError
 from stage5kit.files import read_config_file
@@ -23,7 +24,7 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _DURATION = re.compile(r"([1-9][0-9]*)([smhdw])")
 
 
-def parse_duration(text: str, *, where: str) -> int:
+def parse_duration(text: object, *, where: str) -> int:
     """Seconds in a Prometheus-style duration with one unit (``5m``, ``6h``, ``3d``)."""
     match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None:
@@ -149,16 +150,6 @@ class ObservabilityConfig:
         }
 
 
-_KEYS = {
-    "objectives",
-    "latency_threshold_ms",
-    "burn_rate_windows",
-    "min_events",
-    "budget_levels",
-    "budget_windows",
-}
-
-
 def _number(value: object, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         msg = f"{where}: {str(value)[:80]!r} is not a number"
@@ -178,6 +169,43 @@ def _window(entry: object, where: str) -> BurnRateWindow:
     )
 
 
+def _objectives(value: object, where: str) -> dict[str, float]:
+    if not isinstance(value, dict):
+        msg = f"{where}: must map each SLO name to a fraction"
+        raise ConfigError(msg)
+    return {str(k): _number(v, f"{where}.{k}") for k, v in value.items()}
+
+
+def _list(value: object, where: str) -> list[object]:
+    if not isinstance(value, list):
+        msg = f"{where}: must be a list"
+        raise ConfigError(msg)
+    return value
+
+
+# YAML key -> (dataclass field, parser of the value given the place to name in errors)
+_PARSERS: dict[str, tuple[str, Callable[[object, str], object]]] = {
+    "objectives": ("objectives", _objectives),
+    "latency_threshold_ms": (
+        "latency_threshold_seconds",
+        lambda v, where: _number(v, where) / 1000,
+    ),
+    "burn_rate_windows": (
+        "burn_rate_windows",
+        lambda v, where: tuple(_window(w, f"{where}[{i}]") for i, w in enumerate(_list(v, where))),
+    ),
+    "min_events": ("min_events", lambda v, where: int(_number(v, where))),
+    "budget_levels": (
+        "budget_levels",
+        lambda v, where: tuple(_number(x, where) for x in _list(v, where)),
+    ),
+    "budget_windows": (
+        "budget_windows_seconds",
+        lambda v, where: tuple(parse_duration(x, where=where) for x in _list(v, where)),
+    ),
+}
+
+
 def parse_observability_config(document: object, *, source: str) -> ObservabilityConfig:
     """Build a config from a parsed YAML document; missing keys keep their defaults."""
     if document is None:
@@ -185,50 +213,16 @@ def parse_observability_config(document: object, *, source: str) -> Observabilit
     if not isinstance(document, dict):
         msg = f"{source}: expected a mapping of settings"
         raise ConfigError(msg)
-    unknown = sorted(set(document) - _KEYS)
+    unknown = sorted(set(document) - set(_PARSERS))
     if unknown:
-        msg = f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})"
+        msg = f"{source}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(_PARSERS))})"
         raise ConfigError(msg)
-    settings: dict[str, object] = {}
-    if "objectives" in document:
-        objectives = document["objectives"]
-        if not isinstance(objectives, dict):
-            msg = f"{source}: objectives must map each SLO name to a fraction"
-            raise ConfigError(msg)
-        settings["objectives"] = {
-            str(k): _number(v, f"{source}: objectives.{k}") for k, v in objectives.items()
-        }
-    if "latency_threshold_ms" in document:
-        milliseconds = _number(document["latency_threshold_ms"], f"{source}: latency_threshold_ms")
-        settings["latency_threshold_seconds"] = milliseconds / 1000
-    if "burn_rate_windows" in document:
-        windows = document["burn_rate_windows"]
-        if not isinstance(windows, list):
-            msg = f"{source}: burn_rate_windows must be a list"
-            raise ConfigError(msg)
-        settings["burn_rate_windows"] = tuple(
-            _window(w, f"{source}: burn_rate_windows[{i}]") for i, w in enumerate(windows)
-        )
-    if "min_events" in document:
-        settings["min_events"] = int(_number(document["min_events"], f"{source}: min_events"))
-    if "budget_levels" in document:
-        levels = document["budget_levels"]
-        if not isinstance(levels, list):
-            msg = f"{source}: budget_levels must be a list of fractions"
-            raise ConfigError(msg)
-        settings["budget_levels"] = tuple(
-            _number(v, f"{source}: budget_levels") for v in levels
-        )
-    if "budget_windows" in document:
-        windows = document["budget_windows"]
-        if not isinstance(windows, list):
-            msg = f"{source}: budget_windows must be a list of durations"
-            raise ConfigError(msg)
-        settings["budget_windows_seconds"] = tuple(
-            parse_duration(w, where=f"{source}: budget_windows") for w in windows
-        )
+    settings: dict[str, Any] = {}
+    for key, value in document.items():
+        field_name, parse = _PARSERS[key]
+        settings[field_name] = parse(value, f"{source}: {key}")
     try:
-        return ObservabilityConfig(**settings)  # type: ignore[arg-type]
+        return ObservabilityConfig(**settings)
     except ConfigError as error:
         msg = f"{source}: {error}"
         raise ConfigError(msg) from None

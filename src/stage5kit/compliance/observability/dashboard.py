@@ -1,4 +1,4 @@
-"""The Grafana dashboard "Stage5 – Compliance & Cost Control" as importable JSON.
+"""The Grafana dashboard "Stage5 - Compliance & Cost Control" (en dash) as importable JSON.
 
 Plain Grafana dashboard JSON (schemaVersion 39, importable by Grafana 10 and later): cost,
 slippage, latency, SLO burn-rate and budget panels over a Prometheus data source chosen
@@ -87,9 +87,10 @@ def _panel(
 
 def _burn_rate_targets(config: ObservabilityConfig) -> list[dict[str, object]]:
     targets = []
-    windows = sorted({w.long_seconds for w in config.burn_rate_windows} | {
-        w.short_seconds for w in config.burn_rate_windows
-    })
+    windows = sorted(
+        {w.long_seconds for w in config.burn_rate_windows}
+        | {w.short_seconds for w in config.burn_rate_windows}
+    )
     for slo in SLO_NAMES:
         for seconds in windows:
             window = format_duration(seconds)

@@ -56,7 +56,7 @@ def _events_expr(slo: str, window: str) -> str:
 
 
 def error_ratio_record(slo: str, window: str) -> str:
-    """Name of the recorded error ratio of an SLO over a window (``stage5:<slo>:error_ratio_rate1h``)."""
+    """Name of the recorded error ratio of an SLO over a window (``...:error_ratio_rate1h``)."""
     return f"stage5:{slo}:error_ratio_rate{window}"
 
 
@@ -97,10 +97,14 @@ def _burn_rate_labels(slo: str, window: BurnRateWindow) -> dict[str, str]:
     }
 
 
-def _burn_rate_annotations(slo: str, window: BurnRateWindow, config: ObservabilityConfig) -> dict[str, str]:
+def _burn_rate_annotations(
+    slo: str, window: BurnRateWindow, config: ObservabilityConfig
+) -> dict[str, str]:
     long, short = format_duration(window.long_seconds), format_duration(window.short_seconds)
     return {
-        "summary": f"Stage5 {SLO_TITLES[slo]} SLO burns its error budget {window.factor:g}x too fast",
+        "summary": (
+            f"Stage5 {SLO_TITLES[slo]} SLO burns its error budget {window.factor:g}x too fast"
+        ),
         "description": (
             f"Over the last {long} and {short} more than {window.factor:g} x"
             f" {config.error_budget(slo):.4g} of trades missed the {SLO_TITLES[slo]} objective"
@@ -128,25 +132,30 @@ def build_rules(config: ObservabilityConfig, *, budget_period: str = "month") ->
     """The rule file as a document: recording rules, burn-rate alerts and budget alerts."""
     records: list[dict[str, object]] = []
     for slo in SLO_NAMES:
-        for window in _windows(config):
-            bad, total = _good_and_total(slo, config, window)
-            records.append({"record": error_ratio_record(slo, window), "expr": f"{bad} / {total}"})
-            records.append({"record": events_record(slo, window), "expr": _events_expr(slo, window)})
+        for span in _windows(config):
+            bad, total = _good_and_total(slo, config, span)
+            records.append({"record": error_ratio_record(slo, span), "expr": f"{bad} / {total}"})
+            records.append({"record": events_record(slo, span), "expr": _events_expr(slo, span)})
     factor_of = PERIOD_SECONDS[budget_period]
     for seconds in config.budget_windows_seconds:
-        window = format_duration(seconds)
-        paid = f'sum by (strategy) (increase({COST_TOTAL}{{direction="paid"}}[{window}]))'
-        received = f'sum by (strategy) (increase({COST_TOTAL}{{direction="received"}}[{window}]))'
+        spend_window = format_duration(seconds)
+        paid = f'sum by (strategy) (increase({COST_TOTAL}{{direction="paid"}}[{spend_window}]))'
+        received = (
+            f'sum by (strategy) (increase({COST_TOTAL}{{direction="received"}}[{spend_window}]))'
+        )
         records.append(
             {
-                "record": projected_spend_record(window),
+                "record": projected_spend_record(spend_window),
                 "expr": f"({paid} - {received}) * {factor_of / seconds:g}",
             }
         )
     alerts: list[dict[str, object]] = []
     for slo in SLO_NAMES:
         for window in config.burn_rate_windows:
-            long, short = format_duration(window.long_seconds), format_duration(window.short_seconds)
+            long, short = (
+                format_duration(window.long_seconds),
+                format_duration(window.short_seconds),
+            )
             limit = f"{window.factor:g} * {config.error_budget(slo):.6g}"
             expr = (
                 f"{error_ratio_record(slo, long)} > ({limit})"

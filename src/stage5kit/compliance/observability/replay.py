@@ -59,7 +59,7 @@ def _minute_grid(timestamps: pd.Series) -> tuple[pd.Timestamp, np.ndarray, int]:
     values = pd.DatetimeIndex(timestamps)
     origin = values.min().floor("min")
     offsets = (values - origin).to_numpy().astype("timedelta64[ns]").astype(np.int64)
-    index = -(-offsets // (STEP_SECONDS * _NS))
+    index: np.ndarray = -(-offsets // (STEP_SECONDS * _NS))
     return origin, index, int(index.max()) + 1
 
 
@@ -68,7 +68,8 @@ def _window_sums(per_step: np.ndarray, window_seconds: int) -> np.ndarray:
     steps = window_seconds // STEP_SECONDS
     total = np.concatenate([[0.0], np.cumsum(per_step, dtype=np.float64)])
     start = np.maximum(np.arange(1, len(total)) - steps, 0)
-    return total[1:] - total[start]
+    sums: np.ndarray = total[1:] - total[start]
+    return sums
 
 
 def _episodes(
@@ -82,8 +83,8 @@ def _episodes(
             "alert": alert,
             "subject": subject,
             "severity": severity,
-            "fired_at": instants[start],
-            "cleared_at": instants[end] if end < len(instants) else pd.NaT,
+            "fired_at": instants[int(start)],
+            "cleared_at": instants[int(end)] if end < len(instants) else pd.NaT,
         }
         for start, end in zip(starts, ends, strict=True)
     ]
@@ -104,9 +105,7 @@ def _episode_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return frame.sort_values(["fired_at", "alert", "subject"], ignore_index=True)
 
 
-def burn_rate_timeline(
-    events: pd.DataFrame, config: ObservabilityConfig, slo: str
-) -> pd.DataFrame:
+def burn_rate_timeline(events: pd.DataFrame, config: ObservabilityConfig, slo: str) -> pd.DataFrame:
     """Burn rate of one SLO at every minute, per window: time, window, events, burn_rate.
 
     Burn rate = (bad / all events in the window) / (1 - objective); NaN with no events.
@@ -118,7 +117,9 @@ def burn_rate_timeline(
     total = np.bincount(index, minlength=length).astype(np.float64)
     bad = np.bincount(index, weights=~events[slo].to_numpy(dtype=bool), minlength=length)
     instants = pd.date_range(origin, periods=length, freq=f"{STEP_SECONDS}s")
-    seconds = sorted({s for w in config.burn_rate_windows for s in (w.long_seconds, w.short_seconds)})
+    seconds = sorted(
+        {s for w in config.burn_rate_windows for s in (w.long_seconds, w.short_seconds)}
+    )
     parts = []
     for window in seconds:
         count = _window_sums(total, window)
@@ -147,7 +148,7 @@ def replay_burn_rate_alerts(events: pd.DataFrame, config: ObservabilityConfig) -
     rows: list[dict[str, object]] = []
     for slo in SLO_NAMES:
         timeline = burn_rate_timeline(events, config, slo)
-        by_window = {w: part for w, part in timeline.groupby("window", sort=False)}
+        by_window = dict(tuple(timeline.groupby("window", sort=False)))
         for window in config.burn_rate_windows:
             long = by_window[format_duration(window.long_seconds)]
             short = by_window[format_duration(window.short_seconds)]
@@ -209,9 +210,9 @@ def replay_budget_alerts(
     if timeline.empty:
         return _episode_frame(rows)
     for strategy, part in timeline.groupby("strategy", sort=True):
-        shares = part.pivot(index="time", columns="window", values="budget_share")
+        shares = part.pivot_table(index="time", columns="window", values="budget_share")
         for level in config.budget_levels:
-            firing = (shares.to_numpy() >= level).all(axis=1)
+            firing = np.asarray((shares.to_numpy() >= level).all(axis=1))
             rows += _episodes(
                 firing,
                 pd.DatetimeIndex(shares.index),
@@ -222,9 +223,26 @@ def replay_budget_alerts(
     return _episode_frame(rows)
 
 
+def episode_records(episodes: pd.DataFrame) -> list[dict[str, str | None]]:
+    """Episodes as JSON-ready rows (ISO 8601 times; ``cleared_at`` None while still firing)."""
+
+    def iso(value: object) -> str | None:
+        return value.isoformat() if isinstance(value, pd.Timestamp) else None  # NaT is not one
+
+    return [
+        {
+            "alert": str(row["alert"]),
+            "subject": str(row["subject"]),
+            "severity": str(row["severity"]),
+            "fired_at": iso(row["fired_at"]),
+            "cleared_at": iso(row["cleared_at"]),
+        }
+        for row in episodes.to_dict("records")
+    ]
+
+
 def budget_severity(level: float) -> str:
     """warning below 90%, critical below 100%, page from 100% of the budget (core.budgets)."""
     if level >= 1.0:
         return "page"
     return "critical" if level >= 0.9 else "warning"
-
