@@ -27,7 +27,6 @@ from stage5kit.signing.keys import (
     load_verification_key,
 )
 from stage5kit.signing.manifest import (
-    MANIFEST_NAME,
     ManifestListing,
     open_manifest_bytes,
     sign_manifest,
@@ -37,7 +36,6 @@ from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
-    "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
     "ManifestListing",

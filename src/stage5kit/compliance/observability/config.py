@@ -126,6 +126,10 @@ class ObservabilityConfig:
             msg = "at least one budget window is needed"
             raise ConfigError(msg)
 
+    def long_windows(self) -> tuple[str, ...]:
+        """The alerts' long windows (``1h``, ``6h``, ``3d``): the ones the event guard applies to."""
+        return tuple(format_duration(w.long_seconds) for w in self.burn_rate_windows)
+
     def error_budget(self, slo: str) -> float:
         """The fraction of trades allowed to be bad (1 - objective)."""
         return 1.0 - self.objectives[slo]
