@@ -127,7 +127,7 @@ class ObservabilityConfig:
             raise ConfigError(msg)
 
     def long_windows(self) -> tuple[str, ...]:
-        """The alerts' long windows (``1h``, ``6h``, ``3d``): the ones the event guard applies to."""
+        """The alerts' long windows (``1h``, ``6h``, ``3d``), which the event guard applies to."""
         return tuple(format_duration(w.long_seconds) for w in self.burn_rate_windows)
 
     def error_budget(self, slo: str) -> float:
