@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import posixpath
 import stat
 import struct
 import unicodedata
 import warnings
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stage5kit.compliance.observability import (
     ObservabilityConfig,
@@ -17,6 +20,7 @@ from stage5kit.compliance.observability import (
     verify_bundle,
     write_bundle,
 )
+from stage5kit.compliance.observability.bundle_zip import _name_problem
 from stage5kit.errors import ArchiveError
 from stage5kit.signing import SigningKey, VerificationKey, generate_keypair, load_verification_key
 
@@ -309,3 +313,17 @@ def test_same_size_change_is_caught_by_the_hash(
     ]
     report = verify_bundle(_rezip(tmp_path / "same.zip", entries), verification_key)
     assert report.modified == ("prometheus/stage5_rules.yml",)
+
+
+@given(name=st.text(alphabet=st.sampled_from("ab./\\:C\x00 é"), min_size=1, max_size=12))
+def test_a_name_passing_the_checks_stays_inside_any_folder(name: str) -> None:
+    """Whatever the name, if it is accepted it is relative and resolves below the extract root."""
+    if _name_problem(name) is not None:
+        return
+    root = PurePosixPath("/extract/root")
+    resolved = PurePosixPath(posixpath.normpath(root / name))
+    assert not name.startswith("/")
+    assert "\\" not in name
+    assert "\x00" not in name
+    assert resolved.is_relative_to(root)
+    assert resolved != root

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,11 @@ from stage5kit.compliance.observability import (
     build_rules,
     create_stage5_metrics,
     metric_series_names,
+    write_bundle,
 )
 from stage5kit.compliance.observability.prometheus_rules import dump_yaml
+from stage5kit.core import Budget
+from stage5kit.signing import SigningKey
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs" / "observability.md"
@@ -65,6 +69,21 @@ def test_promtool_checks_and_unit_tests_pass_on_the_exported_rules(
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "SUCCESS: 31 rules found" in checked.stdout
     tested = _promtool(promtool, "test", "rules", tests_path)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+def test_promtool_passes_the_files_inside_an_exported_bundle(
+    promtool: str, tmp_path: Path, signing_key: SigningKey
+) -> None:
+    """The rules and rule tests exactly as `bundle export` zips them (weekly budget) pass."""
+    budget = Budget(period="week", amounts={"momentum": 9000.0})
+    bundle = write_bundle(tmp_path / "b.zip", signing_key, CONFIG, budget=budget)
+    with zipfile.ZipFile(bundle) as archive:
+        for name in ("prometheus/stage5_rules.yml", "prometheus/stage5_rules_test.yml"):
+            (tmp_path / Path(name).name).write_bytes(archive.read(name))
+    checked = _promtool(promtool, "check", "rules", tmp_path / "stage5_rules.yml")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tested = _promtool(promtool, "test", "rules", tmp_path / "stage5_rules_test.yml")
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
