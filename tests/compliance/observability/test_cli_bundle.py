@@ -6,11 +6,15 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner, Result
 
 from stage5kit.cli import main
+from stage5kit.compliance.observability import ObservabilityConfig, write_bundle
 from stage5kit.core import write_trades
+from stage5kit.errors import InputError
+from stage5kit.signing import SigningKey
 
 from .conftest import make_trades
 
@@ -106,6 +110,13 @@ def test_export_with_a_bad_config_writes_nothing(tmp_path: Path, key_dir: Path) 
     assert "ConfigError:" in result.output
     assert "not a histogram bucket boundary" in result.output
     assert not out.exists()
+
+
+def test_export_onto_a_folder_is_refused(tmp_path: Path, signing_key: SigningKey) -> None:
+    """A folder as the bundle path is an InputError with the fix, and nothing is written."""
+    with pytest.raises(InputError, match="is a folder; give the bundle's file name"):
+        write_bundle(tmp_path, signing_key, ObservabilityConfig())
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_without_a_key_writes_nothing(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from stage5kit.compliance.observability.prometheus_rules import (
     dump_yaml,
 )
 from stage5kit.core import Budget, Thresholds
+from stage5kit.errors import InputError, ResourceError
 from stage5kit.files import atomic_path
 from stage5kit.signing import SigningKey, sign_manifest
 
@@ -117,12 +118,19 @@ def write_bundle(
     """Write the signed bundle zip to ``out`` (atomically) and return its path."""
     files: Mapping[str, bytes] = bundle_files(config, budget=budget, thresholds=thresholds)
     target = Path(out)
-    with tempfile.TemporaryDirectory(prefix="stage5-bundle-") as staging:
-        root = Path(staging)
-        for name, data in files.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(data)
-        sign_manifest(root, key, metadata={"bundle": BUNDLE_FORMAT})
-        with atomic_path(target) as tmp:
-            _zip_folder(root, tmp)
+    if target.is_dir():
+        msg = f"{target}: is a folder; give the bundle's file name (e.g. stage5_bundle.zip)"
+        raise InputError(msg, path=target)
+    try:
+        with tempfile.TemporaryDirectory(prefix="stage5-bundle-") as staging:
+            root = Path(staging)
+            for name, data in files.items():
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(data)
+            sign_manifest(root, key, metadata={"bundle": BUNDLE_FORMAT})
+            with atomic_path(target) as tmp:
+                _zip_folder(root, tmp)
+    except OSError as error:
+        msg = f"{target}: cannot write the bundle ({error.strerror or type(error).__name__})"
+        raise ResourceError(msg) from None
     return target

@@ -42,7 +42,7 @@ def slo_events(
     latency_ms = costed["decision_latency_ms"].to_numpy(dtype=np.float64)
     return pd.DataFrame(
         {
-            "timestamp": costed["timestamp"].to_numpy(),
+            "timestamp": costed["timestamp"].array,  # keeps the UTC dtype (no object array)
             "strategy": strategy.to_numpy(dtype=object),
             "cost": costed["total_cost"].to_numpy(dtype=np.float64),
             "decision_latency": latency_ms <= config.latency_threshold_seconds * 1000,
