@@ -19,6 +19,7 @@ from stage5kit.errors import Stage5Error
 _SUBCOMMANDS: dict[str, str] = {
     "alerts": "stage5kit.cli.bundle:alerts",
     "bundle": "stage5kit.cli.bundle:bundle",
+    "decide": "stage5kit.cli.decisions:decide",
     "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
     "init": "stage5kit.cli.workspace:init",
@@ -27,6 +28,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",
+    "smoke": "stage5kit.cli.decisions:smoke",
     "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
 }

@@ -20,6 +20,7 @@ from stage5kit.compliance.decision_log import (
 )
 from stage5kit.compliance.log_keys import KeyRing, load_keyring, load_log_key
 from stage5kit.compliance.log_verify import LogVerification, verify_log
+from stage5kit.compliance.smoke import SmokeResult, run_smoke, verify_smoke
 from stage5kit.compliance.workspace import Workspace, find_workspace, init_workspace
 
 __all__: list[str] = [
@@ -28,6 +29,7 @@ __all__: list[str] = [
     "LogVerification",
     "NewEntry",
     "RepairResult",
+    "SmokeResult",
     "Workspace",
     "append_entries",
     "append_entry",
@@ -39,5 +41,7 @@ __all__: list[str] = [
     "parse_payload",
     "read_entries",
     "repair_log",
+    "run_smoke",
     "verify_log",
+    "verify_smoke",
 ]

@@ -10,6 +10,7 @@ The byte format is in ``_log_format``; verification in :mod:`log_verify`; ``docs
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -135,7 +136,8 @@ def _check_text(value: str | None, what: str, *, required: bool) -> None:
         raise InputError(msg, value=value)
 
 
-def _check_new_entry(draft: NewEntry) -> None:
+def check_new_entry(draft: NewEntry) -> None:
+    """Refuse a bad category, actor, ticket or payload before anything is written."""
     if not CATEGORY_PATTERN.fullmatch(draft.category):
         msg = (
             f"category {draft.category[:80]!r}: use lower-case letters, digits and '_'"
@@ -283,6 +285,13 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _remove_stale_head_temps(log: Path) -> None:
+    """Remove head temp files a killed append left (only the lock holder writes the head)."""
+    pattern = f".{glob.escape(head_path(log).name)}.*.tmp"
+    for stale in log.parent.glob(pattern):
+        stale.unlink(missing_ok=True)
+
+
 def append_entries(
     path: str | Path,
     drafts: Sequence[NewEntry],
@@ -299,7 +308,7 @@ def append_entries(
         msg = f"key '{key.key_id}' is not an HMAC key; the decision log is signed with HMAC"
         raise InputError(msg)
     for draft in drafts:
-        _check_new_entry(draft)
+        check_new_entry(draft)
     if not drafts:
         return ()
     log = Path(path)
@@ -307,6 +316,12 @@ def append_entries(
     log.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(lock_path(log)):
         existed = log.exists()
+        if not existed and head_path(log).exists():
+            msg = (
+                f"{log}: the log is missing but its head checkpoint {head_path(log).name} exists;"
+                " it was deleted or moved — restore it before appending"
+            )
+            raise LogIntegrityError(msg, path=log)
         fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             tail = _tail_state(fd, log)
@@ -335,6 +350,7 @@ def append_entries(
         head = Head(
             log_id=log_id, last_seq=seq, last_digest=prev, key_id=key.key_id, updated=timestamp
         )
+        _remove_stale_head_temps(log)
         atomic_write_bytes(head_path(log), encode_head(head, key))
     return tuple(entries)
 
