@@ -27,9 +27,9 @@ from stage5kit.signing.detached import (
     signature_path,
     signed_subject_of,
 )
+from stage5kit.signing.dsse.statement import loads_strict_json
 from stage5kit.signing.keys import SigningKey, VerificationKey
 from stage5kit.signing.report import VerificationReport
-from stage5kit.signing.statement import loads_strict_json
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "stage5kit-manifest/v1"

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from stage5kit.errors import ArchiveError
 from stage5kit.signing import (
+    MANIFEST_NAME,
     ManifestListing,
     VerificationKey,
     VerificationReport,
@@ -31,7 +32,6 @@ from stage5kit.signing import (
     signature_path,
 )
 
-MANIFEST_NAME = "manifest.json"  # what stage5kit.signing.sign_manifest writes
 SIGNATURE_NAME = signature_path(MANIFEST_NAME).name
 _CHUNK = 1 << 16
 _DRIVE = re.compile(r"^[A-Za-z]:")
