@@ -4,7 +4,8 @@
 
     Stage5Error                      exit code 1 unless a subclass says otherwise
     ├── InputError                   bad input file or value (file, row, column, value); exit 2
-    │   └── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
+    │   ├── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
+    │   └── ArchiveError             a zip refused as unsafe (archive, entry, why); exit 2
     ├── ConfigError                  bad option, config or scenario file; exit 2
     ├── KeyMaterialError             an unresolvable key spec; never echoes key bytes; exit 2
     ├── DependencyError              a missing optional package or program; exit 2
@@ -115,6 +116,14 @@ class InputError(Stage5Error):
 
 class ParameterError(InputError):
     """A notebook parameter is unknown or has the wrong type."""
+
+
+class ArchiveError(InputError):
+    """A zip is refused before anything in it is trusted: names the archive, the entry and why."""
+
+    def __init__(self, message: str, *, path: str | Path, entry: str | None = None) -> None:
+        super().__init__(message, path=path, value=entry)
+        self.entry = entry
 
 
 class ConfigError(Stage5Error):

@@ -18,6 +18,8 @@ from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "alerts": "stage5kit.cli.bundle:alerts",
+    "bundle": "stage5kit.cli.bundle:bundle",
     "decide": "stage5kit.cli.decisions:decide",
     "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",

@@ -109,8 +109,14 @@ def verify(
     """Verify PATH (a file against PATH.sig, a folder against its manifest); exit 1 unless ok.
 
     Given a signature (X.sig) it verifies X; given a folder's manifest.json.sig, the folder.
+    A .zip with no X.zip.sig beside it is a signed bundle, verified without extracting it.
     """
-    from stage5kit.signing import load_verification_key, verify_file, verify_manifest
+    from stage5kit.signing import (
+        load_verification_key,
+        signature_path,
+        verify_file,
+        verify_manifest,
+    )
 
     if key_spec is not None and public_key is not None:
         msg = "give --key or --public-key, not both"
@@ -120,7 +126,14 @@ def verify(
     if signed != path:
         click.echo(f"note: {path} is a signature; verifying {signed}", err=True)
         path = signed
-    report = verify_manifest(path, key) if path.is_dir() else verify_file(path, key)
+    if path.is_dir():
+        report = verify_manifest(path, key)
+    elif path.suffix.lower() == ".zip" and not signature_path(path).exists():
+        from stage5kit.compliance.observability import verify_bundle
+
+        report = verify_bundle(path, key)
+    else:
+        report = verify_file(path, key)
     _echo_report(path, report, output_format=output_format)
     if not report.ok:
         ctx.exit(1)

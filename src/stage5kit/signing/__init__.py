@@ -23,7 +23,13 @@ from stage5kit.signing.keys import (
     load_signing_key,
     load_verification_key,
 )
-from stage5kit.signing.manifest import MANIFEST_NAME, sign_manifest, verify_manifest
+from stage5kit.signing.manifest import (
+    MANIFEST_NAME,
+    ManifestListing,
+    open_manifest_bytes,
+    sign_manifest,
+    verify_manifest,
+)
 from stage5kit.signing.report import VerificationReport
 
 __all__ = [
@@ -31,6 +37,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
+    "ManifestListing",
     "SigningKey",
     "VerificationKey",
     "VerificationReport",
@@ -38,6 +45,7 @@ __all__ = [
     "generate_keypair",
     "load_signing_key",
     "load_verification_key",
+    "open_manifest_bytes",
     "sign_file",
     "sign_manifest",
     "signature_path",
