@@ -27,6 +27,7 @@ from stage5kit.signing.keys import (
     load_verification_key,
 )
 from stage5kit.signing.manifest import sign_manifest, verify_manifest
+from stage5kit.signing.passphrase import open_with_passphrase, seal_with_passphrase
 from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
@@ -46,8 +47,10 @@ __all__ = [
     "load_signing_key",
     "load_verification_key",
     "open_envelope",
+    "open_with_passphrase",
     "pae",
     "seal_envelope",
+    "seal_with_passphrase",
     "sign_file",
     "sign_manifest",
     "signature_path",
