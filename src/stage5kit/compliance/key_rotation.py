@@ -34,7 +34,7 @@ from stage5kit.compliance.key_registry import (
 )
 from stage5kit.errors import ConfigError
 from stage5kit.files import file_lock
-from stage5kit.signing import generate_keypair
+from stage5kit.signing import SigningKey, generate_keypair
 
 KEY_ROTATION_CATEGORY = "key_rotation"
 
@@ -72,6 +72,34 @@ class RotationJournal:
 
     recorded: Callable[[str], bool]
     record: Callable[[dict[str, object]], None]
+
+
+def current_actor() -> str:
+    """Who runs the command, for the decision log's ``actor`` (the login name)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def decision_log_journal(
+    path: Path, *, key: SigningKey, actor: str | None = None
+) -> RotationJournal:
+    """A journal that appends ``key_rotation`` entries to the decision log at ``path``."""
+    from stage5kit.compliance.decision_log import append_entry, read_entries
+
+    who = actor or current_actor()
+
+    def recorded(new_key_id: str) -> bool:
+        entries = read_entries(path, category=KEY_ROTATION_CATEGORY)
+        return any(e.payload.get("new_key_id") == new_key_id for e in entries)
+
+    def record(payload: dict[str, object]) -> None:
+        append_entry(path, category=KEY_ROTATION_CATEGORY, payload=payload, key=key, actor=who)
+
+    return RotationJournal(recorded=recorded, record=record)
 
 
 def lock_path_of(registry_path: Path) -> Path:
