@@ -18,6 +18,7 @@ from stage5kit.errors import Stage5Error
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
     "demo": "stage5kit.cli.demo:demo",
+    "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
     "sign": "stage5kit.cli.signing:sign",

@@ -1,4 +1,4 @@
-"""Options and helpers the subcommands share: output folder, key spec, output format, signing.
+"""Options and helpers the subcommands share: output folder, key, format, workspace, signing.
 
 Imports only click and the standard library at module level (``stage5kit --help`` stays
 fast); the signing layer is imported when a key is actually used.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from stage5kit.compliance import Workspace
     from stage5kit.signing import SigningKey
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -77,3 +78,25 @@ def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
 
     for path in paths:
         sign_file(path, key)
+
+
+def root_option() -> Callable[[F], F]:
+    """The ``--root`` workspace option (passed as ``root``); see :func:`workspace_of`."""
+    return click.option(
+        "--root",
+        "root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=(
+            "Workspace folder (made by `stage5kit init`) whose default paths to use."
+            " Default: the nearest folder above the working directory holding the workspace"
+            " marker, else the working directory."
+        ),
+    )
+
+
+def workspace_of(root: Path | None) -> Workspace:
+    """The workspace ``--root`` names, else the one found from the working directory."""
+    from stage5kit.compliance import Workspace, find_workspace
+
+    return find_workspace() if root is None else Workspace(root=root.resolve())
