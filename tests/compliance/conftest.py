@@ -112,8 +112,11 @@ def write_registry(tmp_path: Path) -> Callable[..., Path]:
                     key_id=str(record["key_id"]),
                     out_dir=key_dir,
                 )
-        document = {"format": "stage5kit.key_rotation/v1", "key_dir": "../../secrets/keys",
-                    "keys": records}
+        document = {
+            "format": "stage5kit.key_rotation/v1",
+            "key_dir": "../../secrets/keys",
+            "keys": records,
+        }
         path.write_text(json.dumps(document, indent=2), encoding="utf-8")
         return path
 

@@ -15,7 +15,15 @@ TODAY = date(2026, 11, 26)
 
 @pytest.mark.parametrize(
     ("age", "state"),
-    [(0, "ok"), (75, "ok"), (76, "due"), (89, "due"), (90, "due"), (91, "overdue"), (400, "overdue")],
+    [
+        (0, "ok"),
+        (75, "ok"),
+        (76, "due"),
+        (89, "due"),
+        (90, "due"),
+        (91, "overdue"),
+        (400, "overdue"),
+    ],
 )
 def test_state_at_the_boundaries_of_a_90_day_interval(write_registry, key_record, age, state):
     """Frozen clock: 75 days ok, 76 to 90 due (14-day window), 91 overdue."""
@@ -47,7 +55,7 @@ def test_status_summary_counts_states_and_names_the_next_due_date(write_registry
 def test_unknown_bundle_is_refused_naming_the_known_ones(write_registry, key_record):
     """Asking for a bundle the registry lacks says which bundles it has."""
     path = write_registry([key_record("a", age_days=1, today=TODAY)], with_key_files=False)
-    with pytest.raises(ConfigError, match="no bundle 'nope' .*core-oem"):
+    with pytest.raises(ConfigError, match=r"no bundle 'nope' .*core-oem"):
         registry_status(load_registry(path), today=TODAY, bundle="nope")
 
 
@@ -55,13 +63,18 @@ def test_unknown_bundle_is_refused_naming_the_known_ones(write_registry, key_rec
     ("change", "message"),
     [
         ({"purpose": "ssh"}, r"keys\[0\], field 'purpose': 'ssh' is not one of"),
-        ({"last_rotated": "26.11.2026"}, r"keys\[0\], field 'last_rotated': '26.11.2026' is not a date"),
+        (
+            {"last_rotated": "26.11.2026"},
+            r"keys\[0\], field 'last_rotated': '26.11.2026' is not a date",
+        ),
         ({"interval_days": "90"}, r"keys\[0\], field 'interval_days'"),
         ({"warning_days": 120}, r"warning_days \(120\) is longer than interval_days"),
         ({"created": None}, r"keys\[0\]: field 'created' is missing"),
     ],
 )
-def test_bad_registry_entry_names_entry_field_and_value(write_registry, key_record, change, message):
+def test_bad_registry_entry_names_entry_field_and_value(
+    write_registry, key_record, change, message
+):
     """Each bad field is reported with the file, the entry index and the field."""
     record = {**key_record("a", age_days=1, today=TODAY), **change}
     path = write_registry([record], with_key_files=False)

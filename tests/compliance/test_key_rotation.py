@@ -65,7 +65,8 @@ def test_execute_writes_new_key_retires_old_and_records_once(write_registry, key
     (plan,) = execute_rotation(path, bundle="core-oem", today=TODAY, journal=log.journal())
     registry = load_registry(path)
     new, old = registry.find(plan.new_key_id), registry.find("old")
-    assert new is not None and old is not None
+    assert new is not None
+    assert old is not None
     assert (new.state, new.logged, new.last_rotated, new.replaces) == ("active", True, TODAY, "old")
     assert (old.state, old.retired) == ("retired", TODAY)
     keys = tmp_path / "secrets" / "keys"
@@ -91,8 +92,15 @@ def test_execute_writes_new_key_retires_old_and_records_once(write_registry, key
 def _registry_with_pending(path: Path, *, state: str, logged: bool) -> None:
     document = json.loads(path.read_text())
     old = document["keys"][0]
-    new = {**old, "key_id": "core-oem-hmac-20261126", "state": state, "replaces": old["key_id"],
-           "created": TODAY.isoformat(), "last_rotated": TODAY.isoformat(), "logged": logged}
+    new = {
+        **old,
+        "key_id": "core-oem-hmac-20261126",
+        "state": state,
+        "replaces": old["key_id"],
+        "created": TODAY.isoformat(),
+        "last_rotated": TODAY.isoformat(),
+        "logged": logged,
+    }
     if state == "active":
         old["state"], old["retired"] = "retired", TODAY.isoformat()
     document["keys"].append(new)
@@ -108,7 +116,7 @@ def _registry_with_pending(path: Path, *, state: str, logged: bool) -> None:
         ("active", False, True, True),  # killed after step 5
     ],
 )
-def test_rerun_after_a_crash_finishes_the_rotation(
+def test_rerun_after_a_crash_finishes_the_rotation(  # noqa: PLR0917  # parametrized
     write_registry, key_record, tmp_path, state, logged, key_written, already_recorded
 ):
     """A rerun resumes the unfinished rotation: no second new key, exactly one journal entry."""
@@ -147,7 +155,9 @@ def test_execute_needs_a_key_folder_in_the_registry(write_registry, key_record):
 def test_rotating_an_mtls_key_writes_an_ed25519_pair(write_registry, key_record, tmp_path):
     """mtls keys are Ed25519: the new .key and .pub are written, the old pair retired."""
     path = write_registry([key_record("tls", age_days=91, today=TODAY, purpose="mtls")])
-    (plan,) = execute_rotation(path, bundle="core-oem", today=TODAY, journal=ListJournal().journal())
+    (plan,) = execute_rotation(
+        path, bundle="core-oem", today=TODAY, journal=ListJournal().journal()
+    )
     keys = tmp_path / "secrets" / "keys"
     assert (keys / f"{plan.new_key_id}.pub").is_file()
     assert sorted(p.name for p in (keys / "retired").iterdir()) == ["tls.key", "tls.pub"]

@@ -42,8 +42,10 @@ def test_an_overdue_key_is_reminded_today_and_its_next_cycle_starts_today(
 def test_csv_and_ics_hold_one_row_and_one_event_per_reminder(write_registry, key_record):
     """The CSV has a header and a row per reminder; the ICS one VEVENT each, CRLF, folded."""
     path = write_registry(
-        [key_record("k1", age_days=80, today=TODAY), key_record("k2", age_days=0, today=TODAY,
-                                                                 purpose="api")],
+        [
+            key_record("k1", age_days=80, today=TODAY),
+            key_record("k2", age_days=0, today=TODAY, purpose="api"),
+        ],
         with_key_files=False,
     )
     reminders = rotation_reminders(load_registry(path), today=TODAY, horizon_days=180)

@@ -49,8 +49,15 @@ def test_polish_names_round_trip_byte_for_byte_and_verify(tmp_path):
     assert report.ok, report.message
 
 
-@given(st.lists(st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1,
-                        max_size=30).filter(str.strip), min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=30).filter(
+            str.strip
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_any_printable_names_round_trip(tmp_path_factory, names):
     """Property: any printable participant names come back unchanged and verify."""
     folder = tmp_path_factory.mktemp("reg")
@@ -69,7 +76,7 @@ def _two_entries(tmp_path):
 def test_an_edited_entry_is_caught_at_its_line(tmp_path):
     """Changing one letter of a name in line 2 fails the MAC on line 2."""
     register = _two_entries(tmp_path)
-    register.write_bytes(register.read_bytes().replace("Sala 4B".encode(), b"Sala 4C"))
+    register.write_bytes(register.read_bytes().replace(b"Sala 4B", b"Sala 4C"))
     report = verify_register(register, KEY.verification_key())
     assert (report.ok, report.line) == (False, 2)
     assert "MAC does not verify" in report.message
@@ -131,8 +138,9 @@ def test_bad_session_fields_are_refused_and_nothing_is_written(tmp_path, changes
 def test_missing_artifact_is_refused_before_anything_is_written(tmp_path):
     """An artifact path that does not exist stops the run with nothing written."""
     with pytest.raises(InputError, match="is not a readable file"):
-        record_session(_session(artifacts=(tmp_path / "none.pdf",)), training_dir=tmp_path,
-                       key=KEY, now=NOW)
+        record_session(
+            _session(artifacts=(tmp_path / "none.pdf",)), training_dir=tmp_path, key=KEY, now=NOW
+        )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -144,6 +152,6 @@ def test_update_doc_appends_the_session_in_polish(tmp_path):
     append_session_to_doc(doc, entry)
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# Warsztat Stage5")
-    assert text.count("## Sesja 18.05.2024 – Sala 3A") == 2
+    assert text.count("## Sesja 18.05.2024 \N{EN DASH} Sala 3A") == 2
     assert "Uczestnicy (3): Ewa Wiśniewska, Zofia Łęcka, Jan Żółć" in text
     assert "Wnioski:" in text

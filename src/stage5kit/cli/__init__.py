@@ -26,6 +26,8 @@ _SUBCOMMANDS: dict[str, str] = {
     "sample": "stage5kit.cli.tco:sample",
     "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
+    "audit": "stage5kit.cli.audit:audit",
+    "training": "stage5kit.cli.training:training",
 }
 
 

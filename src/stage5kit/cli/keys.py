@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., object])
 
 REGISTRY_NAME = "key_rotation.json"
-PASSPHRASE_VARIABLE = "STAGE5KIT_ARCHIVE_PASSPHRASE"
+PASSPHRASE_VARIABLE = "STAGE5KIT_ARCHIVE_PASSPHRASE"  # noqa: S105  # a variable name
 _UNSAFE = str.maketrans({chr(c): f"\\x{c:02x}" for c in [*range(32), 127]})
 
 
@@ -66,6 +66,7 @@ def today_utc() -> date:
 @registry_option()
 @format_option(help_text="text: a table and a summary line; json: summary and entries.")
 def status(
+    *,
     bundle_argument: str | None,
     bundle: str | None,
     root: Path | None,
@@ -140,6 +141,7 @@ def _journal(log_path: Path, key_spec: str | None, root: Path | None) -> Rotatio
 )
 @format_option(help_text="text: one line per rotation; json: the plan as a list.")
 def rotate(
+    *,
     bundle: str,
     key_id: str | None,
     mode: str | None,
@@ -209,7 +211,10 @@ def rotate(
     help="Folder for rotation_plan.csv and rotation_plan.ics (default: ROOT/var/security).",
 )
 def plan(
-    horizon: str, bundle: str | None, root: Path | None, registry: Path | None,
+    horizon: str,
+    bundle: str | None,
+    root: Path | None,
+    registry: Path | None,
     out_dir: Path | None,
 ) -> None:
     """Write the rotation reminder schedule as CSV and as an iCalendar (.ics) file."""
@@ -225,9 +230,7 @@ def plan(
         msg = f"--horizon {horizon!r}: use a number of days from 1 to 3660, e.g. 180d"
         raise click.BadParameter(msg, param_hint="--horizon")
     loaded = _load(root, registry)
-    reminders = rotation_reminders(
-        loaded, today=today_utc(), horizon_days=int(text), bundle=bundle
-    )
+    reminders = rotation_reminders(loaded, today=today_utc(), horizon_days=int(text), bundle=bundle)
     folder = out_dir or workspace_of(root).security_dir
     csv_path = atomic_write_text(folder / "rotation_plan.csv", reminders_csv(reminders))
     ics_path = atomic_write_text(
@@ -242,9 +245,6 @@ def _passphrase(*, confirm: bool) -> str:
     from_env = os.environ.get(PASSPHRASE_VARIABLE)
     if from_env:
         return from_env
-    if not click.get_text_stream("stdin").isatty():
-        msg = f"no passphrase: set {PASSPHRASE_VARIABLE} or run on a terminal to be asked"
-        raise click.UsageError(msg)
     value: str = click.prompt(
         "Archive passphrase", hide_input=True, confirmation_prompt=confirm, err=True
     )

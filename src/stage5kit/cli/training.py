@@ -33,7 +33,10 @@ def _key_file(path: Path, option: str) -> str:
     help="Day of the session, YYYY-MM-DD.",
 )
 @click.option(
-    "--participant", "participants", multiple=True, required=True,
+    "--participant",
+    "participants",
+    multiple=True,
+    required=True,
     help="A participant's name; repeat for each one.",
 )
 @click.option("--material", "materials", multiple=True, help="Material used; repeatable.")
@@ -70,6 +73,7 @@ def _key_file(path: Path, option: str) -> str:
 )
 @root_option()
 def log(
+    *,
     facilitator: str,
     location: str,
     training_date: datetime,

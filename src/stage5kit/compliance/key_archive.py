@@ -136,7 +136,10 @@ def archive_key(
     atomic_write_text(checksum_file, f"{sha256}  {archive.name}\n")
     atomic_write_text(sheet, recovery_sheet(metadata, archive.name, sha256))
     return ArchivedKey(
-        key_id=record.key_id, archive=archive, checksum_file=checksum_file, sheet=sheet,
+        key_id=record.key_id,
+        archive=archive,
+        checksum_file=checksum_file,
+        sheet=sheet,
         sha256=sha256,
     )
 

@@ -4,7 +4,7 @@ One JSON file (default ``var/security/key_rotation.json``) lists keys by bundle 
 ``core-oem``) and purpose (``hmac``, ``mtls``, ``api``). A key is ``pending`` while a
 rotation creates it, ``active`` while in use (one per bundle and purpose) and ``retired``
 after (kept verify-only). An active key's age is counted from ``last_rotated``: it is
-``ok`` up to ``interval − window`` days, ``due`` from there up to the interval, and
+``ok`` up to ``interval - window`` days, ``due`` from there up to the interval, and
 ``overdue`` after it (90-day interval, 14-day window: 75 ok, 76-90 due, 91 overdue).
 Private key files live in the registry's key folder (``key_dir``): active and pending keys
 as ``<key_id>.key``, retired ones under ``retired/``.
@@ -57,7 +57,7 @@ class KeyRecord:
         return self.last_rotated + timedelta(days=self.interval_days)
 
     def window_opens(self) -> date:
-        """The first day the key is due (``interval − window`` days after the last rotation)."""
+        """The first day the key is due (``interval - window`` days after the last rotation)."""
         return self.due_date() - timedelta(days=self.warning_days)
 
     def age_days(self, today: date) -> int:
@@ -88,9 +88,7 @@ class KeyRegistry:
 
     def active(self, bundle: str | None = None) -> tuple[KeyRecord, ...]:
         """Active keys, of one bundle when given."""
-        return tuple(
-            k for k in self.keys if k.state == "active" and bundle in (None, k.bundle)
-        )
+        return tuple(k for k in self.keys if k.state == "active" and bundle in (None, k.bundle))
 
     def unfinished(self) -> tuple[KeyRecord, ...]:
         """Keys a rotation created but has not finished (pending, or active and not logged)."""
@@ -101,7 +99,7 @@ class KeyRegistry:
         if self.key_dir is None:
             msg = (
                 f"{self.path}: no 'key_dir' (the folder of the private key files);"
-                " add it to the registry, e.g. \"key_dir\": \"../../secrets\""
+                ' add it to the registry, e.g. "key_dir": "../../secrets"'
             )
             raise ConfigError(msg)
         return self.key_dir
@@ -186,13 +184,15 @@ def registry_status(
         msg = f"{registry.path}: no bundle {bundle!r} (bundles: {', '.join(known)})"
         raise ConfigError(msg)
     entries = tuple(
-        KeyStatus(record=k, state=k.rotation_state(today), age_days=k.age_days(today),
-                  due_date=k.due_date())
+        KeyStatus(
+            record=k,
+            state=k.rotation_state(today),
+            age_days=k.age_days(today),
+            due_date=k.due_date(),
+        )
         for k in sorted(registry.active(bundle), key=lambda k: (k.bundle, k.purpose, k.key_id))
     )
-    unfinished = tuple(
-        k.key_id for k in registry.unfinished() if bundle in (None, k.bundle)
-    )
+    unfinished = tuple(k.key_id for k in registry.unfinished() if bundle in (None, k.bundle))
     return RegistryStatus(today=today, entries=entries, unfinished=unfinished)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from stage5kit.compliance.key_registry import KeyRegistry
+from stage5kit.compliance.key_registry import KeyRecord, KeyRegistry
 
 ReminderEvent = Literal["window_opens", "due", "overdue"]
 CSV_COLUMNS = ("date", "event", "bundle", "purpose", "key_id", "due_date")
@@ -43,6 +43,32 @@ class Reminder:
         return f"{_EVENT_TEXT[self.event]}: {self.bundle} {self.purpose} key {self.key_id}"
 
 
+def _key_cycles(
+    key: KeyRecord, *, today: date, end: date
+) -> list[tuple[date, ReminderEvent, date]]:
+    """(day, event, due date) of one key's reminders from ``today`` to ``end``."""
+    interval = timedelta(days=key.interval_days)
+    window = timedelta(days=key.warning_days)
+    start = key.last_rotated
+    found: list[tuple[date, ReminderEvent, date]] = []
+    while True:
+        due = start + interval
+        if due < today:
+            found.append((today, "overdue", due))
+            start = today
+            continue
+        opens = due - window
+        if opens > end:
+            return found
+        if opens >= today:
+            found.append((opens, "window_opens", due))
+        if due <= end:
+            found.append((due, "due", due))
+        if interval.days == 0:
+            return found
+        start = due
+
+
 def rotation_reminders(
     registry: KeyRegistry, *, today: date, horizon_days: int, bundle: str | None = None
 ) -> tuple[Reminder, ...]:
@@ -50,38 +76,17 @@ def rotation_reminders(
     end = today + timedelta(days=horizon_days)
     found: list[Reminder] = []
     for key in registry.active(bundle):
-        start = key.last_rotated
-        interval = timedelta(days=key.interval_days)
-        window = timedelta(days=key.warning_days)
-
-        def remind(day: date, event: ReminderEvent, due: date, key_id: str = key.key_id) -> None:
+        for day, event, due in _key_cycles(key, today=today, end=end):
             found.append(
                 Reminder(
                     day=day,
                     event=event,
                     bundle=key.bundle,
                     purpose=key.purpose,
-                    key_id=key_id,
+                    key_id=key.key_id,
                     due_date=due,
                 )
             )
-
-        while True:
-            due = start + interval
-            if due < today:
-                remind(today, "overdue", due)
-                start = today
-                continue
-            opens = due - window
-            if opens > end:
-                break
-            if opens >= today:
-                remind(opens, "window_opens", due)
-            if due <= end:
-                remind(due, "due", due)
-            if interval.days == 0:
-                break
-            start = due
     return tuple(sorted(found, key=lambda r: (r.day, r.bundle, r.purpose, r.key_id, r.event)))
 
 

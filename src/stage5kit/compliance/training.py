@@ -200,8 +200,7 @@ def session_entry(
         "participants": list(session.participants),
         "materials": list(session.materials),
         "artifacts": [
-            {"name": a.name, "path": a.path, "sha256": a.sha256, "bytes": a.size}
-            for a in artifacts
+            {"name": a.name, "path": a.path, "sha256": a.sha256, "bytes": a.size} for a in artifacts
         ],
         "recorded_at": recorded_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
@@ -264,43 +263,57 @@ def _bad(path: Path, entries: int, line: int, why: str) -> RegisterReport:
     )
 
 
+def _parse_line(line: bytes) -> tuple[bytes, bytes, dict[str, object]] | str:
+    """The MAC hex, entry bytes and entry of a line, or why it is not a register line."""
+    parts = _split_line(line)
+    if parts is None:
+        return "not a training register line"
+    try:
+        entry = json.loads(parts[1])
+    except ValueError:
+        return "entry is not JSON"
+    if not isinstance(entry, dict):
+        return "entry is not a JSON object"
+    return parts[0], parts[1], entry
+
+
+def _line_problem(line: bytes, number: int, prev: str, key: VerificationKey) -> str | None:
+    """Why line ``number`` does not verify after a line with digest ``prev``, or None."""
+    parsed = _parse_line(line)
+    if isinstance(parsed, str):
+        return parsed
+    mac, body, entry = parsed
+    signer = str(entry.get("key_id"))[:80]
+    checks = (
+        (signer == key.key_id, f"signed with key {signer!r}, not the given key {key.key_id!r}"),
+        (
+            key.signature_matches(body, bytes.fromhex(mac.decode("ascii"))),
+            "MAC does not verify (the line was edited)",
+        ),
+        (entry.get("seq") == number, f"seq {entry.get('seq')!r}, expected {number}"),
+        (entry.get("prev") == prev, "chain broken (a line before it was changed)"),
+    )
+    return next((message for passed, message in checks if not passed), None)
+
+
 def verify_register(path: Path, key: VerificationKey) -> RegisterReport:
     """Check every line's MAC, seq and chain; name the first bad line and why."""
     if not path.exists():
         return RegisterReport(path=str(path), ok=False, message="no training register", entries=0)
-    data = path.read_bytes()
-    lines = data.split(b"\n")
+    lines = path.read_bytes().split(b"\n")
     if lines[-1]:
         return _bad(path, len(lines) - 1, len(lines), "incomplete last line (no newline)")
     prev = GENESIS
     for number, line in enumerate(lines[:-1], start=1):
-        parts = _split_line(line)
-        if parts is None:
-            return _bad(path, number - 1, number, "not a training register line")
-        mac, body = parts
-        try:
-            entry = json.loads(body)
-        except ValueError:
-            return _bad(path, number - 1, number, "entry is not JSON")
-        if not isinstance(entry, dict):
-            return _bad(path, number - 1, number, "entry is not a JSON object")
-        if entry.get("key_id") != key.key_id:
-            return _bad(
-                path, number - 1, number, f"signed with key {str(entry.get('key_id'))[:80]!r},"
-                f" not the given key {key.key_id!r}"
-            )
-        if not key.signature_matches(body, bytes.fromhex(mac.decode("ascii"))):
-            return _bad(path, number - 1, number, "MAC does not verify (the line was edited)")
-        if entry.get("seq") != number:
-            return _bad(path, number - 1, number, f"seq {entry.get('seq')!r}, expected {number}")
-        if entry.get("prev") != prev:
-            return _bad(path, number - 1, number, "chain broken (a line before it was changed)")
+        problem = _line_problem(line, number, prev, key)
+        if problem is not None:
+            return _bad(path, number - 1, number, problem)
         prev = _line_digest(line)
     count = len(lines) - 1
     if count == 0:
         return RegisterReport(path=str(path), ok=False, message="register is empty", entries=0)
     return RegisterReport(
-        path=str(path), ok=True, message=f"{count} entries verify", entries=count
+        path=str(path), ok=True, message=f"all {count} entries verify", entries=count
     )
 
 
@@ -327,16 +340,16 @@ def _markdown_text(value: str) -> str:
 
 
 def append_session_to_doc(doc: Path, entry: RegisterEntry) -> None:
-    """Append the session (participants, materials, a place for conclusions) to a Markdown record."""
+    """Append the session (participants, materials, room for conclusions) to a Markdown file."""
     body = entry.entry
     day = date.fromisoformat(str(body["training_date"]))
     participants = [str(p) for p in body["participants"]]  # type: ignore[attr-defined]
     materials = [str(m) for m in body["materials"]]  # type: ignore[attr-defined]
     artifacts = [a["path"] for a in body["artifacts"]]  # type: ignore[attr-defined]
     lines = [
-        f"## Sesja {day:%d.%m.%Y} – {_markdown_text(str(body['location']))}",
+        f"## Sesja {day:%d.%m.%Y} \N{EN DASH} {_markdown_text(str(body['location']))}",
         "",
-        f"- Prowadzący: {_markdown_text(str(body['facilitator']))}",
+        f"- Prowadzenie: {_markdown_text(str(body['facilitator']))}",
         f"- Uczestnicy ({len(participants)}): "
         + ", ".join(_markdown_text(p) for p in participants),
     ]
@@ -348,13 +361,17 @@ def append_session_to_doc(doc: Path, entry: RegisterEntry) -> None:
         )
     lines += [
         f"- Wpis w rejestrze szkoleń: nr {body['seq']} (`{REGISTER_NAME}`)",
-        "- Wnioski: _do uzupełnienia przez prowadzącego_",
+        "- Wnioski: _do uzupełnienia po warsztacie_",
         "",
     ]
-    existing = doc.read_text(encoding="utf-8") if doc.exists() else (
-        "# Warsztat Stage5 – rejestr szkoleń\n\n"
-        "Lista sesji, uczestników i wniosków (dopisywana przez `stage5kit training log"
-        " --update-doc`).\n\n"
+    existing = (
+        doc.read_text(encoding="utf-8")
+        if doc.exists()
+        else (
+            "# Warsztat Stage5 \N{EN DASH} rejestr szkoleń\n\n"
+            "Lista sesji, uczestników i wniosków (dopisywana przez `stage5kit training log"
+            " --update-doc`).\n\n"
+        )
     )
     if existing and not existing.endswith("\n"):
         existing += "\n"
