@@ -82,7 +82,7 @@ def test_training_verify_passes_then_names_the_edited_line(tmp_path):
     assert ok.exit_code == 0
     assert json.loads(ok.stdout)["status"] == "ok"
     register = tmp_path / "var" / "audit" / "training" / "stage5_training_log.jsonl"
-    register.write_bytes(register.read_bytes().replace("Żółć".encode(), "Zolc".encode()))
+    register.write_bytes(register.read_bytes().replace("Żółć".encode(), b"Zolc"))
     bad = CliRunner().invoke(main, args)
     assert bad.exit_code == 1
     assert "line 1: MAC does not verify" in bad.stdout
