@@ -35,6 +35,17 @@ def out_dir_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
+    """An ``--out`` folder option that may be left out (passed as ``out_dir``, else None)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )
+
+
 def key_option(help_text: str = KEY_SPEC_HELP) -> Callable[[F], F]:
     """The ``--key`` key-spec option (passed as ``key_spec``)."""
     return click.option("--key", "key_spec", metavar="SPEC", help=help_text)

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
@@ -67,7 +74,11 @@ def report() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML mapping of parameters; -p values override it.",
 )
-@out_dir_option("Report folder: report.ipynb, report.html, results.json, data, manifest.")
+@optional_out_dir_option(
+    "Report folder: report.ipynb, report.html, results.json, data, manifest."
+    " Default: var/audit/tco/<notebook name>/ in the workspace."
+)
+@root_option()
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
 @_cell_timeout_option
@@ -77,7 +88,8 @@ def run(
     notebook: Path,
     pairs: tuple[tuple[str, str], ...],
     parameters_file: Path | None,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     key_spec: str | None,
     pdf: bool,
     cell_timeout: int,
@@ -94,6 +106,7 @@ def run(
     given.update(dict(pairs))
     prepare_report(notebook, given)
     key = _signing_key(key_spec)
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / notebook.stem
     result = run_report(
         notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
     )

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 _rows_option = click.option(
     "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
@@ -70,7 +77,10 @@ def sample_artifacts(out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
+@optional_out_dir_option(
+    "Folder for tco_report.csv and tco_summary.json. Default: var/audit/tco/ in the workspace."
+)
+@root_option()
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -128,7 +138,8 @@ def sample_artifacts(out_dir: Path) -> None:
 def tco(
     *,
     trades: Path,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     infra_costs: Path | None,
     by: str,
     thresholds: Path | None,
@@ -159,6 +170,7 @@ def tco(
     from stage5kit.core.trade_io import trade_files
 
     key = load_output_key(key_spec)
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     keys = tuple(k.strip() for k in by.split(",") if k.strip())
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)

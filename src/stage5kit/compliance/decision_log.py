@@ -135,7 +135,8 @@ def _check_text(value: str | None, what: str, *, required: bool) -> None:
         raise InputError(msg, value=value)
 
 
-def _check_new_entry(draft: NewEntry) -> None:
+def check_new_entry(draft: NewEntry) -> None:
+    """Refuse a bad category, actor, ticket or payload before anything is written."""
     if not CATEGORY_PATTERN.fullmatch(draft.category):
         msg = (
             f"category {draft.category[:80]!r}: use lower-case letters, digits and '_'"
@@ -299,7 +300,7 @@ def append_entries(
         msg = f"key '{key.key_id}' is not an HMAC key; the decision log is signed with HMAC"
         raise InputError(msg)
     for draft in drafts:
-        _check_new_entry(draft)
+        check_new_entry(draft)
     if not drafts:
         return ()
     log = Path(path)
