@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from stage5kit.cli import main
 from stage5kit.compliance import NewEntry, append_entries, init_workspace
 from stage5kit.compliance.log_keys import load_log_key
+from stage5kit.compliance.smoke import run_smoke
 from stage5kit.compliance.training import TrainingSession, record_session
 from stage5kit.signing import generate_keypair, load_signing_key, sign_file, verify_file
 
@@ -30,24 +31,23 @@ def good(tmp_path, write_registry, key_record):
     for name in ("tco_report.csv", "tco_summary.json"):
         sign_file(tco / name, signer)
     log_key = load_log_key(f"file:{tmp_path / 'secrets' / 'decision_log.key'}")
+    log = tmp_path / "audit" / "decision_logs" / "runtime.jsonl"
     append_entries(
-        tmp_path / "audit" / "decision_logs" / "runtime.jsonl",
+        log,
         [
-            NewEntry(
-                category="stage5_incident",
-                payload={"tco_kpi": {"cost_bps": 9.1}},
-                actor="ops",
-                ticket="INC-1042",
-            ),
-            NewEntry(category="stage5_training", payload={"kind": "session"}, actor="Anna"),
             NewEntry(category="tco_report", payload={"cost_bps": 4.2}, actor="ops"),
+            NewEntry(category="stage5_training", payload={"kind": "session"}, actor="Anna"),
         ],
         key=log_key,
     )
     write_registry([key_record("core-oem-hmac-1", age_days=10, today=TODAY)])
-    smoke = tmp_path / "logs" / "decision_engine"
-    (smoke / "sample_incident.json").write_text('{"incident_id": "smoke-1"}\n')
-    sign_file(smoke / "sample_incident.json", signer).rename(smoke / "smoke.sig")
+    run_smoke(
+        tmp_path / "logs" / "decision_engine",
+        key=signer,
+        ticket="INC-1042",
+        decision_log=log,
+        log_key=log_key,
+    )
     generate_keypair(algorithm="hmac", key_id="stage5_training", out_dir=tmp_path / "secrets")
     training_key = load_signing_key(f"file:{tmp_path / 'secrets' / 'stage5_training.key'}")
     record_session(
@@ -154,7 +154,7 @@ def test_an_edited_training_register_fails_naming_the_line(good):
 def test_a_forged_smoke_signature_fails(good):
     """A changed sample_incident.json no longer matches smoke.sig."""
     incident = good / "logs" / "decision_engine" / "sample_incident.json"
-    incident.write_text('{"incident_id": "smoke-2"}\n')
+    incident.write_text(incident.read_text().replace("INC-1042", "INC-1043"))
     _, report = _audit(good)
     assert _check(report, "smoke_test")["status"] == "fail"
     assert "signed file was modified" in _check(report, "smoke_test")["message"]

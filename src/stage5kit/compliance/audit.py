@@ -23,10 +23,13 @@ from typing import Literal
 
 from stage5kit.compliance.key_registry import load_registry, registry_status
 from stage5kit.compliance.log_keys import KeyRing
+from stage5kit.compliance.smoke import INCIDENT_NAME as SMOKE_INCIDENT
+from stage5kit.compliance.smoke import SIGNATURE_NAME as SMOKE_SIGNATURE
+from stage5kit.compliance.smoke import verify_smoke
 from stage5kit.compliance.training import REGISTER_NAME, read_register, verify_register
 from stage5kit.compliance.workspace import Workspace
 from stage5kit.errors import ConfigError, InputError
-from stage5kit.files import atomic_write_text
+from stage5kit.files import atomic_write_text, read_config_file
 from stage5kit.signing import (
     SigningKey,
     VerificationKey,
@@ -62,8 +65,6 @@ STAGE4_VARIABLES = ("METRICS_SERVICE_AUTH_TOKEN", "CORE_SCHEDULER_TOKEN", "LIVE_
 MAX_REPORT_AGE_DAYS = 31
 TCO_REPORT_FILES = ("tco_report.csv", "tco_summary.json")
 BUNDLE_NAME = "stage5_bundle.zip"
-SMOKE_INCIDENT = "sample_incident.json"
-SMOKE_SIGNATURE = "smoke.sig"
 _VALUES = {"ok": 1.0, "warn": 0.5, "fail": 0.0}
 
 
@@ -384,7 +385,7 @@ def _check_smoke(options: AuditOptions, weight: int) -> Check:
             path=shown,
             message="no key to verify smoke.sig (give --key)",
         )
-    report = _verify_smoke_signature(incident, signature, options.artifact_key)
+    report = verify_smoke(folder, options.artifact_key)
     if not report.ok:
         return Check(
             id="smoke_test",
@@ -400,20 +401,6 @@ def _check_smoke(options: AuditOptions, weight: int) -> Check:
         path=shown,
         message=f"{shown}: {SMOKE_SIGNATURE} verifies",
     )
-
-
-def _verify_smoke_signature(
-    incident: Path, signature: Path, key: VerificationKey
-) -> VerificationReport:
-    """smoke.sig is a detached signature of sample_incident.json under another name."""
-    import shutil
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / incident.name
-        shutil.copyfile(incident, copy)
-        shutil.copyfile(signature, Path(scratch) / f"{incident.name}.sig")
-        return verify_file(copy, key)
 
 
 def _bundle_signature(bundle: Path, key: VerificationKey) -> tuple[CheckStatus, str]:
@@ -515,9 +502,23 @@ def _check_training(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _check_thresholds(options: AuditOptions, weight: int) -> Check:
+def _limits_kind(path: Path) -> str:
+    """Which limits file ``path`` is: risk-engine limits or TCO KPI thresholds (else raises)."""
     from stage5kit.core import load_thresholds
+    from stage5kit.core.decisions import parse_risk_limits
 
+    try:
+        parse_risk_limits(read_config_file(path, what="limits file"), source=str(path))
+    except (ConfigError, InputError) as risk_error:
+        try:
+            load_thresholds(path)
+        except (ConfigError, InputError):
+            raise risk_error from None
+        return "TCO KPI thresholds"
+    return "risk-engine limits"
+
+
+def _check_thresholds(options: AuditOptions, weight: int) -> Check:
     path = options.thresholds_path
     shown = _shown(path, options)
     if not path.is_file():
@@ -529,17 +530,15 @@ def _check_thresholds(options: AuditOptions, weight: int) -> Check:
             message=f"no thresholds file at {shown} (give --thresholds PATH)",
         )
     try:
-        load_thresholds(path)
+        kind = _limits_kind(path)
     except (ConfigError, InputError) as error:
-        return Check(
-            id="thresholds", status="fail", weight=weight, path=shown, message=f"{shown}: {error}"
-        )
+        return Check(id="thresholds", status="fail", weight=weight, path=shown, message=f"{error}")
     return Check(
         id="thresholds",
         status="ok",
         weight=weight,
         path=shown,
-        message=f"{shown}: present and valid",
+        message=f"{shown}: present and valid ({kind})",
     )
 
 
