@@ -248,3 +248,62 @@ def test_stage4_fails_on_a_missing_variable_and_an_incident_without_ticket(good,
     assert "METRICS_SERVICE_AUTH_TOKEN, CORE_SCHEDULER_TOKEN" in env["message"]
     tickets = _check(report, "incident_tickets")
     assert (tickets["status"], tickets["line"]) == ("fail", 4)
+
+
+@pytest.mark.slow
+def test_workshop_flow_with_the_real_commands_scores_100(tmp_path, write_registry, key_record):
+    """init, tco, smoke --ticket, training log, then audit: every stage5 check ok, 100."""
+    from pathlib import Path
+
+    root = tmp_path
+    samples = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
+    runner = CliRunner()
+
+    def run(*args: str) -> None:
+        result = runner.invoke(main, [*args])
+        assert result.exit_code == 0, result.output
+
+    run("init", str(root), "--with-key")
+    write_registry([key_record("core-oem-hmac-1", age_days=1, today=TODAY)])
+    run("tco", str(samples / "trades.csv"), "--root", str(root), "--key", ARTIFACT_KEY)
+    run("smoke", "--root", str(root), "--key", ARTIFACT_KEY, "--ticket", "INC-7")
+    generate_keypair(algorithm="hmac", key_id="stage5_training", out_dir=root / "secrets")
+    run(
+        "training",
+        "log",
+        "--facilitator",
+        "Anna Kowalska",
+        "--location",
+        "Sala 3A",
+        "--training-date",
+        TODAY.isoformat(),
+        "--participant",
+        "Zofia Łęcka",
+        "--log-hmac-key-file",
+        str(root / "secrets" / "stage5_training.key"),
+        "--root",
+        str(root),
+    )
+    (root / "config").mkdir()
+    (root / "config" / "thresholds.yaml").write_bytes((samples / "thresholds.yaml").read_bytes())
+    code, report = _audit(root)
+    assert (code, report["status"], report["compliance_audit_score"]) == (0, "ok", 100), report
+
+
+def test_a_broken_thresholds_file_fails_naming_it(good):
+    """A thresholds file with an unknown limit fails the thresholds check, naming the file."""
+    (good / "config" / "thresholds.yaml").write_text("max_cost: twelve\n")
+    _, report = _audit(good)
+    check = _check(report, "thresholds")
+    assert check["status"] == "fail"
+    assert "config/thresholds.yaml" in check["message"]
+
+
+def test_without_the_training_key_the_register_is_only_a_warning(good):
+    """No --training-key-file: sessions are counted, MACs not checked → warn."""
+    result = CliRunner().invoke(
+        main, ["audit", "--root", str(good), "--key", ARTIFACT_KEY, "--format", "json"]
+    )
+    report = json.loads(result.stdout)
+    assert _check(report, "training")["status"] == "warn"
+    assert "MACs not checked" in _check(report, "training")["message"]

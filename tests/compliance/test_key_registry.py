@@ -6,6 +6,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stage5kit.compliance.key_registry import load_registry, registry_status
 from stage5kit.errors import ConfigError
@@ -116,3 +118,69 @@ def test_registry_round_trips_through_save(write_registry, key_record):
     again = load_registry(path)
     assert again == registry
     assert json.loads(path.read_text())["key_dir"] == "../../secrets/keys"
+
+
+@given(
+    interval=st.integers(min_value=1, max_value=400),
+    window=st.integers(min_value=0, max_value=400),
+    age=st.integers(min_value=0, max_value=900),
+)
+def test_state_follows_the_rule_for_any_interval_and_window(interval, window, age):
+    """Property: ok below interval - window, due up to the interval, overdue after it."""
+    from datetime import timedelta
+
+    from stage5kit.compliance.key_registry import KeyRecord
+
+    window = min(window, interval)
+    record = KeyRecord(
+        bundle="b",
+        purpose="hmac",
+        key_id="k",
+        algorithm="hmac",
+        state="active",
+        created=TODAY - timedelta(days=age),
+        last_rotated=TODAY - timedelta(days=age),
+        interval_days=interval,
+        warning_days=window,
+    )
+    expected = "overdue" if age > interval else "due" if age >= interval - window else "ok"
+    assert record.rotation_state(TODAY) == expected
+    assert record.window_opens() <= record.due_date()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz-0123456789", min_size=1, max_size=12),
+            st.sampled_from(["hmac", "mtls", "api"]),
+            st.integers(min_value=0, max_value=500),
+        ),
+        max_size=6,
+        unique_by=lambda t: (t[0], t[1]),
+    )
+)
+def test_any_valid_registry_round_trips(tmp_path_factory, keys):
+    """Property: a registry written by save_registry reads back equal."""
+    from stage5kit.compliance.key_registry import KeyRecord, KeyRegistry, save_registry
+
+    folder = tmp_path_factory.mktemp("reg")
+    records = tuple(
+        KeyRecord(
+            bundle=bundle,
+            purpose=purpose,
+            key_id=f"{bundle}-{purpose}",
+            algorithm="hmac",
+            state="active",
+            created=date(2026, 1, 1),
+            last_rotated=date(2026, 1, 1),
+            interval_days=max(days, 1),
+            warning_days=0,
+        )
+        for bundle, purpose, days in keys
+    )
+    registry = KeyRegistry(path=folder / "r.json", key_dir=folder / "keys", keys=records)
+    save_registry(registry)
+    loaded = load_registry(folder / "r.json")
+    assert loaded.keys == records
+    assert loaded.key_dir is not None
+    assert loaded.key_dir.resolve() == (folder / "keys").resolve()

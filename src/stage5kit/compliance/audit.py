@@ -199,7 +199,7 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
             weight=weight,
             path=_shown(tco_dir, options),
             message=f"no TCO report under {_shown(tco_dir, options)}"
-            " (run `stage5kit tco TRADES --out var/audit/tco --key SPEC`)",
+            " (run `stage5kit tco TRADES --root ROOT --key SPEC`)",
         )
     folder = summaries[-1].parent
     if options.artifact_key is None:
@@ -375,7 +375,7 @@ def _check_smoke(options: AuditOptions, weight: int) -> Check:
             weight=weight,
             path=shown,
             message=f"{shown} or its {SMOKE_SIGNATURE} is missing"
-            " (run `stage5kit smoke --out logs/decision_engine --key SPEC`)",
+            " (run `stage5kit smoke --root ROOT --key SPEC`)",
         )
     if options.artifact_key is None:
         return Check(
