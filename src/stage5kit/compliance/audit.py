@@ -14,7 +14,6 @@ and documented in ``docs/compliance.md``.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -23,9 +22,6 @@ from typing import Literal
 
 from stage5kit.compliance.key_registry import load_registry, registry_status
 from stage5kit.compliance.log_keys import KeyRing
-from stage5kit.compliance.smoke import INCIDENT_NAME as SMOKE_INCIDENT
-from stage5kit.compliance.smoke import SIGNATURE_NAME as SMOKE_SIGNATURE
-from stage5kit.compliance.smoke import verify_smoke
 from stage5kit.compliance.training import REGISTER_NAME, read_register, verify_register
 from stage5kit.compliance.workspace import Workspace
 from stage5kit.errors import ConfigError, InputError
@@ -69,7 +65,7 @@ _VALUES = {"ok": 1.0, "warn": 0.5, "fail": 0.0}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Check:
+class AuditCheck:
     """One audit check's outcome; ``path`` and ``line`` point at the evidence it judged."""
 
     id: str
@@ -98,7 +94,7 @@ class AuditReport:
     profile: Profile
     generated_at: datetime
     root: Path
-    checks: tuple[Check, ...]
+    checks: tuple[AuditCheck, ...]
 
     @property
     def status(self) -> Literal["ok", "warn", "fail"]:
@@ -186,14 +182,14 @@ def _signature_problem(report: VerificationReport, folder: Path, options: AuditO
     return report.message
 
 
-def _check_tco_report(options: AuditOptions, weight: int) -> Check:
+def _check_tco_report(options: AuditOptions, weight: int) -> AuditCheck:
     tco_dir = options.workspace.tco_dir
     summaries = sorted(
         tco_dir.rglob("tco_summary.json") if tco_dir.is_dir() else [],
         key=lambda p: p.stat().st_mtime,
     )
     if not summaries:
-        return Check(
+        return AuditCheck(
             id="tco_report",
             status="fail",
             weight=weight,
@@ -203,7 +199,7 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
         )
     folder = summaries[-1].parent
     if options.artifact_key is None:
-        return Check(
+        return AuditCheck(
             id="tco_report",
             status="fail",
             weight=weight,
@@ -225,7 +221,7 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
                 if target.is_dir()
                 else f"{where}: {report.message}"
             )
-            return Check(
+            return AuditCheck(
                 id="tco_report",
                 status="fail",
                 weight=weight,
@@ -235,7 +231,7 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
     age = options.now - datetime.fromtimestamp(summaries[-1].stat().st_mtime, UTC)
     shown = _shown(folder, options)
     if age > timedelta(days=MAX_REPORT_AGE_DAYS):
-        return Check(
+        return AuditCheck(
             id="tco_report",
             status="warn",
             weight=weight,
@@ -243,7 +239,7 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
             message=f"{shown}: newest TCO report is {age.days} days old"
             f" (over {MAX_REPORT_AGE_DAYS}); run a new one",
         )
-    return Check(
+    return AuditCheck(
         id="tco_report",
         status="ok",
         weight=weight,
@@ -252,14 +248,14 @@ def _check_tco_report(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tuple[Check, bool]:
+def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tuple[AuditCheck, bool]:
     """The decision-log check and whether the log verified (later checks read it then)."""
     from stage5kit.compliance.log_verify import verify_log
 
     log = options.workspace.decision_log
     shown = _shown(log, options)
     if options.log_keyring is None:
-        return Check(
+        return AuditCheck(
             id=check_id,
             status="fail",
             weight=weight,
@@ -269,7 +265,7 @@ def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tupl
         ), False
     result = verify_log(log, keyring=options.log_keyring)
     if result.status == "empty":
-        return Check(
+        return AuditCheck(
             id=check_id,
             status="fail",
             weight=weight,
@@ -278,7 +274,7 @@ def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tupl
         ), False
     if not result.ok:
         where = "its head" if result.line is None else f"line {result.line}"
-        return Check(
+        return AuditCheck(
             id=check_id,
             status="fail",
             weight=weight,
@@ -286,7 +282,7 @@ def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tupl
             line=result.line,
             message=f"{shown}, {where}: {result.detail}",
         ), False
-    return Check(
+    return AuditCheck(
         id=check_id,
         status="ok",
         weight=weight,
@@ -295,7 +291,7 @@ def _log_verification(options: AuditOptions, check_id: str, weight: int) -> tupl
     ), True
 
 
-def _check_decision_log(options: AuditOptions, weight: int) -> Check:
+def _check_decision_log(options: AuditOptions, weight: int) -> AuditCheck:
     from stage5kit.compliance.decision_log import read_entries
 
     check, verified = _log_verification(options, "decision_log", weight)
@@ -304,14 +300,14 @@ def _check_decision_log(options: AuditOptions, weight: int) -> Check:
     categories = {e.category for e in read_entries(options.workspace.decision_log)}
     missing = [c for c in STAGE5_CATEGORIES if c not in categories]
     if missing:
-        return Check(
+        return AuditCheck(
             id="decision_log",
             status="warn",
             weight=weight,
             path=check.path,
             message=f"{check.message}, but none of category {', '.join(missing)}",
         )
-    return Check(
+    return AuditCheck(
         id="decision_log",
         status="ok",
         weight=weight,
@@ -320,7 +316,7 @@ def _check_decision_log(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _check_key_rotation(options: AuditOptions, weight: int) -> Check:
+def _check_key_rotation(options: AuditOptions, weight: int) -> AuditCheck:
     path = options.registry_path
     shown = _shown(path, options)
     try:
@@ -328,11 +324,11 @@ def _check_key_rotation(options: AuditOptions, weight: int) -> Check:
             load_registry(path), today=options.now.date(), bundle=options.bundle
         )
     except ConfigError as error:
-        return Check(
+        return AuditCheck(
             id="key_rotation", status="fail", weight=weight, path=shown, message=str(error)
         )
     if not status.entries:
-        return Check(
+        return AuditCheck(
             id="key_rotation",
             status="fail",
             weight=weight,
@@ -347,14 +343,14 @@ def _check_key_rotation(options: AuditOptions, weight: int) -> Check:
             for e in behind
         ]
         parts += [f"unfinished rotation to {k}" for k in status.unfinished]
-        return Check(
+        return AuditCheck(
             id="key_rotation",
             status="warn",
             weight=weight,
             path=shown,
             message="; ".join(parts) + " (run `stage5kit keys rotate`)",
         )
-    return Check(
+    return AuditCheck(
         id="key_rotation",
         status="ok",
         weight=weight,
@@ -363,22 +359,24 @@ def _check_key_rotation(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _check_smoke(options: AuditOptions, weight: int) -> Check:
+def _check_smoke(options: AuditOptions, weight: int) -> AuditCheck:
+    from stage5kit.compliance.smoke import INCIDENT_NAME, SIGNATURE_NAME, verify_smoke
+
     folder = options.workspace.decision_engine_dir
-    incident = folder / SMOKE_INCIDENT
-    signature = folder / SMOKE_SIGNATURE
+    incident = folder / INCIDENT_NAME
+    signature = folder / SIGNATURE_NAME
     shown = _shown(incident, options)
     if not incident.is_file() or not signature.is_file():
-        return Check(
+        return AuditCheck(
             id="smoke_test",
             status="fail",
             weight=weight,
             path=shown,
-            message=f"{shown} or its {SMOKE_SIGNATURE} is missing"
+            message=f"{shown} or its {SIGNATURE_NAME} is missing"
             " (run `stage5kit smoke --root ROOT --key SPEC`)",
         )
     if options.artifact_key is None:
-        return Check(
+        return AuditCheck(
             id="smoke_test",
             status="fail",
             weight=weight,
@@ -387,19 +385,19 @@ def _check_smoke(options: AuditOptions, weight: int) -> Check:
         )
     report = verify_smoke(folder, options.artifact_key)
     if not report.ok:
-        return Check(
+        return AuditCheck(
             id="smoke_test",
             status="fail",
             weight=weight,
             path=shown,
-            message=f"{shown}: {report.message} ({SMOKE_SIGNATURE})",
+            message=f"{shown}: {report.message} ({SIGNATURE_NAME})",
         )
-    return Check(
+    return AuditCheck(
         id="smoke_test",
         status="ok",
         weight=weight,
         path=shown,
-        message=f"{shown}: {SMOKE_SIGNATURE} verifies",
+        message=f"{shown}: {SIGNATURE_NAME} verifies",
     )
 
 
@@ -431,11 +429,11 @@ def _bundle_signature(bundle: Path, key: VerificationKey) -> tuple[CheckStatus, 
     )
 
 
-def _check_bundle(options: AuditOptions, weight: int) -> Check:
+def _check_bundle(options: AuditOptions, weight: int) -> AuditCheck:
     bundle = options.workspace.observability_dir / BUNDLE_NAME
     shown = _shown(bundle, options)
     if not bundle.exists():
-        return Check(
+        return AuditCheck(
             id="observability_bundle",
             status="not_checked",
             weight=weight,
@@ -443,7 +441,7 @@ def _check_bundle(options: AuditOptions, weight: int) -> Check:
             message=f"not configured: no {shown} yet (`stage5kit bundle export`)",
         )
     if options.artifact_key is None:
-        return Check(
+        return AuditCheck(
             id="observability_bundle",
             status="fail",
             weight=weight,
@@ -451,7 +449,7 @@ def _check_bundle(options: AuditOptions, weight: int) -> Check:
             message="no key to verify the bundle's signature (give --key)",
         )
     status, message = _bundle_signature(bundle, options.artifact_key)
-    return Check(
+    return AuditCheck(
         id="observability_bundle",
         status=status,
         weight=weight,
@@ -460,12 +458,12 @@ def _check_bundle(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _check_training(options: AuditOptions, weight: int) -> Check:
+def _check_training(options: AuditOptions, weight: int) -> AuditCheck:
     register = options.workspace.training_dir / REGISTER_NAME
     shown = _shown(register, options)
     sessions = [e for e in read_register(register) if e.entry.get("kind") == "session"]
     if not register.exists() or not sessions:
-        return Check(
+        return AuditCheck(
             id="training",
             status="fail",
             weight=weight,
@@ -473,7 +471,7 @@ def _check_training(options: AuditOptions, weight: int) -> Check:
             message=f"no workshop session in {shown} (run `stage5kit training log`)",
         )
     if options.training_key is None:
-        return Check(
+        return AuditCheck(
             id="training",
             status="warn",
             weight=weight,
@@ -483,7 +481,7 @@ def _check_training(options: AuditOptions, weight: int) -> Check:
         )
     report = verify_register(register, options.training_key)
     if not report.ok:
-        return Check(
+        return AuditCheck(
             id="training",
             status="fail",
             weight=weight,
@@ -492,7 +490,7 @@ def _check_training(options: AuditOptions, weight: int) -> Check:
             message=f"{shown}, {report.message}",
         )
     last = sessions[-1].entry
-    return Check(
+    return AuditCheck(
         id="training",
         status="ok",
         weight=weight,
@@ -518,11 +516,11 @@ def _limits_kind(path: Path) -> str:
     return "risk-engine limits"
 
 
-def _check_thresholds(options: AuditOptions, weight: int) -> Check:
+def _check_thresholds(options: AuditOptions, weight: int) -> AuditCheck:
     path = options.thresholds_path
     shown = _shown(path, options)
     if not path.is_file():
-        return Check(
+        return AuditCheck(
             id="thresholds",
             status="fail",
             weight=weight,
@@ -532,8 +530,10 @@ def _check_thresholds(options: AuditOptions, weight: int) -> Check:
     try:
         kind = _limits_kind(path)
     except (ConfigError, InputError) as error:
-        return Check(id="thresholds", status="fail", weight=weight, path=shown, message=f"{error}")
-    return Check(
+        return AuditCheck(
+            id="thresholds", status="fail", weight=weight, path=shown, message=f"{error}"
+        )
+    return AuditCheck(
         id="thresholds",
         status="ok",
         weight=weight,
@@ -542,13 +542,13 @@ def _check_thresholds(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) -> Check:
+def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) -> AuditCheck:
     from stage5kit.compliance.decision_log import read_entries
 
     log = options.workspace.decision_log
     shown = _shown(log, options)
     if not log_ok:
-        return Check(
+        return AuditCheck(
             id="incident_tickets",
             status="fail",
             weight=weight,
@@ -557,7 +557,7 @@ def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) ->
         )
     incidents = [e for e in read_entries(log) if "incident" in e.category]
     if not incidents:
-        return Check(
+        return AuditCheck(
             id="incident_tickets",
             status="warn",
             weight=weight,
@@ -567,7 +567,7 @@ def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) ->
     without = [e for e in incidents if not e.ticket]
     if without:
         seqs = ", ".join(str(e.seq) for e in without[:10])
-        return Check(
+        return AuditCheck(
             id="incident_tickets",
             status="fail",
             weight=weight,
@@ -575,7 +575,7 @@ def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) ->
             line=without[0].seq,
             message=f"{shown}: incident entries without a ticket number (seq {seqs})",
         )
-    return Check(
+    return AuditCheck(
         id="incident_tickets",
         status="ok",
         weight=weight,
@@ -584,16 +584,16 @@ def _check_incident_tickets(options: AuditOptions, weight: int, log_ok: bool) ->
     )
 
 
-def _check_environment(options: AuditOptions, weight: int) -> Check:
+def _check_environment(options: AuditOptions, weight: int) -> AuditCheck:
     missing = [name for name in STAGE4_VARIABLES if not options.environ.get(name)]
     if missing:
-        return Check(
+        return AuditCheck(
             id="environment",
             status="fail",
             weight=weight,
             message=f"not set: {', '.join(missing)} (presence only is checked)",
         )
-    return Check(
+    return AuditCheck(
         id="environment",
         status="ok",
         weight=weight,
@@ -601,9 +601,9 @@ def _check_environment(options: AuditOptions, weight: int) -> Check:
     )
 
 
-def _stage5_checks(options: AuditOptions) -> list[Check]:
+def _stage5_checks(options: AuditOptions) -> list[AuditCheck]:
     w = STAGE5_WEIGHTS
-    steps: list[Callable[[AuditOptions, int], Check]] = [
+    steps: list[Callable[[AuditOptions, int], AuditCheck]] = [
         _check_tco_report,
         _check_decision_log,
         _check_key_rotation,
@@ -615,7 +615,7 @@ def _stage5_checks(options: AuditOptions) -> list[Check]:
     return [step(options, w[name]) for step, name in zip(steps, w, strict=True)]
 
 
-def _stage4_checks(options: AuditOptions) -> list[Check]:
+def _stage4_checks(options: AuditOptions) -> list[AuditCheck]:
     w = STAGE4_WEIGHTS
     log_check, log_ok = _log_verification(options, "decision_log", w["decision_log"])
     return [
@@ -623,14 +623,14 @@ def _stage4_checks(options: AuditOptions) -> list[Check]:
         log_check,
         _check_incident_tickets(options, w["incident_tickets"], log_ok),
         _check_environment(options, w["environment"]),
-        Check(
+        AuditCheck(
             id="rbac",
             status="not_checked",
             weight=0,
             message="not checked: RBAC scopes live in the bot's scheduler"
             " (audit_security_baseline.py checks them there)",
         ),
-        Check(
+        AuditCheck(
             id="mtls_live",
             status="not_checked",
             weight=0,
@@ -665,8 +665,3 @@ def write_audit_report(report: AuditReport, out_dir: Path, key: SigningKey) -> P
     atomic_write_text(path, text)
     sign_file(path, key)
     return path
-
-
-def environment_presence() -> dict[str, str]:
-    """Which stage4 variables are set, as ``name -> "set"`` (values are never read out)."""
-    return {name: "set" for name in STAGE4_VARIABLES if os.environ.get(name)}
