@@ -262,3 +262,14 @@ def test_a_different_key_with_the_same_id_does_not_verify(
     path = write_log(tmp_path / "runtime.jsonl", 2)
     result = verify_log(path, keyring=ring_of(make_key("99", "k1")))
     assert (result.reason, result.line) == ("bad_hmac", 1)
+
+
+def test_append_refuses_when_the_log_is_gone_but_its_head_is_not(
+    tmp_path: Path, write_log: WriteLog, log_key: SigningKey
+) -> None:
+    """A deleted log is not silently restarted: the append is refused and nothing is created."""
+    path = write_log(tmp_path / "runtime.jsonl", 2)
+    path.unlink()
+    with pytest.raises(LogIntegrityError, match="restore it"):
+        append_entry(path, category="stage5_incident", payload={}, key=log_key, actor="a")
+    assert not path.exists()

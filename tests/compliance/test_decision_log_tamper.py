@@ -315,3 +315,34 @@ def test_any_flipped_byte_is_caught_at_its_line(data: st.DataObject) -> None:
         result = verify_log(path, keyring=ring_of(key))
     assert not result.ok
     assert result.line == original[:position].count(b"\n") + 1
+
+
+@pytest.mark.parametrize("damage", ["none", "edit", "truncate"])
+def test_the_parallel_pass_agrees_with_the_sequential_one(
+    tmp_path: Path,
+    write_log: WriteLog,
+    log_key: SigningKey,
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    """Verifying in 2 worker processes gives the same result as one pass, damaged or not."""
+    from stage5kit.compliance import log_verify
+
+    log = write_log(tmp_path / "runtime.jsonl", 40)
+    lines = _lines(log)
+    if damage == "edit":
+        lines[29] = _edit_entry(lines[29], "actor", "mallory")
+    elif damage == "swap":
+        lines[19], lines[20] = lines[20], lines[19]
+    elif damage == "truncate":
+        del lines[35:]
+    _write_lines(log, lines)
+    sequential = verify_log(log, keyring=ring_of(log_key), workers=1)
+    monkeypatch.setattr(log_verify, "PARALLEL_MIN_LINES", 10)
+    parallel = verify_log(log, keyring=ring_of(log_key), workers=2)
+    assert parallel == sequential
+    assert parallel.ok == (damage == "none")
+    stitched = log_verify._check_lines_in_parallel(
+        log, log.read_bytes(), len(lines), ring_of(log_key), 2
+    )
+    assert (stitched is not None) == (damage in {"none", "truncate"})

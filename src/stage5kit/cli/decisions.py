@@ -53,8 +53,7 @@ def smoke(
 
     Writes sample_incident.json and smoke.sig; exits 1 when a decision is not the expected one.
     """
-    from stage5kit.compliance import load_log_key
-    from stage5kit.compliance.smoke import run_smoke
+    from stage5kit.compliance import load_log_key, run_smoke
     from stage5kit.signing import load_signing_key
 
     workspace = workspace_of(root)

@@ -50,6 +50,7 @@ from stage5kit.compliance.rotation_schedule import (
     reminders_ics,
     rotation_reminders,
 )
+from stage5kit.compliance.smoke import SmokeResult, run_smoke, verify_smoke
 from stage5kit.compliance.training import (
     RegisterEntry,
     RegisterReport,
@@ -81,6 +82,7 @@ __all__: list[str] = [
     "RepairResult",
     "RestoredKey",
     "RotationJournal",
+    "SmokeResult",
     "TrainingSession",
     "Workspace",
     "append_entries",
@@ -107,8 +109,10 @@ __all__: list[str] = [
     "restore_key",
     "rotation_reminders",
     "run_audit",
+    "run_smoke",
     "save_registry",
     "verify_log",
     "verify_register",
+    "verify_smoke",
     "write_audit_report",
 ]

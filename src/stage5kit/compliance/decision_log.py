@@ -308,6 +308,12 @@ def append_entries(
     log.parent.mkdir(parents=True, exist_ok=True)
     with file_lock(lock_path(log)):
         existed = log.exists()
+        if not existed and head_path(log).exists():
+            msg = (
+                f"{log}: the log is missing but its head checkpoint {head_path(log).name} exists;"
+                " it was deleted or moved — restore it before appending"
+            )
+            raise LogIntegrityError(msg, path=log)
         fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             tail = _tail_state(fd, log)

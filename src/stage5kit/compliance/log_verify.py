@@ -7,7 +7,11 @@ chains to the next line. The first bad line is named with a reason code and a se
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,25 +25,8 @@ from stage5kit.compliance._log_format import (
 from stage5kit.compliance.decision_log import head_path
 from stage5kit.compliance.log_keys import KeyRing
 
-REASONS = {
-    "torn_last_line": "torn last line (an append was interrupted; `repair` removes it)",
-    "blank_line": "blank line",
-    "not_json": "not JSON",
-    "not_an_entry": "not a decision-log entry",
-    "missing_key": "signed with a key that is not in the key ring",
-    "bad_hmac": "bad HMAC (the line was edited, forged, or signed with another key)",
-    "other_log": "the line belongs to another log",
-    "duplicate": "duplicate of an earlier line",
-    "reordered": "lines out of order",
-    "seq_gap": "sequence gap (lines deleted)",
-    "broken_chain": "broken chain (prev is not the digest of the line before)",
-    "truncated": "the tail was cut off (the head checkpoint names more entries)",
-    "missing_log": "the log file is missing",
-    "empty_log": "the log is empty",
-    "missing_head": "the head checkpoint is missing",
-    "bad_head": "the head checkpoint is not valid",
-    "head_mismatch": "the head checkpoint does not match the log",
-}
+PARALLEL_MIN_LINES = 50_000
+MAX_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +92,8 @@ class _Progress:
     checked: int = 0
     log_id: str | None = None
     key_ids: set[str] = field(default_factory=set)
+    first_prev: str = GENESIS_DIGEST
+    last_digest: str = GENESIS_DIGEST
 
 
 def _describe_malformed(line: bytes) -> tuple[str, str]:
@@ -117,10 +106,13 @@ def _describe_malformed(line: bytes) -> tuple[str, str]:
     return "not_an_entry", "JSON, but not a signed decision-log entry"
 
 
-def _seq_problem(lines: list[bytes], index: int, seq: int, expected: int) -> tuple[str, str]:
+def _seq_problem(
+    lines: list[bytes], index: int, seq: int, expected: int, first_number: int
+) -> tuple[str, str]:
     """Why a line carries the wrong sequence number: duplicate, reordered or a gap."""
     if seq < expected:
-        if lines[seq - 1] == lines[index]:
+        original = seq - first_number
+        if 0 <= original < len(lines) and lines[original] == lines[index]:
             return "duplicate", f"duplicate of line {seq}"
         return "reordered", f"seq {seq} after seq {expected - 1}"
     following = split_line(lines[index + 1]) if index + 1 < len(lines) else None
@@ -178,15 +170,26 @@ class _Finding(Exception):  # noqa: N818 - internal control flow, never leaves t
         self.missing_key_id = missing_key_id
 
 
-def _check_lines(lines: list[bytes], keyring: KeyRing, progress: _Progress) -> None:
-    """Check complete lines in order; raise :class:`_Finding` at the first bad one."""
+def _check_lines(
+    lines: list[bytes],
+    keyring: KeyRing,
+    progress: _Progress,
+    *,
+    first_number: int = 1,
+    chained_to: str | None = GENESIS_DIGEST,
+) -> None:
+    """Check complete lines in order; raise :class:`_Finding` at the first bad one.
+
+    ``first_number`` is the line number (= seq) of ``lines[0]``; ``chained_to`` the digest
+    its ``prev`` must equal (None: take it as given, for a chunk of a parallel pass).
+    """
     keys = {key_id.encode("ascii"): key for key_id, key in keyring.keys.items()}
     log_id: bytes | None = None
-    prev = GENESIS_DIGEST.encode("ascii")
+    prev = None if chained_to is None else chained_to.encode("ascii")
     seen_keys: set[bytes] = set()
     try:
         for index, line in enumerate(lines):
-            number = index + 1
+            number = first_number + index
             fields = split_line(line)
             if fields is None:
                 raise _Finding(*_describe_malformed(line), line=number)
@@ -205,6 +208,7 @@ def _check_lines(lines: list[bytes], keyring: KeyRing, progress: _Progress) -> N
                 raise _Finding("bad_hmac", detail, line=number)
             if log_id is None:
                 log_id = line_log_id
+                progress.first_prev = line_prev.decode("ascii")
             elif line_log_id != log_id:
                 detail = (
                     f"belongs to log {line_log_id.decode()}, not {log_id.decode()}"
@@ -212,8 +216,9 @@ def _check_lines(lines: list[bytes], keyring: KeyRing, progress: _Progress) -> N
                 )
                 raise _Finding("other_log", detail, line=number)
             if seq != number:
-                raise _Finding(*_seq_problem(lines, index, seq, number), line=number)
-            if line_prev != prev:
+                problem = _seq_problem(lines, index, seq, number, first_number)
+                raise _Finding(*problem, line=number)
+            if prev is not None and line_prev != prev:
                 detail = "prev is not the digest of the line before (chain broken)"
                 raise _Finding("broken_chain", detail, line=number)
             prev = line_digest_ascii(line)
@@ -222,6 +227,65 @@ def _check_lines(lines: list[bytes], keyring: KeyRing, progress: _Progress) -> N
     finally:
         progress.log_id = None if log_id is None else log_id.decode("ascii")
         progress.key_ids = {key_id.decode("ascii") for key_id in seen_keys}
+        progress.last_digest = GENESIS_DIGEST if prev is None else prev.decode("ascii")
+
+
+def _verify_chunk(
+    path: Path, start: int, end: int, first_number: int, keyring: KeyRing
+) -> _Progress | None:
+    """Check the lines in bytes ``start:end`` of a log (a worker's share); None on any problem."""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        lines = handle.read(end - start).split(b"\n")
+    lines.pop()
+    progress = _Progress()
+    try:
+        _check_lines(lines, keyring, progress, first_number=first_number, chained_to=None)
+    except _Finding:
+        return None
+    return progress
+
+
+def _chunks(data: bytes, parts: int) -> list[tuple[int, int, int]]:
+    """Split a log's bytes at newlines into ``parts`` ranges: (start, end, first line number)."""
+    bounds = [0]
+    for part in range(1, parts):
+        cut = data.find(b"\n", max(len(data) * part // parts, bounds[-1])) + 1
+        if 0 < cut < len(data):
+            bounds.append(cut)
+    bounds.append(len(data))
+    chunks = []
+    number = 1
+    for start, end in itertools.pairwise(bounds):
+        chunks.append((start, end, number))
+        number += data.count(b"\n", start, end)
+    return chunks
+
+
+def _check_lines_in_parallel(
+    path: Path, data: bytes, count: int, keyring: KeyRing, workers: int
+) -> _Progress | None:
+    """Verify chunks in ``workers`` processes and stitch them; None when anything is off."""
+    chunks = _chunks(data, workers)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
+        futures = [
+            pool.submit(_verify_chunk, path, start, end, number, keyring)
+            for start, end, number in chunks[1:]
+        ]
+        first = _verify_chunk(path, *chunks[0][:2], 1, keyring)
+        parts = [first, *(future.result() for future in futures)]
+    merged = _Progress()
+    for part in parts:
+        if part is None or part.first_prev != merged.last_digest:
+            return None
+        if merged.log_id is not None and part.log_id != merged.log_id:
+            return None
+        merged.log_id = part.log_id
+        merged.key_ids |= part.key_ids
+        merged.last_digest = part.last_digest
+        merged.checked = part.checked
+    return merged if merged.checked == count else None
 
 
 def _check_torn_tail(torn: bytes, number: int) -> None:
@@ -278,15 +342,26 @@ def _check_head(
     return head.last_seq
 
 
-def verify_log(path: str | Path, *, keyring: KeyRing) -> LogVerification:
-    """Verify every line, the chain and the head; the first bad line is named with why."""
+def verify_log(
+    path: str | Path, *, keyring: KeyRing, workers: int | None = None
+) -> LogVerification:
+    """Verify every line, the chain and the head; the first bad line is named with why.
+
+    Logs of at least ``PARALLEL_MIN_LINES`` lines are checked by ``workers`` processes
+    (default: the CPU count, at most 4); any problem is then located by one sequential pass.
+    """
     log = Path(path)
     data = log.read_bytes() if log.exists() else b""
     lines = data.split(b"\n")
     torn = lines.pop()
     progress = _Progress()
+    chosen = workers if workers is not None else min(os.cpu_count() or 1, MAX_WORKERS)
+    if chosen > 1 and len(lines) >= PARALLEL_MIN_LINES and not torn:
+        progress = _check_lines_in_parallel(log, data, len(lines), keyring, chosen) or progress
     try:
-        _check_lines(lines, keyring, progress)
+        if progress.checked < len(lines):
+            progress = _Progress()
+            _check_lines(lines, keyring, progress)
         _check_torn_tail(torn, len(lines) + 1)
         head_seq = _check_head(log, lines, keyring, progress)
     except _Finding as finding:

@@ -5,7 +5,11 @@ Pure (no file I/O): candidate files are read by the I/O edge, KPIs come from a T
 
 from __future__ import annotations
 
-from stage5kit.core.decisions.candidates import CANDIDATE_COLUMNS, check_candidates
+from stage5kit.core.decisions.candidates import (
+    CANDIDATE_COLUMNS,
+    check_candidates,
+    replay_candidates,
+)
 from stage5kit.core.decisions.engine import CHECKS, Check, CheckResults, ThresholdRiskEngine
 from stage5kit.core.decisions.kpis import DecisionKpis
 from stage5kit.core.decisions.limits import RiskLimits, parse_risk_limits
@@ -41,5 +45,6 @@ __all__: list[str] = [
     "check_candidates",
     "failed_expectations",
     "parse_risk_limits",
+    "replay_candidates",
     "smoke_scenario",
 ]

@@ -117,3 +117,23 @@ def _decimal_hint(column: pd.Series) -> str:
     if column.astype(str).str.contains(",", regex=False).any():
         return "use '.' as the decimal separator"
     return "a number greater than 0"
+
+
+def replay_candidates(trades: pd.DataFrame, *, last: int) -> pd.DataFrame:
+    """The ``last`` trades of a trade log as candidate orders (the desk's recent flow replayed).
+
+    The trade id becomes the order id and the arrival price the order's price.
+    """
+    recent = trades.tail(last)
+    orders = pd.DataFrame(
+        {
+            "order_id": recent["trade_id"].astype(str).to_numpy(dtype=object),
+            "strategy": recent["strategy"].astype(str).to_numpy(dtype=object),
+            "venue": recent["venue"].astype(str).to_numpy(dtype=object),
+            "symbol": recent["symbol"].astype(str).to_numpy(dtype=object),
+            "side": recent["side"].astype(str).to_numpy(dtype=object),
+            "quantity": recent["quantity"].to_numpy(dtype=np.float64),
+            "price": recent["arrival_price"].to_numpy(dtype=np.float64),
+        }
+    )
+    return check_candidates(orders, path="trade log", first_row=len(trades) - len(recent) + 2)

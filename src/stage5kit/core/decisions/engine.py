@@ -56,29 +56,28 @@ class ThresholdRiskEngine:
     def __init__(self, limits: RiskLimits) -> None:
         self.limits = limits
 
-    def _limit_matrix(self, strategies: np.ndarray) -> np.ndarray:
-        codes, uniques = pd.factorize(strategies)
-        table = np.array(
-            [[self.limits.limit(check.limit, str(s)) for check in CHECKS] for s in uniques],
-            dtype=np.float64,
-        ).reshape(len(uniques), len(CHECKS))
-        return table[codes]
-
     def evaluate(self, orders: pd.DataFrame, kpis: DecisionKpis) -> CheckResults:
-        """Measure each order against each limit (orders as returned by ``check_candidates``)."""
-        strategies = orders["strategy"].to_numpy(dtype=object)
+        """Measure each order against each limit (orders as returned by ``check_candidates``).
+
+        Strategies and venues are factorised once, so per-order work is array indexing.
+        """
+        strategy_codes, strategies = pd.factorize(orders["strategy"].to_numpy(dtype=object))
+        venue_codes, venues = pd.factorize(orders["venue"].to_numpy(dtype=object))
+        names = [str(s) for s in strategies]
+        table, spent_by_strategy = kpis.lookup(names, [str(v) for v in venues])
+        measured = table[strategy_codes, venue_codes]
         notional = orders["quantity"].to_numpy(dtype=np.float64) * orders["price"].to_numpy(
             dtype=np.float64
         )
-        measured = kpis.lookup(strategies, orders["venue"].to_numpy(dtype=object))
-        spent = np.array(
-            [kpis.daily_cost.get(s, 0.0) for s in strategies.tolist()], dtype=np.float64
-        )
         expected_cost = notional * measured[:, 0] / BPS
         values = np.column_stack(
-            [measured[:, 0], measured[:, 1], measured[:, 2], spent + expected_cost, notional]
+            [measured, spent_by_strategy[strategy_codes] + expected_cost, notional]
         )
-        limits = self._limit_matrix(strategies)
+        limit_table = np.array(
+            [[self.limits.limit(check.limit, s) for check in CHECKS] for s in names],
+            dtype=np.float64,
+        ).reshape(len(names), len(CHECKS))
+        limits = limit_table[strategy_codes]
         with np.errstate(invalid="ignore"):
             passed = np.isnan(limits) | (values <= limits)
         return CheckResults(measured=values, limits=limits, passed=passed, notional=notional)

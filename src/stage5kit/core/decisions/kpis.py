@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,21 +75,22 @@ class DecisionKpis:
             day=day,
         )
 
-    def lookup(self, strategies: np.ndarray, venues: np.ndarray) -> np.ndarray:
-        """A (n, 3) array of cost_bps, slippage_bps, latency p95 for each order."""
+    def lookup(
+        self, strategies: Sequence[str], venues: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For each (strategy, venue) pair of the uniques given, the (cost_bps, slippage_bps,
+        latency p95) it is decided on, as a (strategies, venues, 3) array; and each
+        strategy's cost today as a (strategies,) array."""
         fallback = tuple(self.overall[name] for name in KPI_METRICS)
-        table: dict[tuple[str, str], tuple[float, ...]] = {}
-        for (strategy, venue), values in self.by_strategy_venue.items():
-            table[(strategy, venue)] = tuple(values[name] for name in KPI_METRICS)
-        per_strategy = {
-            strategy: tuple(values[name] for name in KPI_METRICS)
-            for strategy, values in self.by_strategy.items()
-        }
-        rows = [
-            table.get((s, v)) or per_strategy.get(s) or fallback
-            for s, v in zip(strategies.tolist(), venues.tolist(), strict=True)
-        ]
-        return np.array(rows, dtype=np.float64).reshape(len(rows), len(KPI_METRICS))
+        table = np.empty((len(strategies), len(venues), len(KPI_METRICS)), dtype=np.float64)
+        for i, strategy in enumerate(strategies):
+            own = self.by_strategy.get(strategy)
+            base = fallback if own is None else tuple(own[name] for name in KPI_METRICS)
+            for j, venue in enumerate(venues):
+                pair = self.by_strategy_venue.get((strategy, venue))
+                table[i, j] = base if pair is None else tuple(pair[name] for name in KPI_METRICS)
+        spent = np.array([self.daily_cost.get(s, 0.0) for s in strategies], dtype=np.float64)
+        return table, spent
 
     def to_dict(self) -> dict[str, object]:
         """The KPIs as recorded in a decision log entry or incident (``tco_kpi``; NaN -> null)."""
