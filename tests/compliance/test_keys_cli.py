@@ -239,5 +239,5 @@ def test_sigkill_during_execute_leaves_a_consistent_registry_and_a_rerun_finishe
 
 @pytest.mark.slow
 def test_sigkill_loop_many_rounds(workspace, tmp_path_factory):
-    """The same, 30 rounds of random kill moments."""
-    _kill_loop(tmp_path_factory.mktemp("runs"), workspace, rounds=30)
+    """The same, 15 rounds of random kill moments."""
+    _kill_loop(tmp_path_factory.mktemp("runs"), workspace, rounds=15)
