@@ -20,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., object])
 
 KEY_SPEC_HELP = (
     "Key spec: hex:<hex>, base64:<b64>, file:<path> (or a bare path), env:<VAR>."
-    " Default: $STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY."
+    " Default: {key_variables}."
 )
 
 
@@ -46,9 +46,25 @@ def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+class _KeySpecOption(click.Option):
+    """``--key``: ``{key_variables}`` in its help names signing's key variables when shown.
+
+    The names live in :data:`stage5kit.signing.KEY_ENV_VARS`; reading them only when the
+    help is printed keeps the signing layer out of ``stage5kit --help``.
+    """
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's help line, with the key variables filled in."""
+        from stage5kit.signing import KEY_ENV_VARS
+
+        variables = ", then ".join(f"${name}" for name in KEY_ENV_VARS)
+        self.help = (self.help or "").replace("{key_variables}", variables)
+        return super().get_help_record(ctx)
+
+
 def key_option(help_text: str = KEY_SPEC_HELP) -> Callable[[F], F]:
-    """The ``--key`` key-spec option (passed as ``key_spec``)."""
-    return click.option("--key", "key_spec", metavar="SPEC", help=help_text)
+    """The ``--key`` key-spec option (passed as ``key_spec``); see :class:`_KeySpecOption`."""
+    return click.option("--key", "key_spec", metavar="SPEC", help=help_text, cls=_KeySpecOption)
 
 
 def format_option(

@@ -21,24 +21,23 @@ from stage5kit.cli._options import (
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
 
-KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
-    "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
-    "is written unsigned, with a warning."
+    "{key_variables}; with none set the report is written unsigned, with a warning."
 )
 
 
 def _signing_key(spec: str | None) -> SigningKey | None:
     """The key to sign with, or None (with a warning) when no key is configured."""
+    from stage5kit.signing import KEY_ENV_VARS, load_signing_key
+
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
-            "warning: no signing key (--key or $STAGE5KIT_SIGNING_KEY); "
+            f"warning: no signing key (--key or ${KEY_ENV_VARS[0]}); "
             "the report is NOT signed and cannot be verified",
             err=True,
         )
         return None
-    from stage5kit.signing import load_signing_key
 
     return load_signing_key(spec)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import click
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
 if TYPE_CHECKING:
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.simulation import StressResult
+    from stage5kit.core import Budget, StressResult
 
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
@@ -119,13 +117,20 @@ def stress(
 
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
-    from stage5kit.core.simulation import SimulationSettings
-    from stage5kit.core.stress_output import summarise_stress, write_stress_outputs
-    from stage5kit.core.stress_run import run_stress_test
-    from stage5kit.core.tco_output import describe_inputs
-    from stage5kit.core.trade_io import load_trades, trade_files
+    from stage5kit.core import (
+        Budget,
+        SimulationSettings,
+        load_infra_costs,
+        load_trades,
+        resolve_scenarios,
+        run_stress_test,
+    )
+    from stage5kit.core.io import (
+        describe_inputs,
+        summarise_stress,
+        trade_files,
+        write_stress_outputs,
+    )
     from stage5kit.errors import ConfigError
 
     if infra_costs is not None and not include_tco:
@@ -166,7 +171,7 @@ def stress(
     written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
@@ -174,7 +179,7 @@ def stress(
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:
     """--budget as given: an amount, or the budget file it names (else a ConfigError)."""
-    from stage5kit.core.config_io import load_budget
+    from stage5kit.core import load_budget
     from stage5kit.errors import ConfigError
 
     if spec is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 import click
 
@@ -21,6 +23,25 @@ _rows_option = click.option(
 _seed_option = click.option(
     "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
 )
+
+
+class _TcoOptionsDefault(click.Option):
+    """An option whose default is a field of :class:`~stage5kit.core.TcoOptions`.
+
+    The defaults live in ``TcoOptions`` alone; they are read when the command runs or its
+    help is shown, so ``stage5kit --help`` does not import the analytics.
+    """
+
+    def __init__(self, param_decls: Sequence[str], *, field: str, **attrs: Any) -> None:  # noqa: ANN401 - click's own signature
+        super().__init__(param_decls, show_default=True, **attrs)
+        self.options_field = field
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> str | int | float:
+        """The ``TcoOptions`` default (report keys joined by commas, as typed)."""
+        from stage5kit.core import TcoOptions
+
+        value: tuple[str, ...] | str | int | float = getattr(TcoOptions(), self.options_field)
+        return ",".join(value) if isinstance(value, tuple) else value
 
 
 @click.group("sample")
@@ -88,8 +109,8 @@ def sample_artifacts(out_dir: Path) -> None:
 )
 @click.option(
     "--by",
-    default="strategy,venue,day",
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="by",
     help="Group keys: strategy, venue, symbol, liquidity and one of day, week, month.",
 )
 @click.option(
@@ -105,22 +126,22 @@ def sample_artifacts(out_dir: Path) -> None:
 @click.option(
     "--allocation",
     type=click.Choice(["trades", "notional"]),
-    default="trades",
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="allocation",
     help="How shared infra costs are split.",
 )
 @click.option(
     "--anomaly-window",
     type=click.IntRange(min=2),
-    default=30,
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="anomaly_window_days",
     help="Rolling window of the anomaly check, in days.",
 )
 @click.option(
     "--anomaly-k",
     type=click.FloatRange(min=0, min_open=True),
-    default=2.5,
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="anomaly_k",
     help="A day is an anomaly above the rolling mean + k standard deviations.",
 )
 @click.option(
@@ -144,7 +165,7 @@ def tco(
     by: str,
     thresholds: Path | None,
     budget: Path | None,
-    allocation: str,
+    allocation: Literal["trades", "notional"],
     anomaly_window: int,
     anomaly_k: float,
     batch_rows: int,
@@ -153,7 +174,6 @@ def tco(
     output_format: str,
 ) -> None:
     """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
-    import json
     import sys
 
     from tqdm import tqdm
@@ -161,30 +181,32 @@ def tco(
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
     from stage5kit.core import (
+        TcoOptions,
         analyse_tco_file,
         load_budget,
         load_infra_costs,
         load_thresholds,
     )
-    from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
-    from stage5kit.core.trade_io import trade_files
+    from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
 
     key = load_output_key(key_spec)
     out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
-    keys = tuple(k.strip() for k in by.split(",") if k.strip())
+    options = TcoOptions(
+        by=tuple(k.strip() for k in by.split(",") if k.strip()),
+        allocation=allocation,
+        anomaly_window_days=anomaly_window,
+        anomaly_k=anomaly_k,
+    )
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
     with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
         result = analyse_tco_file(
             trades,
-            by=keys,
+            options,
             infra_costs=infra_frame,
             thresholds=limits,
             budget=budgets,
-            allocation=allocation,
-            anomaly_window_days=anomaly_window,
-            anomaly_k=anomaly_k,
             batch_rows=batch_rows,
             progress=bar.update,
         )
@@ -196,7 +218,7 @@ def tco(
     sign_outputs(written, key)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         _echo_overview(
             overall=result.overall,

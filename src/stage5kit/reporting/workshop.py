@@ -17,7 +17,7 @@ from stage5kit.errors import ConfigError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stage5kit.core import CostShift, StressResult
+    from stage5kit.core import CostShift, StressResult, StressSettings
 
 EXERCISE_SCENARIO = "exercise_cost_growth"
 _MONTHS = (
@@ -121,13 +121,15 @@ def _why_sentence(strategy: pd.Series, venue: pd.Series) -> str:
     )
 
 
-def _budget_sentence(rows: pd.DataFrame, settings: dict[str, object], currency: str) -> str:
+def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str) -> str:
+    from stage5kit.core import BASELINE_SCENARIO
+
     exercise = _scenario_row(rows, EXERCISE_SCENARIO)
-    baseline = _scenario_row(rows, "baseline")
-    cost = "expected_tco" if settings.get("include_tco") else "expected_period_cost"
-    what = "TCO" if settings.get("include_tco") else "koszt"
-    budget = settings.get("budget")
-    if isinstance(budget, int | float):
+    baseline = _scenario_row(rows, BASELINE_SCENARIO)
+    cost = "expected_tco" if settings.include_tco else "expected_period_cost"
+    what = "TCO" if settings.include_tco else "koszt"
+    budget = settings.budget
+    if budget is not None:
         risk = (
             f"prawdopodobieństwo przekroczenia budżetu {format_polish_number(budget, decimals=0)} "
             f"{currency} wynosi {_percent(exercise['p_budget_breach'])} (w scenariuszu bazowym "
@@ -145,8 +147,9 @@ def _budget_sentence(rows: pd.DataFrame, settings: dict[str, object], currency: 
         )
     }
     return (
-        f"W scenariuszu stresowym {EXERCISE_SCENARIO} oczekiwany {what} na {settings['days']} "
-        f"dni wynosi {money['exercise']} wobec {money['baseline']} w scenariuszu bazowym, "
+        f"W scenariuszu stresowym {EXERCISE_SCENARIO} oczekiwany {what} na "
+        f"{settings.simulation.days} dni wynosi {money['exercise']} wobec {money['baseline']} "
+        "w scenariuszu bazowym, "
         f"dzienny VaR95 to {money['var']}, ES97,5 {money['es']}, a {risk}."
     )
 

@@ -7,16 +7,16 @@ from pathlib import Path
 
 from stage5kit.errors import InputError, SignatureError
 from stage5kit.files import atomic_write_bytes, sha256_file
-from stage5kit.signing.envelope import MAX_ENVELOPE_BYTES, open_envelope, seal_envelope
-from stage5kit.signing.keys import SigningKey, VerificationKey
-from stage5kit.signing.report import VerificationReport
-from stage5kit.signing.statement import (
+from stage5kit.signing.dsse.envelope import MAX_ENVELOPE_BYTES, open_envelope, seal_envelope
+from stage5kit.signing.dsse.statement import (
     SIGNATURE_PREDICATE_TYPE,
     Statement,
     Subject,
     decode_statement,
     encode_statement,
 )
+from stage5kit.signing.keys import SigningKey, VerificationKey
+from stage5kit.signing.report import VerificationReport
 
 SIGNATURE_SUFFIX = ".sig"
 ALGORITHM_NAMES = {"hmac": "hmac-sha256", "ed25519": "ed25519"}
