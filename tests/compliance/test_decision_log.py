@@ -273,3 +273,15 @@ def test_append_refuses_when_the_log_is_gone_but_its_head_is_not(
     with pytest.raises(LogIntegrityError, match="restore it"):
         append_entry(path, category="stage5_incident", payload={}, key=log_key, actor="a")
     assert not path.exists()
+
+
+def test_an_append_removes_head_temp_files_a_killed_append_left(
+    tmp_path: Path, write_log: WriteLog, log_key: SigningKey
+) -> None:
+    """A head temp file left by a SIGKILL is removed by the next append (under the lock)."""
+    path = write_log(tmp_path / "runtime.jsonl", 1)
+    stale = tmp_path / ".runtime.jsonl.head.abcd1234.tmp"
+    stale.write_text("half a head")
+    append_entry(path, category="stage5_incident", payload={}, key=log_key, actor="a")
+    assert not stale.exists()
+    assert verify_log(path, keyring=ring_of(log_key)).ok

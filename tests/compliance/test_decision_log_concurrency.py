@@ -101,3 +101,5 @@ def test_sigkill_during_appends_never_loses_an_acknowledged_entry(
     written = {(e.payload["worker"], e.payload["i"]) for e in read_entries(path)}
     assert acknowledged
     assert acknowledged <= written
+    leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+    assert len(leftovers) <= 1, leftovers

@@ -35,17 +35,6 @@ def out_dir_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
-    """An ``--out`` folder option that may be left out (passed as ``out_dir``, else None)."""
-    return click.option(
-        "--out",
-        "out_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help=help_text,
-    )
-
-
 class _KeySpecOption(click.Option):
     """``--key``: ``{key_variables}`` in its help names signing's key variables when shown.
 
@@ -127,3 +116,14 @@ def workspace_of(root: Path | None) -> Workspace:
     from stage5kit.compliance import Workspace, find_workspace
 
     return find_workspace() if root is None else Workspace(root=root.resolve())
+
+
+def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
+    """An ``--out`` folder option that may be left out (passed as ``out_dir``, else None)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )

@@ -189,8 +189,8 @@ def tco(
     )
     from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
 
-    key = load_output_key(key_spec)
     out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
+    key = load_output_key(key_spec)
     options = TcoOptions(
         by=tuple(k.strip() for k in by.split(",") if k.strip()),
         allocation=allocation,

@@ -10,6 +10,7 @@ The byte format is in ``_log_format``; verification in :mod:`log_verify`; ``docs
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -284,6 +285,13 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _remove_stale_head_temps(log: Path) -> None:
+    """Remove head temp files a killed append left (only the lock holder writes the head)."""
+    pattern = f".{glob.escape(head_path(log).name)}.*.tmp"
+    for stale in log.parent.glob(pattern):
+        stale.unlink(missing_ok=True)
+
+
 def append_entries(
     path: str | Path,
     drafts: Sequence[NewEntry],
@@ -342,6 +350,7 @@ def append_entries(
         head = Head(
             log_id=log_id, last_seq=seq, last_digest=prev, key_id=key.key_id, updated=timestamp
         )
+        _remove_stale_head_temps(log)
         atomic_write_bytes(head_path(log), encode_head(head, key))
     return tuple(entries)
 
