@@ -12,9 +12,10 @@ import click
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey
 
 KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
+LITERAL_KEY_SCHEMES = ("hex:", "base64:")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
     "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
@@ -22,8 +23,18 @@ KEY_HELP = (
 )
 
 
-def _signing_key(spec: str | None) -> SigningKey | None:
-    """The key to sign with, or None (with a warning) when no key is configured."""
+def _signing_key(spec: str | None) -> DeferredSigningKey | None:
+    """The checked key spec to sign with (bytes read after the kernels), or None with a warning.
+
+    This process becomes non-dumpable first, so other processes of the same user (the
+    notebook kernel among them) cannot read its environment or memory; see docs/security.md.
+    """
+    from stage5kit.reporting.execute import CONFINEMENT_UNAVAILABLE, confinement_available
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+
+    make_non_dumpable()
+    if not confinement_available():
+        click.echo(CONFINEMENT_UNAVAILABLE, err=True)
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
             "warning: no signing key (--key or $STAGE5KIT_SIGNING_KEY); "
@@ -31,9 +42,16 @@ def _signing_key(spec: str | None) -> SigningKey | None:
             err=True,
         )
         return None
-    from stage5kit.signing import load_signing_key
+    if spec is not None and spec.startswith(LITERAL_KEY_SCHEMES):
+        click.echo(
+            "warning: a key given as hex:/base64: on the command line can be read by other "
+            "processes (ps, /proc/<pid>/cmdline), the notebook included; "
+            "use --key file:<path> or $STAGE5KIT_SIGNING_KEY",
+            err=True,
+        )
+    from stage5kit.signing import check_signing_key
 
-    return load_signing_key(spec)
+    return check_signing_key(spec)
 
 
 _cell_timeout_option = click.option(

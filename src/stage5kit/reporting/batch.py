@@ -32,6 +32,7 @@ from stage5kit.reporting.execute import (
     KernelSession,
     kernel_environment,
 )
+from stage5kit.reporting.kernel_launch import make_non_dumpable
 from stage5kit.reporting.record import JsonValue, read_results
 from stage5kit.reporting.runner import (
     REPORT_HTML,
@@ -41,9 +42,10 @@ from stage5kit.reporting.runner import (
     report_inputs,
     seal_report,
 )
+from stage5kit.reporting.secrets_scan import find_secret_leaks, redact_names, redact_value
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey, SigningKey
 
 Status = Literal["ok", "unsigned", "resumed", "failed"]
 INDEX_CSV = "index.csv"
@@ -167,6 +169,7 @@ _SESSION: dict[str, KernelSession] = {}
 
 def _worker_init(hidden_env: tuple[str, ...]) -> None:
     """Pool initializer: drop key variables from this worker's environment."""
+    make_non_dumpable()  # issue 9: its /proc environ still holds what it was started with
     for name in hidden_env:
         os.environ.pop(name, None)
 
@@ -288,6 +291,10 @@ def _finish(
         except Stage5Error as sealing:
             error = f"{type(sealing).__name__}: {sealing}"
             shutil.rmtree(job.build_dir, ignore_errors=True)
+    elif key is not None and find_secret_leaks(job.build_dir, (key.secret_material(),)):
+        # issue 9: a failed report is kept only when it holds no key material
+        error += "; key material found in its files, so the failed report was not kept"
+        shutil.rmtree(job.build_dir, ignore_errors=True)
     if job.build_dir.exists():
         if folder.exists():
             shutil.rmtree(folder)
@@ -313,7 +320,7 @@ def run_batch(
     out_dir: str | Path,
     workers: int | None = None,
     scheduler: str | None = None,
-    key: SigningKey | None = None,
+    key: SigningKey | DeferredSigningKey | None = None,
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
 ) -> BatchResult:
@@ -326,7 +333,9 @@ def run_batch(
 
     plan = grid if isinstance(grid, BatchGrid) else load_grid(grid)
     root = Path(out_dir)
-    names = report_names(plan.runs)
+    key = _loaded(key)  # issue 9: resuming verifies old reports, so the batch reads it now
+    secrets = (key.secret_material(),) if key is not None else ()
+    names = redact_names(report_names(plan.runs), secrets)  # issue 9: no key in folder names
     prepared = [
         prepare_report(
             plan.notebook, run, given_dir=plan.base_dir, source=f"grid entry {index + 1}"
@@ -363,8 +372,31 @@ def run_batch(
             entries[name] = _finish(by_name[name], error, seconds, root / name, key)
             bar.update(1)
     result = BatchResult(out_dir=root, entries=tuple(entries[name] for name in names))
+    result = _redacted(result, secrets)  # issue 9: no key in index.csv/html, stdout, errors
     write_index(result)
     return result
+
+
+def _loaded(key: SigningKey | DeferredSigningKey | None) -> SigningKey | None:
+    from stage5kit.signing import DeferredSigningKey
+
+    return key.load() if isinstance(key, DeferredSigningKey) else key
+
+
+def _redacted(result: BatchResult, secrets: tuple[bytes, ...]) -> BatchResult:
+    """The batch result with key material redacted from every parameter, result and error."""
+    if not secrets:
+        return result
+    entries = tuple(
+        replace(
+            entry,
+            parameters={k: redact_value(v, secrets) for k, v in entry.parameters.items()},
+            results={k: redact_value(v, secrets) for k, v in entry.results.items()},  # type: ignore[misc]
+            error=str(redact_value(entry.error, secrets)),
+        )
+        for entry in result.entries
+    )
+    return replace(result, entries=entries)
 
 
 def _index_rows(result: BatchResult) -> tuple[list[str], list[list[str]]]:

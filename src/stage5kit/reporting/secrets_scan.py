@@ -1,33 +1,22 @@
-"""Look for key material in a report folder before it is signed.
+"""Look for key material in a report folder before it is signed or kept.
 
-Every file is searched byte for byte for each secret form (raw, hex, base64 as the key
-gives them, plus unpadded, URL-safe and upper/lower-case variants). Notebooks and other
-JSON files are also searched after decoding, so raw key bytes that JSON escaped as
-``\\u00xx`` are still found. Findings name the files, never the key.
+Every file is searched for every 8-byte window of the key, forwards and reversed, as raw
+bytes, hex, base64 (PEM bodies included) and decimal byte lists (see
+:mod:`stage5kit.redaction`). Notebooks and other JSON files are also searched after
+decoding, so raw key bytes that JSON escaped as ``\\u00xx`` are still found. Findings name
+the files, never the key. This is the safety net behind isolation (``docs/security.md``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from stage5kit.errors import SecretLeakError
+from stage5kit.redaction import REDACTED, contains_leak, leak_patterns, redact
 
 _JSON_SUFFIXES = {".ipynb", ".json"}
-_MIN_FORM_BYTES = 8
-
-
-def _variants(forms: Iterable[bytes]) -> set[bytes]:
-    found: set[bytes] = set()
-    for form in forms:
-        if len(form) < _MIN_FORM_BYTES:
-            continue
-        stripped = form.rstrip(b"=")
-        found |= {form, stripped, stripped.replace(b"+", b"-").replace(b"/", b"_")}
-        if form.isascii():
-            found |= {form.lower(), form.upper()}
-    return found
 
 
 def _json_strings(value: object) -> Iterator[str]:
@@ -55,11 +44,11 @@ def _searchable(path: Path) -> list[bytes]:
 
 
 def find_secret_leaks(folder: Path, secrets: Iterable[bytes]) -> list[Path]:
-    """Return the files under ``folder`` that contain any form of the given secrets."""
-    variants = _variants(secrets)
+    """Return the files under ``folder`` that contain any form of the given raw key bytes."""
+    patterns = leak_patterns(secrets)
     leaks: list[Path] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        if any(v in blob for blob in _searchable(path) for v in variants):
+        if any(contains_leak(blob, patterns) for blob in _searchable(path)):
             leaks.append(path)
     return leaks
 
@@ -74,3 +63,22 @@ def ensure_no_secrets(folder: Path, secrets: Iterable[bytes]) -> None:
             "(remove the key from the notebook, its parameters and its outputs)"
         )
         raise SecretLeakError(msg, paths=names)
+
+
+def redact_value(value: object, secrets: Iterable[bytes]) -> object:
+    """A value safe to print: strings redacted, any other value holding a key hidden whole."""
+    if isinstance(value, str):
+        return redact(value, secrets)
+    return REDACTED if redact(repr(value), secrets) != repr(value) else value
+
+
+def redact_names(names: Sequence[str], secrets: Iterable[bytes]) -> list[str]:
+    """Folder names with key material replaced by ``REDACTED`` (still unique, still a slug)."""
+    material = tuple(secrets)
+    safe: list[str] = []
+    for index, name in enumerate(names):
+        cleaned = redact(name, material).replace(REDACTED, "REDACTED")
+        if cleaned != name and cleaned in {*safe, *names}:
+            cleaned = f"{cleaned}__{index + 1}"
+        safe.append(cleaned)
+    return safe

@@ -19,9 +19,11 @@ from stage5kit.signing.envelope import (
 )
 from stage5kit.signing.keys import (
     Algorithm,
+    DeferredSigningKey,
     GeneratedKey,
     SigningKey,
     VerificationKey,
+    check_signing_key,
     generate_keypair,
     load_signing_key,
     load_verification_key,
@@ -32,6 +34,7 @@ from stage5kit.signing.statement import Statement, Subject, decode_statement, en
 
 __all__ = [
     "Algorithm",
+    "DeferredSigningKey",
     "GeneratedKey",
     "OpenedEnvelope",
     "SigningKey",
@@ -40,6 +43,7 @@ __all__ = [
     "VerificationKey",
     "VerificationReport",
     "canonicalize_json",
+    "check_signing_key",
     "decode_statement",
     "encode_statement",
     "generate_keypair",
