@@ -26,7 +26,6 @@ REDACTED = "[REDACTED]"
 # Characters of base64 that depend only on the 8 bytes they start at (60 of 64 bits).
 _BASE64_CHARS = 10
 _MIN_DISTINCT_BYTES = 4
-_DIGITS = re.compile(rb"\d+")
 _KNOWN: dict[bytes, None] = {}
 
 
@@ -78,17 +77,6 @@ def leak_patterns(secrets: Iterable[bytes]) -> LeakPatterns:
         decimal=frozenset(decimal),
         decimal_windows=frozenset(windows),
     )
-
-
-def contains_leak(blob: bytes, patterns: LeakPatterns) -> bool:
-    """Whether ``blob`` holds any of ``patterns``."""
-    if any(p in blob for p in patterns.exact):
-        return True
-    lowered = blob.lower()
-    if any(p in lowered for p in patterns.folded):
-        return True
-    digits = b"," + b",".join(_DIGITS.findall(blob)) + b","
-    return any(p in digits for p in patterns.decimal)
 
 
 def remember_secret(material: bytes) -> None:

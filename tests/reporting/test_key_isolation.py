@@ -22,6 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from stage5kit.cli import main
+from stage5kit.reporting import read_results
 from stage5kit.reporting.kernel_launch import landlock_abi
 from stage5kit.signing import generate_keypair, load_signing_key, verify_manifest
 
@@ -194,7 +195,7 @@ def _check_report(out: Path, done: subprocess.CompletedProcess[str], secret: byt
     assert done.returncode == 0, done.stderr[-2000:]
     key = load_signing_key("hex:" + secret.hex())
     assert verify_manifest(out, key.verification_key()).ok
-    results = json.loads((out / "results.json").read_text())
+    results = read_results(out)
     assert results["tried_ancestors"] >= 1
     assert results["known_path_read"] is False
     assert (out / "loot.csv").is_file()
