@@ -128,7 +128,11 @@ def kernel_temp_folder() -> Path:
     Libraries cache in the temp folder (lark, which jsonschema loads via nbformat, spends
     ~30 s building a grammar a cache file saves); a fresh folder per kernel would lose it.
     """
-    folder = Path(tempfile.gettempdir()) / f"stage5kit-kernels-{getpass.getuser()}"
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no USER/LOGNAME and no passwd entry (some containers)
+        user = "user"
+    folder = Path(tempfile.gettempdir()) / f"stage5kit-kernels-{user}"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
 
