@@ -9,17 +9,22 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 if TYPE_CHECKING:
     from stage5kit.signing import DeferredSigningKey
 
-KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
 LITERAL_KEY_SCHEMES = ("hex:", "base64:")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
-    "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
-    "is written unsigned, with a warning."
+    "{key_variables}; with none set the report is written unsigned, with a warning."
 )
 
 
@@ -31,13 +36,14 @@ def _signing_key(spec: str | None) -> DeferredSigningKey | None:
     """
     from stage5kit.reporting.execute import CONFINEMENT_UNAVAILABLE, confinement_available
     from stage5kit.reporting.kernel_launch import make_non_dumpable
+    from stage5kit.signing import KEY_ENV_VARS, check_signing_key
 
     make_non_dumpable()
     if not confinement_available():
         click.echo(CONFINEMENT_UNAVAILABLE, err=True)
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
-            "warning: no signing key (--key or $STAGE5KIT_SIGNING_KEY); "
+            f"warning: no signing key (--key or ${KEY_ENV_VARS[0]}); "
             "the report is NOT signed and cannot be verified",
             err=True,
         )
@@ -46,11 +52,9 @@ def _signing_key(spec: str | None) -> DeferredSigningKey | None:
         click.echo(
             "warning: a key given as hex:/base64: on the command line can be read by other "
             "processes (ps, /proc/<pid>/cmdline), the notebook included; "
-            "use --key file:<path> or $STAGE5KIT_SIGNING_KEY",
+            f"use --key file:<path> or ${KEY_ENV_VARS[0]}",
             err=True,
         )
-    from stage5kit.signing import check_signing_key
-
     return check_signing_key(spec)
 
 
@@ -85,7 +89,11 @@ def report() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML mapping of parameters; -p values override it.",
 )
-@out_dir_option("Report folder: report.ipynb, report.html, results.json, data, manifest.")
+@optional_out_dir_option(
+    "Report folder: report.ipynb, report.html, results.json, data, manifest."
+    " Default: var/audit/tco/<notebook name>/ in the workspace."
+)
+@root_option()
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
 @_cell_timeout_option
@@ -95,7 +103,8 @@ def run(
     notebook: Path,
     pairs: tuple[tuple[str, str], ...],
     parameters_file: Path | None,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     key_spec: str | None,
     pdf: bool,
     cell_timeout: int,
@@ -112,6 +121,7 @@ def run(
     given.update(dict(pairs))
     prepare_report(notebook, given)
     key = _signing_key(key_spec)
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / notebook.stem
     result = run_report(
         notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
     )
