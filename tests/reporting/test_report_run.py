@@ -265,7 +265,7 @@ def test_out_dir_that_is_not_a_report_is_never_replaced(
 
 def test_kernel_is_reached_over_ipc_sockets(probe_notebook: Path, tmp_path: Path) -> None:
     """The kernel's connection uses the IPC transport with sockets in a private folder."""
-    with KernelSession(env=kernel_environment(os.environ)) as session:
+    with KernelSession(env=kernel_environment(os.environ), writable=(tmp_path,)) as session:
         session.run(probe_notebook, tmp_path / "r.ipynb", parameters={}, cwd=tmp_path)
         info = session._km.get_connection_info()  # private on purpose: the transport
         sockets = [p.name for p in Path(info["ip"]).parent.iterdir() if p.is_socket()]
@@ -281,6 +281,7 @@ def test_run_killed_after_its_kernel_started_leaves_nothing_for_the_next_run(
     """kill -9 of `report run` mid-notebook leaves a temp folder; a rerun removes it, verifies."""
     out = tmp_path / "report"
     (tmp_path / "k.hex").write_text(signing_key.secret_forms()[1].decode())
+    (tmp_path / "k.hex").chmod(0o600)
     env = {**os.environ, "STAGE5KIT_SIGNING_KEY": f"file:{tmp_path / 'k.hex'}"}
     command = [sys.executable, "-m", "stage5kit", "report", "run", str(probe_notebook)]
     process = subprocess.Popen(
@@ -300,3 +301,19 @@ def test_run_killed_after_its_kernel_started_leaves_nothing_for_the_next_run(
     assert rerun.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.hex", "report"]
     assert verify_manifest(out, signing_key.verification_key()).ok
+
+
+def test_run_with_root_defaults_into_the_workspace(
+    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --out, `report run --root WS` writes var/audit/tco/<notebook name>/ there."""
+    from stage5kit.compliance import init_workspace
+
+    monkeypatch.delenv("STAGE5KIT_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("BOT_CORE_SECURITY_AUDIT_KEY", raising=False)
+    workspace, _ = init_workspace(tmp_path / "ws")
+    outcome = CliRunner().invoke(
+        main, ["report", "run", str(probe_notebook), "--root", str(workspace.root)]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert (workspace.tco_dir / probe_notebook.stem / "report.html").is_file()

@@ -3,7 +3,8 @@
 Subcommand modules import only click and the standard library at module level, so
 ``stage5kit --help`` stays fast; library code is imported inside each command.
 Any :class:`~stage5kit.errors.Stage5Error` is printed as ``ClassName: message`` on stderr
-and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok).
+(key material this process loaded redacted) and turned into its exit code (0 ok, 1 a
+finding, 2 bad input or usage, 3 the environment stopped the run, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -14,17 +15,26 @@ import click
 
 from stage5kit import __version__
 from stage5kit.errors import Stage5Error
+from stage5kit.redaction import redact
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "alerts": "stage5kit.cli.bundle:alerts",
+    "bundle": "stage5kit.cli.bundle:bundle",
+    "decide": "stage5kit.cli.decisions:decide",
+    "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
+    "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",
+    "smoke": "stage5kit.cli.decisions:smoke",
     "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
+    "audit": "stage5kit.cli.audit:audit",
+    "training": "stage5kit.cli.training:training",
 }
 
 
@@ -48,7 +58,7 @@ class _Stage5Group(click.Group):
         try:
             return super().invoke(ctx)
         except Stage5Error as error:
-            click.echo(f"{type(error).__name__}: {error}", err=True)
+            click.echo(redact(f"{type(error).__name__}: {error}"), err=True)
             ctx.exit(error.exit_code)
 
 
@@ -56,8 +66,9 @@ class _Stage5Group(click.Group):
     cls=_Stage5Group,
     epilog=(
         "Exit codes: 0 ok; 1 a finding (signature invalid or missing, failed report, "
-        "breach with --fail-on-breach); 2 bad usage or bad input. "
-        "'stage5kit COMMAND --help' describes each command."
+        "breach with --fail-on-breach); 2 bad usage or bad input; 3 the environment "
+        "stopped the run (output locked by another run, disk full, permission denied); "
+        "130 interrupted. 'stage5kit COMMAND --help' describes each command."
     ),
 )
 @click.version_option(__version__, "--version", prog_name="stage5kit")

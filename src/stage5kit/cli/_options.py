@@ -1,4 +1,4 @@
-"""Options and helpers the subcommands share: output folder, key spec, output format, signing.
+"""Options and helpers the subcommands share: output folder, key, format, workspace, signing.
 
 Imports only click and the standard library at module level (``stage5kit --help`` stays
 fast); the signing layer is imported when a key is actually used.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from stage5kit.compliance import Workspace
     from stage5kit.signing import SigningKey
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -85,6 +86,11 @@ def load_output_key(key_spec: str | None, key_id: str | None = None) -> SigningK
     return load_signing_key(key_spec, key_id=key_id)
 
 
+def output_names(*names: str) -> frozenset[str]:
+    """A command's output files and their signatures: what its --out folder may hold."""
+    return frozenset({*names, *(f"{name}.sig" for name in names)})
+
+
 def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
     """Write ``PATH.sig`` beside each written file when there is a key."""
     if key is None:
@@ -93,3 +99,36 @@ def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
 
     for path in paths:
         sign_file(path, key)
+
+
+def root_option() -> Callable[[F], F]:
+    """The ``--root`` workspace option (passed as ``root``); see :func:`workspace_of`."""
+    return click.option(
+        "--root",
+        "root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=(
+            "Workspace folder (made by `stage5kit init`) whose default paths to use."
+            " Default: the nearest folder above the working directory holding the workspace"
+            " marker, else the working directory."
+        ),
+    )
+
+
+def workspace_of(root: Path | None) -> Workspace:
+    """The workspace ``--root`` names, else the one found from the working directory."""
+    from stage5kit.compliance import Workspace, find_workspace
+
+    return find_workspace() if root is None else Workspace(root=root.resolve())
+
+
+def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
+    """An ``--out`` folder option that may be left out (passed as ``out_dir``, else None)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )

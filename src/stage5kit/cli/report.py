@@ -9,21 +9,38 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey
 
+LITERAL_KEY_SCHEMES = ("hex:", "base64:")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
     "{key_variables}; with none set the report is written unsigned, with a warning."
 )
 
 
-def _signing_key(spec: str | None) -> SigningKey | None:
-    """The key to sign with, or None (with a warning) when no key is configured."""
-    from stage5kit.signing import KEY_ENV_VARS, load_signing_key
+def _signing_key(spec: str | None) -> DeferredSigningKey | None:
+    """The checked key spec to sign with (bytes read after the kernels), or None with a warning.
 
+    This process becomes non-dumpable first, so other processes of the same user (the
+    notebook kernel among them) cannot read its environment or memory; see docs/security.md.
+    """
+    from stage5kit.reporting.execute import CONFINEMENT_UNAVAILABLE, confinement_available
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+    from stage5kit.signing import KEY_ENV_VARS, check_signing_key
+
+    make_non_dumpable()
+    if not confinement_available():
+        click.echo(CONFINEMENT_UNAVAILABLE, err=True)
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
             f"warning: no signing key (--key or ${KEY_ENV_VARS[0]}); "
@@ -31,8 +48,14 @@ def _signing_key(spec: str | None) -> SigningKey | None:
             err=True,
         )
         return None
-
-    return load_signing_key(spec)
+    if spec is not None and spec.startswith(LITERAL_KEY_SCHEMES):
+        click.echo(
+            "warning: a key given as hex:/base64: on the command line can be read by other "
+            "processes (ps, /proc/<pid>/cmdline), the notebook included; "
+            f"use --key file:<path> or ${KEY_ENV_VARS[0]}",
+            err=True,
+        )
+    return check_signing_key(spec)
 
 
 _cell_timeout_option = click.option(
@@ -66,7 +89,11 @@ def report() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML mapping of parameters; -p values override it.",
 )
-@out_dir_option("Report folder: report.ipynb, report.html, results.json, data, manifest.")
+@optional_out_dir_option(
+    "Report folder: report.ipynb, report.html, results.json, data, manifest."
+    " Default: var/audit/tco/<notebook name>/ in the workspace."
+)
+@root_option()
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
 @_cell_timeout_option
@@ -76,7 +103,8 @@ def run(
     notebook: Path,
     pairs: tuple[tuple[str, str], ...],
     parameters_file: Path | None,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     key_spec: str | None,
     pdf: bool,
     cell_timeout: int,
@@ -93,6 +121,7 @@ def run(
     given.update(dict(pairs))
     prepare_report(notebook, given)
     key = _signing_key(key_spec)
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / notebook.stem
     result = run_report(
         notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
     )
@@ -126,6 +155,18 @@ def run(
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf for each report.")
 @_cell_timeout_option
+@click.option(
+    "--max-reports",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Refuse a grid of more reports than this, before anything starts.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another batch is writing into OUT, wait for it instead of exiting 3.",
+)
 @format_option(help_text="text: short lines for people; json: the same facts on stdout.")
 @click.pass_context
 def batch(
@@ -138,12 +179,18 @@ def batch(
     key_spec: str | None,
     pdf: bool,
     cell_timeout: int,
+    max_reports: int,
+    wait: bool,
     output_format: str,
 ) -> None:
-    """Run every parameter set of GRID (YAML) into OUT/<name>/; exit 1 if any report failed."""
+    """Run every parameter set of GRID (YAML) into OUT/<name>/; exit 1 if any report failed.
+
+    A rerun resumes every signed report whose parameters, notebook and input files are
+    unchanged and rebuilds the rest, saying why. One batch at a time writes into OUT.
+    """
     from stage5kit.reporting import load_grid, run_batch
 
-    plan = load_grid(grid)
+    plan = load_grid(grid, max_reports=max_reports)
     key = _signing_key(key_spec)
     result = run_batch(
         plan,
@@ -153,17 +200,26 @@ def batch(
         key=key,
         pdf=pdf,
         cell_timeout=cell_timeout,
+        max_reports=max_reports,
+        wait=wait,
     )
     if output_format == "json":
         entries = [
-            {"name": e.name, "status": e.status, "error": e.error, "results": e.results}
+            {
+                "name": e.name,
+                "status": e.status,
+                "error": e.error,
+                "note": e.note,
+                "results": e.results,
+            }
             for e in result.entries
         ]
         click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2))
     else:
         for entry in result.entries:
             suffix = f"  {entry.error}" if entry.error else ""
-            click.echo(f"{entry.status:9} {entry.name}{suffix}")
+            rebuilt = f"  (rebuilt: {entry.note})" if entry.note else ""
+            click.echo(f"{entry.status:9} {entry.name}{suffix}{rebuilt}")
         click.echo(f"index: {out_dir / 'index.html'}")
     if result.failed:
         ctx.exit(1)

@@ -8,7 +8,14 @@ from typing import Any, Literal
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 _rows_option = click.option(
     "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
@@ -91,7 +98,10 @@ def sample_artifacts(out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
+@optional_out_dir_option(
+    "Folder for tco_report.csv and tco_summary.json. Default: var/audit/tco/ in the workspace."
+)
+@root_option()
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -168,7 +178,8 @@ def sample_artifacts(out_dir: Path) -> None:
 def tco(
     *,
     trades: Path,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     infra_costs: Path | None,
     by: str,
     thresholds: Path | None,
@@ -186,7 +197,7 @@ def tco(
 ) -> None:
     """Compute TCO KPIs of TRADES (CSV, Parquet, or a folder or glob of Parquet) into --out."""
     from stage5kit import __version__
-    from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.cli._options import load_output_key, output_names, sign_outputs
     from stage5kit.cli._progress import progress_bar
     from stage5kit.core import (
         TcoOptions,
@@ -196,7 +207,10 @@ def tco(
         load_thresholds,
     )
     from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
+    from stage5kit.core.io.tco_output import REPORT_NAME, SUMMARY_NAME
+    from stage5kit.files import output_directory
 
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     key = load_output_key(key_spec)
     options = TcoOptions(
         by=tuple(k.strip() for k in by.split(",") if k.strip()),
@@ -210,44 +224,52 @@ def tco(
     budgets = None if budget is None else load_budget(budget)
     files = trade_files(trades)
     total, unit, scale = _progress_scale(files)
-    with progress_bar(total=total, unit=unit, quiet=output_format == "json") as advance:
+    with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
+        with progress_bar(total=total, unit=unit, quiet=output_format == "json") as advance:
 
-        def progress(rows: int) -> None:
-            advance(rows * scale)
+            def progress(rows: int) -> None:
+                advance(rows * scale)
 
-        if scheduler:
-            from stage5kit.reporting.tco_cluster import analyse_tco_on_cluster
+            if scheduler:
+                from stage5kit.reporting.tco_cluster import analyse_tco_on_cluster
 
-            result = analyse_tco_on_cluster(
-                trades,
-                scheduler,
-                options,
-                infra_costs=infra_frame,
-                thresholds=limits,
-                budget=budgets,
-                batch_rows=batch_rows,
-                progress=progress,
-            )
-        else:
-            result = analyse_tco_file(
-                trades,
-                options,
-                infra_costs=infra_frame,
-                thresholds=limits,
-                budget=budgets,
-                batch_rows=batch_rows,
-                progress=progress,
-                **({"exact_rows": 0} if stream else {}),
-            )
-    inputs = describe_inputs(
-        {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
-        {"trades": files},
-    )
-    written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
-    sign_outputs(written, key)
+                result = analyse_tco_on_cluster(
+                    trades,
+                    scheduler,
+                    options,
+                    infra_costs=infra_frame,
+                    thresholds=limits,
+                    budget=budgets,
+                    batch_rows=batch_rows,
+                    progress=progress,
+                )
+            else:
+                result = analyse_tco_file(
+                    trades,
+                    options,
+                    infra_costs=infra_frame,
+                    thresholds=limits,
+                    budget=budgets,
+                    batch_rows=batch_rows,
+                    progress=progress,
+                    **({"exact_rows": 0} if stream else {}),
+                )
+        inputs = describe_inputs(
+            {
+                "trades": trades,
+                "infra_costs": infra_costs,
+                "thresholds": thresholds,
+                "budget": budget,
+            },
+            {"trades": files},
+        )
+        built = write_tco_outputs(result, folder, inputs=inputs, kit_version=__version__)
+        sign_outputs(built, key)
+        summary_text = built[1].read_text(encoding="utf-8")
+    written = (out_dir / built[0].name, out_dir / built[1].name)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
+        click.echo(summary_text, nl=False)
     else:
         _echo_overview(
             overall=result.overall,

@@ -8,6 +8,7 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
+from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
     plot_box_summary,
     plot_cost_waterfall,
@@ -16,6 +17,7 @@ from stage5kit.reporting.figures import (
     plot_scatter,
     plot_series_with_markers,
 )
+from stage5kit.reporting.observability_figures import plot_burn_rate
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.period_figures import plot_period_comparison
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
@@ -54,7 +56,9 @@ __all__ = [
     "headline_table",
     "load_grid",
     "plot_box_summary",
+    "plot_burn_rate",
     "plot_cost_waterfall",
+    "plot_decision_flows",
     "plot_distribution",
     "plot_percentiles",
     "plot_period_comparison",
