@@ -47,37 +47,14 @@ def sha256_file(path: str | Path) -> str:
 
 
 def read_config_file(path: str | Path, *, what: str) -> object:
-    """Parse a YAML file (JSON if it ends in .json); a ConfigError names the file and the line.
+    """Parse a YAML file (JSON if it ends in .json) with the kit's one safe config parser.
 
-    ``what`` names the file in the message ("scenario file", "grid file", ...).
+    See :mod:`stage5kit.config_files`: no aliases, no duplicate keys, bounded nesting and
+    numbers; a ConfigError names the file, the line and the fix.
     """
-    import json
+    from stage5kit.config_files import read_config_file as read_safely
 
-    import yaml
-
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        msg = f"{source}: cannot read the {what} ({error.strerror or type(error).__name__})"
-        raise ConfigError(msg) from error
-    except UnicodeDecodeError as error:
-        msg = f"{source}: cannot read the {what} (not UTF-8 text; save it as UTF-8)"
-        raise ConfigError(msg) from error
-    if source.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            msg = f"{source}, line {error.lineno}: not valid JSON ({error.msg})"
-            raise ConfigError(msg) from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "parse error"
-        msg = f"{source}{where}: not valid YAML (check indentation and colons): {problem}"
-        raise ConfigError(msg) from error
+    return read_safely(path, what=what)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -3,17 +3,28 @@
 Subcommand modules import only click and the standard library at module level, so
 ``stage5kit --help`` stays fast; library code is imported inside each command.
 Any :class:`~stage5kit.errors.Stage5Error` is printed as ``ClassName: message`` on stderr
-and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok).
+and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok, 3 the environment
+stopped the run). The top-level handler is also the last safety net: an ``OSError`` (full
+disk, permission denied) becomes a ResourceError (exit 3), Ctrl-C a clean exit 130 after
+every temp folder and kernel is cleaned up, and a MemoryError or RecursionError a message
+instead of a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib
+import logging
+import signal
+import threading
+from types import FrameType
 
 import click
 
 from stage5kit import __version__
-from stage5kit.errors import Stage5Error
+from stage5kit.errors import InputError, ResourceError, Stage5Error, show_value
+
+EXIT_INTERRUPTED = 130
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
@@ -45,11 +56,64 @@ class _Stage5Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; a Stage5Error becomes 'ClassName: message' and its exit code."""
+        _interrupt_once()
         try:
             return super().invoke(ctx)
         except Stage5Error as error:
-            click.echo(f"{type(error).__name__}: {error}", err=True)
-            ctx.exit(error.exit_code)
+            _fail(ctx, error)
+        except KeyboardInterrupt:
+            # The kernel was stopped on purpose: its leftover asyncio tasks are not news.
+            logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+            click.echo("interrupted: stopped; partial outputs were removed", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except OSError as error:
+            _fail(ctx, environment_error(error))
+        except MemoryError:
+            msg = (
+                "out of memory: the machine could not hold this run "
+                "(use a smaller input, fewer paths or days, or a smaller --batch-rows)"
+            )
+            _fail(ctx, ResourceError(msg))
+        except RecursionError:
+            msg = "input nested too deeply to process (flatten the structure of the file)"
+            _fail(ctx, InputError(msg))
+        return None
+
+
+def _fail(ctx: click.Context, error: Stage5Error) -> None:
+    click.echo(f"{type(error).__name__}: {error}", err=True)
+    ctx.exit(error.exit_code)
+
+
+_OS_FIXES = {
+    errno.ENOSPC: "the disk is full; free space or write to another disk",
+    errno.EDQUOT: "the disk quota is used up; free space or write elsewhere",
+    errno.EACCES: "permission denied; choose a folder you can write to",
+    errno.EPERM: "operation not permitted; choose a folder you can write to",
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.ENOENT: "a folder on the path does not exist or cannot be created here",
+}
+
+
+def environment_error(error: OSError) -> ResourceError:
+    """An OSError as the ResourceError (exit 3) the CLI reports: what failed, where, the fix."""
+    where = error.filename if error.filename is not None else "the output"
+    reason = error.strerror or type(error).__name__
+    fix = _OS_FIXES.get(error.errno or 0, "check the path, the disk and the permissions")
+    return ResourceError(f"{show_value(str(where))}: {reason} ({fix})")
+
+
+def _interrupt_once() -> None:
+    """First Ctrl-C raises KeyboardInterrupt; later ones are ignored so clean-up can finish."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupted(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupted)
 
 
 @click.group(

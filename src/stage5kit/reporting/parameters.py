@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from stage5kit.errors import ConfigError, ParameterError
+from stage5kit.config_files import parse_config_text
+from stage5kit.errors import ConfigError, ParameterError, show_value
 from stage5kit.files import read_config_file
 
 PATH_SUFFIX = "_path"
@@ -126,7 +125,7 @@ def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
 
 
 def _refuse(parameter: NotebookParameter, value: object, source: str) -> ParameterError:
-    msg = f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, got {value!r}"
+    msg = f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, got {show_value(value)}"
     return ParameterError(msg, column=parameter.name, value=value)
 
 
@@ -140,8 +139,8 @@ def _coerce_text(parameter: NotebookParameter, text: str, source: str) -> object
             return lowered in _TRUE
         raise _refuse(parameter, text, source)
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+        value = parse_config_text(text, source=f"parameter {parameter.name!r}", json_syntax=False)
+    except ConfigError as error:
         raise _refuse(parameter, text, source) from error
     return _coerce_value(parameter, value, source)
 

@@ -20,7 +20,7 @@ import pandas as pd
 from stage5kit.core.stress.scenarios import Scenario, parse_scenarios, select_scenarios
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.thresholds import LIMITS, Thresholds
-from stage5kit.errors import ConfigError, InputError, InputProblem
+from stage5kit.errors import ConfigError, InputError, InputProblem, show_value
 from stage5kit.files import read_config_file
 
 INFRA_COLUMNS = ("month", "strategy", "category", "amount")
@@ -216,6 +216,6 @@ def _reject_unknown(path: str | Path, data: dict[str, Any], allowed: set[str]) -
 
 def _number(path: str | Path, key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{path}: {key} must be a number, got {value!r}"
+        msg = f"{path}: {key} must be a number, got {show_value(value)} (write e.g. 12.5)"
         raise ConfigError(msg)
     return float(value)

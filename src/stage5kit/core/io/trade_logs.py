@@ -337,10 +337,15 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
 
 def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
     try:
-        names = pq.read_schema(path).names
-        source = _open_parquet(path, names)
+        schema = pq.read_schema(path)
+        names = schema.names
+        problems = _parquet_schema_problems(path, schema)
+        source = None if problems else _open_parquet(path, names)
     except (OSError, pa.ArrowException) as error:
         yield _unreadable(path, error), 0
+        return
+    if source is None:
+        yield CheckedTrades(pd.DataFrame(), problems, len(problems), (), ()), 0
         return
     if any(n not in names for n in REQUIRED_COLUMNS) or source.metadata.num_rows == 0:
         yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
@@ -359,6 +364,30 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
         yield from _check_parquet_batches(path, names, batch_rows)
     except (OSError, pa.ArrowException) as error:
         yield _unreadable(path, error), 1
+
+
+def _parquet_schema_problems(path: Path, schema: pa.Schema) -> tuple[InputProblem, ...]:
+    """Columns no trade log can hold: a name given twice, a trade column of nested values."""
+    problems = [
+        InputProblem(
+            path=str(path),
+            column=name,
+            message="column appears more than once in the file",
+            hint="write the file again with one column of each name",
+        )
+        for name in dict.fromkeys(n for n in schema.names if schema.names.count(n) > 1)
+    ]
+    problems.extend(
+        InputProblem(
+            path=str(path),
+            column=field.name,
+            message=f"column holds nested values ({str(field.type)[:60]})",
+            hint="store one plain value per row: text for labels, numbers for amounts",
+        )
+        for field in schema
+        if field.name in TRADE_COLUMNS and pa.types.is_nested(field.type)
+    )
+    return tuple(problems)
 
 
 def _check_parquet_batches(
