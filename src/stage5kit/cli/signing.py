@@ -56,15 +56,25 @@ def _echo_report(path: Path, report: VerificationReport, *, output_format: str) 
     if output_format == "json":
         click.echo(json.dumps({"path": str(path), **report.to_dict()}, indent=2))
         return
-    signer = f" (key id {report.key_id})" if report.key_id else ""
-    click.echo(f"{report.status}: {path}: {report.message}{signer}")
+    signer = f" (key id {printable(report.key_id)})" if report.key_id else ""
+    click.echo(f"{report.status}: {printable(str(path))}: {printable(report.message)}{signer}")
     for label, names in (
         ("modified", report.modified),
         ("missing", report.missing),
         ("unexpected", report.unexpected),
     ):
         for name in names:
-            click.echo(f"  {label}: {name}")
+            click.echo(f"  {label}: {printable(name)}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    A file name holding a newline or an ANSI escape must not forge a line a person reads.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _signed_target(path: Path) -> Path:
@@ -82,7 +92,7 @@ def _signed_target(path: Path) -> Path:
 
 
 @click.command("verify")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @key_option()
 @click.option(
     "--public-key",
@@ -102,7 +112,13 @@ def verify(
 
     Given a signature (X.sig) it verifies X; given a folder's manifest.json.sig, the folder.
     """
-    from stage5kit.signing import load_verification_key, verify_file, verify_manifest
+    from stage5kit.signing import (
+        VerificationReport,
+        load_verification_key,
+        signature_path,
+        verify_file,
+        verify_manifest,
+    )
 
     if key_spec is not None and public_key is not None:
         msg = "give --key or --public-key, not both"
@@ -110,9 +126,17 @@ def verify(
     key = load_verification_key(key_spec, public_key=public_key)
     signed = _signed_target(path)
     if signed != path:
-        click.echo(f"note: {path} is a signature; verifying {signed}", err=True)
+        shown = (printable(str(path)), printable(str(signed)))
+        click.echo(f"note: {shown[0]} is a signature; verifying {shown[1]}", err=True)
         path = signed
-    report = verify_manifest(path, key) if path.is_dir() else verify_file(path, key)
+    if not path.exists() and not signature_path(path).exists():
+        report = VerificationReport(
+            status="missing", message="file not found", missing=(path.name,)
+        )
+    elif path.is_dir():
+        report = verify_manifest(path, key)
+    else:
+        report = verify_file(path, key)
     _echo_report(path, report, output_format=output_format)
     if not report.ok:
         ctx.exit(1)

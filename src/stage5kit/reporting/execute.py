@@ -174,6 +174,7 @@ class KernelSession:
                 parameters=dict(parameters),
                 km=km,
                 kernel_name=KERNEL_NAME,
+                language="python",
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=self._cell_timeout,

@@ -65,7 +65,37 @@ def _load_notebook_json(notebook: Path) -> dict[str, object]:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         msg = f"{notebook}: not a notebook (no cells)"
         raise ConfigError(msg)
+    _check_notebook_schema(notebook, data)
     return data
+
+
+def _check_notebook_schema(notebook: Path, data: dict[str, object]) -> None:
+    """Refuse, before any kernel starts, a notebook nbformat would refuse after the run."""
+    import nbformat
+    from nbformat import ValidationError
+
+    try:
+        node = nbformat.from_dict(data)
+        if node.get("nbformat") != 4:
+            node = nbformat.convert(node, 4)
+        nbformat.validate(node, relax_add_props=True)
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        msg = (
+            f"{notebook}: not a valid notebook ({show_value(first, quote=False)}); "
+            "open it in Jupyter and save it again to repair it"
+        )
+        raise ConfigError(msg) from None
+    kernelspec = node.get("metadata", {}).get("kernelspec") or {}
+    language = kernelspec.get("language") or node.get("metadata", {}).get(
+        "language_info", {}
+    ).get("name", "python")
+    if language != "python":
+        msg = (
+            f"{notebook}: the notebook's kernel language is {show_value(language)}; "
+            "stage5kit runs Python notebooks (choose a Python 3 kernel and save it)"
+        )
+        raise ConfigError(msg)
 
 
 def _parameters_source(notebook: Path) -> str:
