@@ -9,6 +9,7 @@ the decision log, batches and output folders share one cross-platform implementa
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -19,9 +20,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from stage5kit.errors import ConfigError, LockHeldError
+from stage5kit.errors import LockHeldError, ResourceError, show_value
 
 HASH_CHUNK_BYTES = 1 << 20
+# What the environment did, and what to do about it, for the errors a write can meet.
+ENVIRONMENT_FIXES = {
+    errno.ENOSPC: "the disk is full; free space or write to another disk",
+    errno.EDQUOT: "the disk quota is used up; free space or write elsewhere",
+    errno.EFBIG: "the file is larger than the file system allows; write to another disk",
+    errno.EACCES: "permission denied; choose a folder you can write to",
+    errno.EPERM: "operation not permitted; choose a folder you can write to",
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+}
 LOCK_POLL_SECONDS = 0.05
 
 
@@ -55,6 +65,26 @@ def read_config_file(path: str | Path, *, what: str) -> object:
     from stage5kit.config_files import read_config_file as read_safely
 
     return read_safely(path, what=what)
+
+
+def environment_error(error: OSError, target: str | Path | None = None) -> ResourceError:
+    """An OSError as a ResourceError (exit 3): the file, what the system said, the fix."""
+    where = error.filename if error.filename is not None else target
+    shown = show_value(str(where), quote=False) if where is not None else "writing the output"
+    reason = error.strerror or str(error) or type(error).__name__
+    fix = ENVIRONMENT_FIXES.get(error.errno or 0, "check the path, the disk and the permissions")
+    return ResourceError(f"{shown}: {reason} ({fix})")
+
+
+@contextlib.contextmanager
+def _environment_errors(target: Path) -> Iterator[None]:
+    """Turn a full disk or a denied permission while writing ``target`` into a ResourceError."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno not in ENVIRONMENT_FIXES:
+            raise
+        raise environment_error(error, target) from error
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -150,19 +180,20 @@ def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path
     The file gets ``mode`` (e.g. 0o600 for keys) before any data lands, else the umask default.
     """
     final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
-        yield tmp
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(final)
-        _fsync_dir(final.parent)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with _environment_errors(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
+            yield tmp
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            tmp.replace(final)
+            _fsync_dir(final.parent)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(target: str | Path, data: bytes, *, mode: int | None = None) -> Path:
@@ -261,11 +292,13 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     temp folder's lock file is held while in use, so a concurrent run's folder is never taken.
     """
     final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_dirs(final)
-    tmp, lock = _locked_temp_dir(final)
+    with _environment_errors(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_dirs(final)
+        tmp, lock = _locked_temp_dir(final)
     try:
-        yield tmp
+        with _environment_errors(final):
+            yield tmp
         tmp.chmod(DEFAULT_DIR_MODE)
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))

@@ -12,7 +12,6 @@ instead of a traceback.
 
 from __future__ import annotations
 
-import errno
 import importlib
 import logging
 import signal
@@ -22,7 +21,7 @@ from types import FrameType
 import click
 
 from stage5kit import __version__
-from stage5kit.errors import InputError, ResourceError, Stage5Error, show_value
+from stage5kit.errors import InputError, ResourceError, Stage5Error
 
 EXIT_INTERRUPTED = 130
 
@@ -56,7 +55,8 @@ class _Stage5Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; a Stage5Error becomes 'ClassName: message' and its exit code."""
-        _interrupt_once()
+        previous = signal.getsignal(signal.SIGINT)
+        installed = _interrupt_once(previous)
         try:
             return super().invoke(ctx)
         except Stage5Error as error:
@@ -67,6 +67,8 @@ class _Stage5Group(click.Group):
             click.echo("interrupted: stopped; partial outputs were removed", err=True)
             ctx.exit(EXIT_INTERRUPTED)
         except OSError as error:
+            from stage5kit.files import environment_error
+
             _fail(ctx, environment_error(error))
         except MemoryError:
             msg = (
@@ -77,6 +79,9 @@ class _Stage5Group(click.Group):
         except RecursionError:
             msg = "input nested too deeply to process (flatten the structure of the file)"
             _fail(ctx, InputError(msg))
+        finally:
+            if installed:
+                signal.signal(signal.SIGINT, previous)
         return None
 
 
@@ -85,35 +90,22 @@ def _fail(ctx: click.Context, error: Stage5Error) -> None:
     ctx.exit(error.exit_code)
 
 
-_OS_FIXES = {
-    errno.ENOSPC: "the disk is full; free space or write to another disk",
-    errno.EDQUOT: "the disk quota is used up; free space or write elsewhere",
-    errno.EACCES: "permission denied; choose a folder you can write to",
-    errno.EPERM: "operation not permitted; choose a folder you can write to",
-    errno.EROFS: "the file system is read-only; choose a writable folder",
-    errno.ENOENT: "a folder on the path does not exist or cannot be created here",
-}
+def _interrupt_once(previous: object) -> bool:
+    """First Ctrl-C raises KeyboardInterrupt; later ones are ignored so clean-up can finish.
 
-
-def environment_error(error: OSError) -> ResourceError:
-    """An OSError as the ResourceError (exit 3) the CLI reports: what failed, where, the fix."""
-    where = error.filename if error.filename is not None else "the output"
-    reason = error.strerror or type(error).__name__
-    fix = _OS_FIXES.get(error.errno or 0, "check the path, the disk and the permissions")
-    return ResourceError(f"{show_value(str(where))}: {reason} ({fix})")
-
-
-def _interrupt_once() -> None:
-    """First Ctrl-C raises KeyboardInterrupt; later ones are ignored so clean-up can finish."""
-    if threading.current_thread() is not threading.main_thread():
-        return
+    Only Python's default handler is replaced (in the main thread); True when it was.
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        previous is not signal.default_int_handler
+    ):
+        return False
 
     def interrupted(signum: int, frame: FrameType | None) -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
+    return True
 
 
 @click.group(
