@@ -35,7 +35,7 @@ def show_value(value: object, *, limit: int = MAX_SHOWN_CHARS, quote: bool = Tru
     says how long the value really was.
     """
     text = repr(value) if quote else repr(str(value))[1:-1]
-    if len(text) <= limit:
+    if len(text) <= limit + 2 or (isinstance(value, str) and len(value) <= limit):
         return text
     size = f" ({len(value):,} characters)" if isinstance(value, str | bytes) else ""
     return f"{text[: limit - 1]}…{size}"

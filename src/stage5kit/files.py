@@ -68,21 +68,27 @@ def read_config_file(path: str | Path, *, what: str) -> object:
 
 
 def environment_error(error: OSError, target: str | Path | None = None) -> ResourceError:
-    """An OSError as a ResourceError (exit 3): the file, what the system said, the fix."""
-    where = error.filename if error.filename is not None else target
+    """An OSError as a ResourceError (exit 3): the output, what the system said, the fix."""
+    where = target if target is not None else error.filename
     shown = show_value(str(where), quote=False) if where is not None else "writing the output"
     reason = error.strerror or str(error) or type(error).__name__
-    fix = ENVIRONMENT_FIXES.get(error.errno or 0, "check the path, the disk and the permissions")
-    return ResourceError(f"{shown}: {reason} ({fix})")
+    fix = ENVIRONMENT_FIXES.get(
+        error.errno or 0, "the folder cannot be created or written here; choose another output"
+    )
+    return ResourceError(f"{shown}: cannot write: {reason} ({fix})")
 
 
 @contextlib.contextmanager
-def _environment_errors(target: Path) -> Iterator[None]:
-    """Turn a full disk or a denied permission while writing ``target`` into a ResourceError."""
+def _environment_errors(target: Path, *, only_environment: bool = False) -> Iterator[None]:
+    """Turn an OSError while preparing or writing ``target`` into a ResourceError naming it.
+
+    With ``only_environment`` (around the caller's own code) only a full disk, a quota or
+    a denied permission is turned; other errors are the caller's to report.
+    """
     try:
         yield
     except OSError as error:
-        if error.errno not in ENVIRONMENT_FIXES:
+        if only_environment and error.errno not in ENVIRONMENT_FIXES:
             raise
         raise environment_error(error, target) from error
 
@@ -184,16 +190,17 @@ def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
         os.close(fd)
-        tmp = Path(tmp_name)
-        try:
+    tmp = Path(tmp_name)
+    try:
+        with _environment_errors(final, only_environment=True):
             tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
             yield tmp
             with tmp.open("rb+") as handle:
                 os.fsync(handle.fileno())
             tmp.replace(final)
             _fsync_dir(final.parent)
-        finally:
-            tmp.unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_bytes(target: str | Path, data: bytes, *, mode: int | None = None) -> Path:
@@ -297,7 +304,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
         remove_stale_temp_dirs(final)
         tmp, lock = _locked_temp_dir(final)
     try:
-        with _environment_errors(final):
+        with _environment_errors(final, only_environment=True):
             yield tmp
         tmp.chmod(DEFAULT_DIR_MODE)
         if final.exists():
