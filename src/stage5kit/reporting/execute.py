@@ -10,6 +10,7 @@ but no variable leaks from one report into the next.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -17,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from stage5kit.errors import NotebookError
+from stage5kit.errors import NotebookError, ResourceError
 from stage5kit.reporting.record import REPORT_DIR_ENV
 
 if TYPE_CHECKING:
@@ -62,6 +63,16 @@ def kernel_environment(
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     return env
+
+
+def _environment_failure(evalue: str) -> str | None:
+    """The reason and fix when a cell failed on a full disk or a denied permission, else None."""
+    from stage5kit.files import ENVIRONMENT_FIXES
+
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)", evalue or "")
+    if found is None or int(found.group(1)) not in ENVIRONMENT_FIXES:
+        return None
+    return f"{found.group(2)} ({ENVIRONMENT_FIXES[int(found.group(1))]})"
 
 
 def _timed_out_cell(notebook: Path, error: BaseException) -> int | None:
@@ -182,6 +193,10 @@ class KernelSession:
                 start_timeout=KERNEL_START_TIMEOUT_S,
             )
         except PapermillExecutionError as error:
+            full = _environment_failure(error.evalue)
+            if full is not None:
+                msg = f"{notebook.name}: cell {error.cell_index + 1} could not write: {full}"
+                raise ResourceError(msg) from None
             msg = (
                 f"{notebook.name}: cell {error.cell_index + 1} of the executed notebook failed: "
                 f"{error.ename}: {error.evalue}"
