@@ -139,7 +139,11 @@ def parse_config_text(text: str, *, source: str | Path, json_syntax: bool) -> ob
     """Parse config text (JSON when ``json_syntax``, else YAML); a ConfigError names file and line."""
     if json_syntax:
         return _parse_json(text, source)
-    loader = _SafeConfigLoader(text)
+    try:
+        loader = _SafeConfigLoader(text)
+    except yaml.YAMLError as error:
+        msg = f"{source}: not valid YAML ({getattr(error, 'reason', None) or error})"
+        raise ConfigError(msg) from None
     try:
         return loader.get_single_data()
     except _ConfigRefused as error:

@@ -204,7 +204,7 @@ def _check_timestamps(series: pd.Series, found: _Collector, notes: list[str]) ->
         found.add_mask(
             empty, series, column=TIMESTAMP, message="timestamp is missing", hint=_TIMESTAMP_HINT
         )
-        return _in_time_range(parsed, series, found)
+        return _in_time_range(parsed, None, found)
     text = _as_text(series)
     parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     empty = (text == "").to_numpy()
@@ -219,11 +219,18 @@ def _check_timestamps(series: pd.Series, found: _Collector, notes: list[str]) ->
     return _in_time_range(parsed, text, found)
 
 
-def _in_time_range(parsed: pd.Series, shown: pd.Series, found: _Collector) -> pd.Series:
-    """Nanosecond UTC times; a time outside their range is a problem, never a crash."""
+def _in_time_range(parsed: pd.Series, shown: pd.Series | None, found: _Collector) -> pd.Series:
+    """Nanosecond UTC times; a time outside their range is a problem, never a crash.
+
+    ``shown`` is the text as written; typed times are shown in ISO form (numpy prints
+    years past 9999, where Python's datetime cannot).
+    """
     if parsed.dtype.unit != "ns":  # type: ignore[union-attr]
         outside = ((parsed < _FIRST_TIME) | (parsed >= _LAST_TIME)).to_numpy()
         if outside.any():
+            if shown is None:
+                naive = parsed.dt.tz_localize(None).to_numpy()
+                shown = pd.Series(np.char.add(np.datetime_as_string(naive), "Z"))
             found.add_mask(
                 outside,
                 shown,
