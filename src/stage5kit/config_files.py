@@ -34,7 +34,7 @@ MAX_INT_DIGITS = 4300
 _EXPONENT_FLOAT = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
 
 
-class _ConfigRefused(Exception):
+class _ConfigRefusedError(Exception):
     """Raised inside the YAML loader; turned into a ConfigError naming the file."""
 
     def __init__(self, message: str, *, line: int | None) -> None:
@@ -54,25 +54,26 @@ class _SafeConfigLoader(yaml.SafeLoader):
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         """Compose one node, refusing aliases and nesting beyond MAX_CONFIG_DEPTH."""
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # PyYAML is untyped
             msg = (
                 f"YAML alias '*{show_value(event.anchor, quote=False)}' is not allowed "
                 "(write the value out in full instead of referring to an anchor)"
             )
-            raise _ConfigRefused(msg, line=_line_of(event))
+            raise _ConfigRefusedError(msg, line=_line_of(event))
         self._depth += 1
         if self._depth > MAX_CONFIG_DEPTH:
             msg = f"nested more than {MAX_CONFIG_DEPTH} levels deep (flatten the structure)"
-            raise _ConfigRefused(msg, line=_line_of(self.peek_event()))
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise _ConfigRefusedError(msg, line=_line_of(event))
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # noqa: FBT001, FBT002 - PyYAML's signature
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         """Build a mapping, refusing a key that appears twice."""
         seen: dict[Hashable, int | None] = {}
         for key_node, _ in node.value:
@@ -84,7 +85,7 @@ class _SafeConfigLoader(yaml.SafeLoader):
                     f"key {show_value(key)} appears twice in one mapping (first on line "
                     f"{seen[key]}; keep one of them)"
                 )
-                raise _ConfigRefused(msg, line=_line_of(key_node))
+                raise _ConfigRefusedError(msg, line=_line_of(key_node))
             seen[key] = _line_of(key_node)
         return super().construct_mapping(node, deep=deep)
 
@@ -96,31 +97,18 @@ class _SafeConfigLoader(yaml.SafeLoader):
                 f"{show_value(node.value)} has {digits} digits, more than {MAX_INT_DIGITS} "
                 "(write a number in the float range, such as 1e12)"
             )
-            raise _ConfigRefused(msg, line=_line_of(node))
+            raise _ConfigRefusedError(msg, line=_line_of(node))
         value = super().construct_yaml_int(node)
         if abs(value) > sys.float_info.max:
-            raise _ConfigRefused(_beyond_float(node.value), line=_line_of(node))
+            raise _ConfigRefusedError(_beyond_float(node.value), line=_line_of(node))
         return int(value)
 
     def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
         """A float, refused when the text overflows to infinity (``1e400``)."""
         value = float(super().construct_yaml_float(node))
         if math.isinf(value) and "inf" not in str(node.value).lower():
-            raise _ConfigRefused(_beyond_float(node.value), line=_line_of(node))
+            raise _ConfigRefusedError(_beyond_float(node.value), line=_line_of(node))
         return value
-
-
-_SafeConfigLoader.add_constructor("tag:yaml.org,2002:int", _SafeConfigLoader.construct_yaml_int)
-_SafeConfigLoader.add_constructor(
-    "tag:yaml.org,2002:float", _SafeConfigLoader.construct_yaml_float
-)
-_SafeConfigLoader.add_constructor(
-    "tag:yaml.org,2002:map",
-    lambda loader, node: _construct_dict(loader, node),
-)
-_SafeConfigLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float", _EXPONENT_FLOAT, list("-+0123456789")
-)
 
 
 def _construct_dict(loader: _SafeConfigLoader, node: yaml.MappingNode) -> Any:  # noqa: ANN401 - PyYAML constructors yield
@@ -128,15 +116,20 @@ def _construct_dict(loader: _SafeConfigLoader, node: yaml.MappingNode) -> Any:  
     return loader.construct_mapping(node, deep=True)
 
 
+_SafeConfigLoader.add_constructor("tag:yaml.org,2002:int", _SafeConfigLoader.construct_yaml_int)
+_SafeConfigLoader.add_constructor("tag:yaml.org,2002:float", _SafeConfigLoader.construct_yaml_float)
+_SafeConfigLoader.add_constructor("tag:yaml.org,2002:map", _construct_dict)
+_SafeConfigLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", _EXPONENT_FLOAT, list("-+0123456789")
+)
+
+
 def _beyond_float(text: object) -> str:
-    return (
-        f"{show_value(text)} is beyond the float range (about ±1.8e308; "
-        "write a smaller number)"
-    )
+    return f"{show_value(text)} is beyond the float range (about ±1.8e308; write a smaller number)"
 
 
 def parse_config_text(text: str, *, source: str | Path, json_syntax: bool) -> object:
-    """Parse config text (JSON when ``json_syntax``, else YAML); a ConfigError names file and line."""
+    """Parse config text (JSON when ``json_syntax``, else YAML); errors name file and line."""
     if json_syntax:
         return _parse_json(text, source)
     try:
@@ -146,7 +139,7 @@ def parse_config_text(text: str, *, source: str | Path, json_syntax: bool) -> ob
         raise ConfigError(msg) from None
     try:
         return loader.get_single_data()
-    except _ConfigRefused as error:
+    except _ConfigRefusedError as error:
         where = f", line {error.line}" if error.line is not None else ""
         msg = f"{source}{where}: {error}"
         raise ConfigError(msg) from None

@@ -253,7 +253,9 @@ def mutate_envelope(data: bytes, rng: random.Random) -> bytes:
             [None, 0, 1e308, "", "A" * 10_000, [], {}, [[[]]], "=" * 3, True]
         )
     else:
-        envelope = mutate_text(json.dumps(envelope), rng, ('"', "{", "[", ",", ":", "\\u0000", "null"))
+        envelope = mutate_text(
+            json.dumps(envelope), rng, ('"', "{", "[", ",", ":", "\\u0000", "null")
+        )
         return envelope.encode("utf-8", errors="surrogatepass")
     return json.dumps(envelope).encode()
 
@@ -276,8 +278,14 @@ class Corpus:
         signed = folder / "signed.csv"
         signed.write_text("a,b\n1,2\n", encoding="utf-8")
         self.envelope = sign_file(signed, load_signing_key(f"file:{self.key_path}")).read_bytes()
-        self.thresholds = "max_cost_bps: 12.5\nmax_slippage_bps: 4\nstrategies:\n  twap_execution:\n    max_cost_bps: 20\n"
-        self.budget = "period: month\nbasis: tco\nstrategies:\n  market_making: 250000\n  twap_execution: 1.2e5\n"
+        self.thresholds = (
+            "max_cost_bps: 12.5\nmax_slippage_bps: 4\nstrategies:\n"
+            "  twap_execution:\n    max_cost_bps: 20\n"
+        )
+        self.budget = (
+            "period: month\nbasis: tco\nstrategies:\n  market_making: 250000\n"
+            "  twap_execution: 1.2e5\n"
+        )
         self.grid = (
             "notebook: probe.ipynb\nparameters:\n  label: x\nproduct:\n  scale: [1, 2]\n"
             "  ratio: [0.5, 1e-1]\n"
@@ -308,7 +316,9 @@ def fuzz_config(corpus: Corpus, rng: random.Random, folder: Path) -> tuple[int, 
         import yaml
 
         text = json.dumps(yaml.safe_load(text))
-        text = mutate_text(text, rng, ('"', "{", "}", "[", ",", ":", "1e999", "NaN", "9" * 5000, "[" * 3000))
+        text = mutate_text(
+            text, rng, ('"', "{", "}", "[", ",", ":", "1e999", "NaN", "9" * 5000, "[" * 3000)
+        )
     else:
         text = mutate_text(text, rng, YAML_TOKENS)
     config = folder / f"config{suffix}"
@@ -391,7 +401,8 @@ def main_long(argv: list[str] | None = None) -> int:
         names = sorted(TARGETS)
         for index in range(options.inputs):
             target = names[index % len(names)]
-            outcome = run_one(target, corpus, random.Random(f"{options.seed}-{index}"))
+            rng = random.Random(f"{options.seed}-{index}")  # noqa: S311 - reproducible inputs
+            outcome = run_one(target, corpus, rng)
             counts[(target, outcome.exit_code)] += 1
             if outcome.failure:
                 failures.append(outcome)

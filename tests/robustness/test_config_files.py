@@ -1,4 +1,4 @@
-"""Every config reader goes through one safe parser: bombs, duplicates, deep nesting, huge numbers."""
+"""One safe parser for every config reader: bombs, duplicates, deep nesting, huge numbers."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.robustness.conftest import assert_refused, run_cli
 
 from stage5kit.config_files import parse_config_text
 from stage5kit.errors import ConfigError
-from tests.robustness.conftest import assert_refused, run_cli
 
 BILLION_LAUGHS = """\
 a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -46,7 +46,9 @@ def test_small_alias_never_puts_the_value_in_the_message(trades_csv: Path, tmp_p
     text = "base: &x [1, 2, 3]\nmax_cost_bps: *x\n"
     config = tmp_path / "alias.yaml"
     config.write_text(text, encoding="utf-8")
-    outcome = run_cli(["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)])
+    outcome = run_cli(
+        ["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)]
+    )
     assert_refused(outcome, says=("alias.yaml, line 2", "alias", "write the value out"))
 
 
@@ -55,7 +57,9 @@ def test_duplicate_yaml_key_is_refused(trades_csv: Path, tmp_path: Path) -> None
     text = "max_cost_bps: 5\nmax_slippage_bps: 3\nmax_cost_bps: 500\n"
     config = tmp_path / "dup.yaml"
     config.write_text(text, encoding="utf-8")
-    outcome = run_cli(["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)])
+    outcome = run_cli(
+        ["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)]
+    )
     assert_refused(outcome, says=("dup.yaml, line 3", "'max_cost_bps' appears twice", "line 1"))
 
 
@@ -84,7 +88,9 @@ def test_bad_numbers_and_nesting_are_refused(
     """Deep nesting, numbers past the float range and 5000-digit integers: exit 2, short message."""
     config = tmp_path / name
     config.write_text(text, encoding="utf-8")
-    outcome = run_cli(["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)])
+    outcome = run_cli(
+        ["tco", str(trades_csv), "--out", str(tmp_path / "o"), "--thresholds", str(config)]
+    )
     assert_refused(outcome, says=(name, says))
     assert not (tmp_path / "o").exists()
 

@@ -7,14 +7,15 @@ import time
 from pathlib import Path
 
 import pytest
-
 from tests.robustness.conftest import assert_refused, run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = ROOT / "tests" / "reporting" / "notebooks" / "probe.ipynb"
 
 
-def test_stress_memory_request_is_refused_with_the_estimate(trades_csv: Path, tmp_path: Path) -> None:
+def test_stress_memory_request_is_refused_with_the_estimate(
+    trades_csv: Path, tmp_path: Path
+) -> None:
     """--paths 1e8 --days 1e5 is refused at once with the estimate (was a MemoryError)."""
     out = tmp_path / "out"
     started = time.perf_counter()

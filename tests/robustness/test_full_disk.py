@@ -8,7 +8,6 @@ the wrapper meets every write the kit makes. Each test says in its output which 
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import shutil
@@ -61,17 +60,20 @@ def _try_mount(folder: Path) -> bool:
     return done.returncode == 0
 
 
-def _fill(folder: Path) -> None:
-    """Write zeros until the file system says ENOSPC."""
-    with (folder / "filler").open("wb", buffering=0) as handle:
+def _write_until_full(path: Path, chunk: bytes) -> int | None:
+    """Append ``chunk`` to ``path`` until a write fails; return that failure's errno."""
+    with path.open("wb", buffering=0) as handle:
         try:
             while True:
-                handle.write(b"\0" * 4096)
+                handle.write(chunk)
         except OSError as error:
-            assert error.errno == errno.ENOSPC
-    with contextlib.suppress(OSError), (folder / "filler-tail").open("wb", buffering=0) as tail:
-        while True:
-            tail.write(b"\0")
+            return error.errno
+
+
+def _fill(folder: Path) -> None:
+    """Write zeros until the file system says ENOSPC, to the last byte."""
+    assert _write_until_full(folder / "filler", b"\0" * 4096) == errno.ENOSPC
+    assert _write_until_full(folder / "filler-tail", b"\0") == errno.ENOSPC
 
 
 @pytest.fixture
@@ -152,7 +154,13 @@ def test_sign_on_a_full_disk(full_disk: FullDisk, tmp_path: Path) -> None:
     """`sign` exits 3 and the old signature stays whole."""
     key = generate_keypair(algorithm="hmac", key_id="k", out_dir=tmp_path / "keys")
     _prepare(full_disk, {"data.csv": "a,b\n1,2\n", "data.csv.sig": "previous"})
-    done = _run(full_disk, "sign", str(full_disk.folder / "data.csv"), "--key", f"file:{key.private_key_path}")
+    done = _run(
+        full_disk,
+        "sign",
+        str(full_disk.folder / "data.csv"),
+        "--key",
+        f"file:{key.private_key_path}",
+    )
     _assert_disk_full(done, full_disk)
     assert (full_disk.folder / "data.csv.sig").read_text() == "previous"
 
@@ -161,7 +169,9 @@ def test_keys_generate_on_a_full_disk(full_disk: FullDisk) -> None:
     """`keys generate` exits 3 and leaves no key file, whole or partial."""
     _prepare(full_disk, {})
     out = full_disk.folder / "keys"
-    done = _run(full_disk, "keys", "generate", "--algorithm", "ed25519", "--key-id", "k", "--out", str(out))
+    done = _run(
+        full_disk, "keys", "generate", "--algorithm", "ed25519", "--key-id", "k", "--out", str(out)
+    )
     _assert_disk_full(done, full_disk)
     assert not (out / "k.key").exists()
     assert not (out / "k.pub").exists()

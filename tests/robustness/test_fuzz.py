@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from tests.robustness.fuzzing import TARGETS, Corpus, run_one
 
 EXAMPLES = int(os.environ.get("STAGE5KIT_FUZZ_EXAMPLES", "12"))

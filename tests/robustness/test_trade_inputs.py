@@ -1,4 +1,4 @@
-"""Trade logs and infra costs whose values are each fine alone but break products, ranges or shape."""
+"""Trade logs and infra costs whose values break products, time ranges or the file's shape."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.robustness.conftest import assert_refused, edit_csv, run_cli
 
 from stage5kit.core import generate_trades, write_trades
 from stage5kit.core.io import trade_logs
-from tests.robustness.conftest import assert_refused, edit_csv, run_cli
 
 
 def _refused_tco(trades: Path, tmp_path: Path, *says: str, extra: tuple[str, ...] = ()) -> None:
@@ -76,8 +76,12 @@ def _table() -> pa.Table:
 def test_parquet_with_a_repeated_column_name_is_an_input_error(tmp_path: Path) -> None:
     """Two 'fee' columns name the column (was AttributeError)."""
     table = _table()
-    doubled = pa.Table.from_arrays([*table.columns, table.column("fee")], names=[*table.column_names, "fee"])
-    _refused_tco(_parquet(tmp_path, "dup.parquet", doubled), tmp_path, "column 'fee'", "more than once")
+    doubled = pa.Table.from_arrays(
+        [*table.columns, table.column("fee")], names=[*table.column_names, "fee"]
+    )
+    _refused_tco(
+        _parquet(tmp_path, "dup.parquet", doubled), tmp_path, "column 'fee'", "more than once"
+    )
 
 
 @pytest.mark.parametrize(
@@ -87,15 +91,24 @@ def test_parquet_with_a_repeated_column_name_is_an_input_error(tmp_path: Path) -
         ("quantity", lambda values: pa.array([{"q": v} for v in values])),
     ],
 )
-def test_parquet_nested_trade_column_is_an_input_error(tmp_path: Path, column: str, make: object) -> None:
+def test_parquet_nested_trade_column_is_an_input_error(
+    tmp_path: Path, column: str, make: object
+) -> None:
     """A list-typed label or struct-typed amount names the column (was KeyError)."""
     table = _table()
     index = table.column_names.index(column)
     nested = table.set_column(index, column, make(table.column(column).to_pylist()))  # type: ignore[operator]
-    _refused_tco(_parquet(tmp_path, "nested.parquet", nested), tmp_path, f"column '{column}'", "nested values")
+    _refused_tco(
+        _parquet(tmp_path, "nested.parquet", nested),
+        tmp_path,
+        f"column '{column}'",
+        "nested values",
+    )
 
 
-def test_200_kb_field_names_row_and_column_with_a_short_value(trades_csv: Path, tmp_path: Path) -> None:
+def test_200_kb_field_names_row_and_column_with_a_short_value(
+    trades_csv: Path, tmp_path: Path
+) -> None:
     """A 200 KB fee names row 7 and column 'fee' with at most ~80 characters of it."""
     bad = edit_csv(trades_csv, tmp_path / "wide.csv", {(7, "fee"): "9" * 200_000})
     _refused_tco(bad, tmp_path, "row 7", "column 'fee'", "200,000 characters")

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-
-from stage5kit.signing import generate_keypair, sign_file, load_signing_key
 from tests.robustness.conftest import run_cli
+
+from stage5kit.signing import generate_keypair, load_signing_key, sign_file
 
 FORGING_NAMES = [
     "data.csv\nok: other.csv: signature verifies",
@@ -21,7 +21,9 @@ FORGING_NAMES = [
 @pytest.fixture
 def key_file(tmp_path: Path) -> Path:
     """A fresh HMAC key file."""
-    return generate_keypair(algorithm="hmac", key_id="t", out_dir=tmp_path / "keys").private_key_path
+    return generate_keypair(
+        algorithm="hmac", key_id="t", out_dir=tmp_path / "keys"
+    ).private_key_path
 
 
 @pytest.mark.parametrize("name", FORGING_NAMES)

@@ -87,9 +87,9 @@ def _check_notebook_schema(notebook: Path, data: dict[str, object]) -> None:
         )
         raise ConfigError(msg) from None
     kernelspec = node.get("metadata", {}).get("kernelspec") or {}
-    language = kernelspec.get("language") or node.get("metadata", {}).get(
-        "language_info", {}
-    ).get("name", "python")
+    language = kernelspec.get("language") or node.get("metadata", {}).get("language_info", {}).get(
+        "name", "python"
+    )
     if language != "python":
         msg = (
             f"{notebook}: the notebook's kernel language is {show_value(language)}; "
@@ -155,7 +155,10 @@ def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
 
 
 def _refuse(parameter: NotebookParameter, value: object, source: str) -> ParameterError:
-    msg = f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, got {show_value(value)}"
+    msg = (
+        f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, "
+        f"got {show_value(value)}"
+    )
     return ParameterError(msg, column=parameter.name, value=value)
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stage5kit.core.io.trade_logs import csv_field_limit
 from stage5kit.core.stress.scenarios import Scenario, parse_scenarios, select_scenarios
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.thresholds import LIMITS, Thresholds
-from stage5kit.core.io.trade_logs import csv_field_limit
 from stage5kit.errors import ConfigError, InputError, InputProblem, show_value
 from stage5kit.files import read_config_file
 

@@ -340,12 +340,14 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
 
 
 def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    # Besides pyarrow's own errors, damaged pandas metadata surfaces as ValueError,
+    # KeyError or TypeError while converting: each makes the file unreadable, not a crash.
     try:
         schema = pq.read_schema(path)
         names = schema.names
         problems = _parquet_schema_problems(path, schema)
         source = None if problems else _open_parquet(path, names)
-    except (OSError, pa.ArrowException, ValueError) as error:
+    except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
         yield _unreadable(path, error), 0
         return
     if source is None:
@@ -359,14 +361,14 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     if batch_rows is None:
         try:
             frame = source.read(columns=wanted).to_pandas(split_blocks=True)
-        except (OSError, pa.ArrowException, ValueError) as error:
+        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
             yield _unreadable(path, error), 1
             return
         yield check_trades(frame.assign(**dict.fromkeys(extra)), path=str(path), first_row=1), 1
         return
     try:
         yield from _check_parquet_batches(path, names, batch_rows)
-    except (OSError, pa.ArrowException, ValueError) as error:
+    except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
         yield _unreadable(path, error), 1
 
 

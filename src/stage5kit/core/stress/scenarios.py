@@ -235,8 +235,8 @@ def _check_number(value: object, *, field: str, where: str, problems: list[str])
     low, high, meaning = _RANGES[field]
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(
-            f"{where}, field {field!r}: {show_value(value)} is a {type(value).__name__}, expected a "
-            f"number ({meaning})"
+            f"{where}, field {field!r}: {show_value(value)} is a {type(value).__name__}, "
+            f"expected a number ({meaning})"
         )
         return math.nan
     number = float(value)
@@ -248,7 +248,9 @@ def _check_number(value: object, *, field: str, where: str, problems: list[str])
         sign = "negative" if low == 0.0 else f"below {low:g}"
         problems.append(f"{where}, field {field!r}: {show_value(value)} is {sign} ({meaning})")
     elif number > high:
-        problems.append(f"{where}, field {field!r}: {show_value(value)} is above {high:g} ({meaning})")
+        problems.append(
+            f"{where}, field {field!r}: {show_value(value)} is above {high:g} ({meaning})"
+        )
     return number
 
 

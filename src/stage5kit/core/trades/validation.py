@@ -37,6 +37,7 @@ _LAST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
 MAX_NOTIONAL = 1e18
 MAX_SLIPPAGE_BPS = 1e6
 MAX_LATENCY_MS = 1e9
+_EXACT_INTEGER = 2**53
 _RANGE_HINT = "a trade time lies between 1677-09-22 and 2262-04-10; check the year and unit"
 
 
@@ -257,8 +258,11 @@ def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
             hint="give every trade an id",
         )
         as_int = pd.to_numeric(text, errors="coerce")
+        # Ids kept as integers only while every one is exact in a float (else kept as text).
         integral = as_int.notna().all() and bool(
-            (as_int == np.floor(as_int)).all() and text.str.fullmatch(r"[+-]?\d+").all()
+            (as_int == np.floor(as_int)).all()
+            and (as_int.abs() < _EXACT_INTEGER).all()
+            and text.str.fullmatch(r"[+-]?\d+").all()
         )
         ids = as_int.astype(np.int64) if integral else text
     values = ids.to_numpy()
