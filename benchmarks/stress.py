@@ -21,6 +21,7 @@ from numba import njit
 from stage5kit.core import (
     BUILTIN_SCENARIOS,
     SimulationSettings,
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     load_trades,
@@ -105,7 +106,9 @@ def run_numba(history: CostHistory, *, paths: int, days: int, seed: int) -> dict
 def load_history() -> CostHistory:
     """Cost the sample trade log with the TCO core and reduce it to daily sums."""
     trades = load_trades(SAMPLE)
-    slope = float(analyse_tco(trades, by=("strategy",)).overall["slippage_bps_per_10ms"])
+    slope = float(
+        analyse_tco(trades, TcoOptions(by=("strategy",))).overall["slippage_bps_per_10ms"]
+    )
     return build_cost_history(add_trade_costs(trades), latency_slope_bps_per_10ms=slope)
 
 

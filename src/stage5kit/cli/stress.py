@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -78,6 +77,13 @@ _TABLE_COLUMNS = (
     help="Infra costs CSV (month, strategy, category, amount); used with --include-tco.",
 )
 @click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    default="days",
+    show_default=True,
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
     "--budget",
     "budget_spec",
     help="Budget for the whole horizon: an amount, or a budget YAML scaled to the horizon.",
@@ -105,6 +111,7 @@ def stress(
     block_length: float,
     include_tco: bool,
     infra_costs: Path | None,
+    infra_proration: Literal["days", "none"],
     budget_spec: str | None,
     gross_edge_bps: float | None,
     workers: int,
@@ -161,6 +168,7 @@ def stress(
             infra_costs=infra_frame,
             budget=budget,
             gross_edge_bps=gross_edge_bps,
+            infra_proration=infra_proration,
             on_scenario_done=advance,
         )
     budget_file = budget_spec if isinstance(budget, Budget) else None
@@ -174,10 +182,12 @@ def stress(
     written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _check_memory(settings: SimulationSettings, *, scenarios: int) -> None:

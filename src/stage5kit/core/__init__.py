@@ -3,15 +3,16 @@
 Four subpackages, one concept each: :mod:`~stage5kit.core.trades` (schema, validation,
 per-trade costs, synthetic logs), :mod:`~stage5kit.core.tco` (aggregates, KPIs, budgets,
 anomalies), :mod:`~stage5kit.core.stress` (scenarios and Monte Carlo) and
-:mod:`~stage5kit.core.io` (every file read or written). This package re-exports the
-public names by task:
+:mod:`~stage5kit.core.io` (every file read or written, and the one result writer). This
+package re-exports the names a notebook or script needs, by task (each subpackage's
+``__all__`` lists its own):
 
 Load
     :func:`load_trades`, :func:`iter_trade_batches`, :func:`write_trades`,
     :func:`check_trades`, :func:`load_infra_costs`, :func:`load_thresholds`,
     :func:`load_budget`, :func:`load_scenarios`, :func:`resolve_scenarios`.
 Analyse
-    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoResult`,
+    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoOptions`, :class:`TcoResult`,
     :func:`add_trade_costs`, :func:`aggregate_trades`, :func:`aggregate_trade_file`,
     :class:`TcoPartial`, :func:`merge_partials`, :func:`summarise_partial`,
     :func:`allocate_infra_costs`, :class:`Thresholds`, :func:`find_breaches`,
@@ -19,12 +20,12 @@ Analyse
     :class:`CostShift`, :func:`find_cost_shift`, :func:`compare_cost_periods`.
 Stress
     :func:`run_stress_test`, :func:`scale_budget_to_horizon`, :class:`Scenario`,
-    :data:`BUILTIN_SCENARIOS`, :func:`builtin_scenario_names`, :func:`parse_scenarios`,
-    :func:`select_scenarios`, :func:`check_scenario_venues`, :class:`CostHistory`,
-    :func:`build_cost_history`, :class:`SimulationSettings`, :func:`simulate_stress`,
-    :func:`simulate_daily_costs`, :class:`StressResult`, :func:`compute_value_at_risk`,
-    :func:`compute_expected_shortfall`, :func:`compute_tail_risk`,
-    :func:`compute_quantile_bands`, :func:`describe_stress_result`,
+    :data:`BUILTIN_SCENARIOS`, :data:`BASELINE_SCENARIO`, :func:`builtin_scenario_names`,
+    :func:`parse_scenarios`, :func:`select_scenarios`, :func:`check_scenario_venues`,
+    :class:`CostHistory`, :func:`build_cost_history`, :class:`SimulationSettings`,
+    :func:`simulate_stress`, :func:`simulate_daily_costs`, :class:`StressResult`,
+    :class:`StressSettings`, :func:`compute_value_at_risk`, :func:`compute_expected_shortfall`,
+    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`describe_stress_result`,
     :func:`collect_stress_kpis`, :func:`tabulate_stress_risk`.
 Sample
     :func:`generate_trades`, :func:`write_sample_inputs`.
@@ -49,11 +50,13 @@ from stage5kit.core.io import (
     write_trades,
 )
 from stage5kit.core.stress import (
+    BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
     CostHistory,
     Scenario,
     SimulationSettings,
     StressResult,
+    StressSettings,
     build_cost_history,
     builtin_scenario_names,
     check_scenario_venues,
@@ -74,6 +77,7 @@ from stage5kit.core.stress import (
 from stage5kit.core.tco import (
     Budget,
     CostShift,
+    TcoOptions,
     TcoPartial,
     TcoResult,
     Thresholds,
@@ -91,6 +95,7 @@ from stage5kit.core.tco import (
 from stage5kit.core.trades import add_trade_costs, check_trades, generate_trades
 
 __all__: list[str] = [
+    "BASELINE_SCENARIO",
     "BUILTIN_SCENARIOS",
     "Budget",
     "CostHistory",
@@ -98,6 +103,8 @@ __all__: list[str] = [
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "StressSettings",
+    "TcoOptions",
     "TcoPartial",
     "TcoResult",
     "Thresholds",

@@ -8,6 +8,7 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
+from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
     plot_cost_waterfall,
     plot_distribution,
@@ -50,6 +51,7 @@ __all__ = [
     "headline_table",
     "load_grid",
     "plot_cost_waterfall",
+    "plot_decision_flows",
     "plot_distribution",
     "plot_percentiles",
     "plot_period_comparison",

@@ -3,10 +3,16 @@
 Memory holds about two batches (one read and validated while the previous one is reduced
 in a worker thread) plus a few partials (cells and sketches, independent of the number of
 trades); see :class:`~stage5kit.core.io.trade_logs.TradeIdLedger` for the duplicate-id check.
+
+Quantiles are exact while the log has at most ``exact_rows`` trades (default
+``EXACT_QUANTILE_ROWS``, 5 million: each kept trade costs 24 bytes); past that the kept
+values are dropped and the sketches (1% relative error) answer. ``exact_rows=0`` (the
+CLI's ``--stream``) always uses the sketches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -20,12 +26,14 @@ from stage5kit.core.tco.aggregates import (
     check_group_keys,
     merge_partials,
 )
-from stage5kit.core.tco.analysis import DEFAULT_BY, TcoResult, summarise_partial
+from stage5kit.core.tco.analysis import TcoResult, summarise_partial
 from stage5kit.core.tco.budgets import Budget
+from stage5kit.core.tco.options import DEFAULT_BY, TcoOptions
 from stage5kit.core.tco.thresholds import Thresholds
 from stage5kit.errors import InputError, InputProblem
 
 _MERGE_EVERY = 4
+EXACT_QUANTILE_ROWS = 5_000_000
 
 
 def aggregate_trade_file(
@@ -34,13 +42,15 @@ def aggregate_trade_file(
     by: Sequence[str] = DEFAULT_BY,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     progress: Callable[[int], object] | None = None,
+    exact_rows: int = EXACT_QUANTILE_ROWS,
 ) -> tuple[TcoPartial, tuple[str, ...], int]:
     """Stream a trade log into one merged partial; returns it, the notes, and the trade count.
 
     ``progress`` is called with the number of trades of each batch read (a progress bar).
+    The partial keeps per-trade values for exact quantiles while at most ``exact_rows``.
     """
     keys = check_group_keys(tuple(by))
-    reducer = _Reducer(keys)
+    reducer = _Reducer(keys, exact_rows=exact_rows)
     notes: dict[str, None] = {}
     rows = 0
     # One batch is reduced and merged in a worker thread while the main thread reads and
@@ -68,12 +78,17 @@ def aggregate_trade_file(
 class _Reducer:
     """Reduces batches to partials and merges them every few batches (bounded memory)."""
 
-    def __init__(self, keys: tuple[str, ...]) -> None:
+    def __init__(self, keys: tuple[str, ...], *, exact_rows: int) -> None:
         self._keys = keys
         self._pending: list[TcoPartial] = []
+        self._rows_left = exact_rows
 
     def add(self, frame: pd.DataFrame) -> None:
-        self._pending.append(aggregate_trades(frame, by=self._keys))
+        self._rows_left -= len(frame)
+        keep = self._rows_left >= 0
+        if not keep and any(p.trade_values is not None for p in self._pending):
+            self._pending = [dataclasses.replace(p, trade_values=None) for p in self._pending]
+        self._pending.append(aggregate_trades(frame, by=self._keys, keep_values=keep))
         if len(self._pending) >= _MERGE_EVERY:
             self._pending = [merge_partials(self._pending)]
 
@@ -83,26 +98,27 @@ class _Reducer:
 
 def analyse_tco_file(
     path: str | Path,
+    options: TcoOptions = TcoOptions(),  # noqa: B008 - frozen, so one shared default is safe
     *,
-    by: Sequence[str] = DEFAULT_BY,
     infra_costs: pd.DataFrame | None = None,
     thresholds: Thresholds | None = None,
     budget: Budget | None = None,
-    allocation: str = "trades",
-    anomaly_window_days: int = 30,
-    anomaly_k: float = 2.5,
     batch_rows: int = DEFAULT_BATCH_ROWS,
     progress: Callable[[int], object] | None = None,
+    exact_rows: int = EXACT_QUANTILE_ROWS,
 ) -> TcoResult:
-    """Like :func:`~stage5kit.core.tco.analyse_tco`, streaming a CSV/Parquet file or folder."""
-    partial, notes, _ = aggregate_trade_file(path, by=by, batch_rows=batch_rows, progress=progress)
+    """Like :func:`~stage5kit.core.tco.analyse_tco`, streaming a CSV/Parquet file or folder.
+
+    Quantiles are exact for logs of at most ``exact_rows`` trades, else from the sketches.
+    """
+    partial, notes, _ = aggregate_trade_file(
+        path, by=options.by, batch_rows=batch_rows, progress=progress, exact_rows=exact_rows
+    )
     return summarise_partial(
         partial,
+        options,
         infra_costs=infra_costs,
         thresholds=thresholds,
         budget=budget,
-        allocation=allocation,
-        anomaly_window_days=anomaly_window_days,
-        anomaly_k=anomaly_k,
         notes=notes,
     )

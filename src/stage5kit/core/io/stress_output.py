@@ -2,19 +2,18 @@
 
 The summary holds every scenario's definition and metrics, the simulation parameters,
 every input file's sha256 (trade log, infra costs, budget file), the plain-language
-reading and the kit version; NaN becomes null. Both files are written atomically.
+reading and the kit version. Both files go through the one result writer
+(:mod:`stage5kit.core.io.results`): sorted keys, "\\n" line endings, NaN as null.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import math
 from pathlib import Path
 
+from stage5kit.core.io.results import write_result_csv, write_result_json
 from stage5kit.core.stress.engine import StressResult
 from stage5kit.core.stress.reading import describe_stress_result
-from stage5kit.files import atomic_write_text
 
 RESULTS_NAME = "stress_results.csv"
 SUMMARY_NAME = "stress_summary.json"
@@ -24,12 +23,12 @@ SUMMARY_SCHEMA = "stage5kit.stress/1"
 def summarise_stress(
     result: StressResult, *, inputs: dict[str, object], scenario_spec: str, kit_version: str
 ) -> dict[str, object]:
-    """The JSON-ready summary of a stress result; ``inputs`` as ``tco_output.describe_inputs``."""
+    """The summary of a stress result; ``inputs`` as :func:`describe_inputs` gives them."""
     by_name = {s.name: s for s in result.scenarios}
     rows = [
         {
             "scenario": dataclasses.asdict(by_name[str(record["scenario"])]),
-            "metrics": {k: _json_number(v) for k, v in record.items() if k != "description"},
+            "metrics": {k: v for k, v in record.items() if k != "description"},
         }
         for record in result.table.to_dict(orient="records")
     ]
@@ -38,8 +37,9 @@ def summarise_stress(
         "kit_version": kit_version,
         "inputs": inputs,
         "scenarios_requested": scenario_spec,
-        "parameters": {k: _json_number(v) for k, v in result.settings.items()},
+        "parameters": result.settings.as_record(),
         "results": rows,
+        "notes": list(result.notes),
         "reading": describe_stress_result(result),
     }
 
@@ -49,16 +49,7 @@ def write_stress_outputs(
 ) -> tuple[Path, Path]:
     """Write the results CSV and the summary JSON into ``out_dir``; return their paths."""
     folder = Path(out_dir)
-    csv_path = atomic_write_text(folder / RESULTS_NAME, result.table.to_csv(index=False))
-    json_text = json.dumps(summary, indent=2, allow_nan=False) + "\n"
-    return csv_path, atomic_write_text(folder / SUMMARY_NAME, json_text)
-
-
-def _json_number(value: object) -> object:
-    """A plain JSON value: numpy scalars unwrapped, NaN and infinities as null."""
-    item = getattr(value, "item", None)
-    if callable(item):
-        value = item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
+    return (
+        write_result_csv(result.table, folder / RESULTS_NAME),
+        write_result_json(summary, folder / SUMMARY_NAME),
+    )

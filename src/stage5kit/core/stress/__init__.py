@@ -10,6 +10,7 @@ from __future__ import annotations
 from stage5kit.core.stress.engine import (
     SimulationSettings,
     StressResult,
+    StressSettings,
     simulate_daily_costs,
     simulate_stress,
 )
@@ -27,6 +28,7 @@ from stage5kit.core.stress.reading import (
 )
 from stage5kit.core.stress.run import run_stress_test, scale_budget_to_horizon
 from stage5kit.core.stress.scenarios import (
+    BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
     Scenario,
     builtin_scenario_names,
@@ -36,11 +38,13 @@ from stage5kit.core.stress.scenarios import (
 )
 
 __all__: list[str] = [
+    "BASELINE_SCENARIO",
     "BUILTIN_SCENARIOS",
     "CostHistory",
     "Scenario",
     "SimulationSettings",
     "StressResult",
+    "StressSettings",
     "build_cost_history",
     "builtin_scenario_names",
     "check_scenario_venues",

@@ -8,16 +8,17 @@ seed, so memory stays bounded and the numbers are the same for any number of wor
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.history import CostHistory
 from stage5kit.core.stress.metrics import (
     FAN_LEVELS,
     compute_quantile_bands,
@@ -32,8 +33,9 @@ from stage5kit.core.stress.sampling import (
     chunk_generator,
     draw_binomial,
 )
-from stage5kit.core.stress.scenarios import BASELINE, Scenario
+from stage5kit.core.stress.scenarios import BASELINE_SCENARIO, Scenario
 from stage5kit.core.stress.shocks import ShockedDays, shock_history
+from stage5kit.core.trades.units import BPS
 from stage5kit.errors import ConfigError
 
 CHUNK_PATHS = 1024
@@ -97,6 +99,35 @@ class SimulationSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StressSettings:
+    """How a stress result was made: the draws, the cost options, and the history resampled.
+
+    ``infra_cost_per_day`` is 0 unless ``include_tco``; ``budget`` is for the whole horizon.
+    """
+
+    simulation: SimulationSettings
+    include_tco: bool
+    infra_cost_per_day: float
+    budget: float | None
+    gross_edge_bps: float | None
+    history_days: int
+    history_first_day: str
+    history_last_day: str
+    venues: tuple[str, ...]
+    latency_slope_bps_per_10ms: float
+
+    def as_record(self) -> dict[str, object]:
+        """One flat record (the simulation settings first), as the stress summary stores it."""
+        record = dataclasses.asdict(self.simulation)
+        record |= {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "simulation"
+        }
+        return record
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StressResult:
     """Per-scenario metrics, each path's period cost, and fan-chart bands of cumulative cost."""
 
@@ -104,7 +135,8 @@ class StressResult:
     table: pd.DataFrame
     period_costs: pd.DataFrame
     fan: pd.DataFrame
-    settings: dict[str, object] = field(default_factory=dict)
+    settings: StressSettings
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -195,23 +227,18 @@ def simulate_stress(
         table=table,
         period_costs=pd.DataFrame(totals),
         fan=pd.concat(bands, ignore_index=True),
-        settings={
-            "paths": settings.paths,
-            "days": settings.days,
-            "seed": settings.seed,
-            "block": settings.block,
-            "block_length": settings.block_length,
-            "workers": settings.workers,
-            "include_tco": include_tco,
-            "infra_cost_per_day": infra_cost_per_day if include_tco else 0.0,
-            "budget": budget,
-            "gross_edge_bps": gross_edge_bps,
-            "history_days": len(history.days),
-            "history_first_day": history.days[0],
-            "history_last_day": history.days[-1],
-            "venues": list(history.venues),
-            "latency_slope_bps_per_10ms": history.latency_slope_bps_per_10ms,
-        },
+        settings=StressSettings(
+            simulation=settings,
+            include_tco=include_tco,
+            infra_cost_per_day=infra_cost_per_day if include_tco else 0.0,
+            budget=budget,
+            gross_edge_bps=gross_edge_bps,
+            history_days=len(history.days),
+            history_first_day=history.days[0],
+            history_last_day=history.days[-1],
+            venues=tuple(history.venues),
+            latency_slope_bps_per_10ms=history.latency_slope_bps_per_10ms,
+        ),
     )
 
 
@@ -232,8 +259,10 @@ def _baseline_first(scenarios: Sequence[Scenario]) -> tuple[Scenario, ...]:
     if len(set(names)) != len(names):
         msg = f"scenario names must be unique (got {names})"
         raise ConfigError(msg)
-    base = next((s for s in scenarios if s.name == BASELINE), Scenario(name=BASELINE))
-    return (base, *(s for s in scenarios if s.name != BASELINE))
+    base = next(
+        (s for s in scenarios if s.name == BASELINE_SCENARIO), Scenario(name=BASELINE_SCENARIO)
+    )
+    return (base, *(s for s in scenarios if s.name != BASELINE_SCENARIO))
 
 
 def _open_executor(workers: int) -> ProcessPoolExecutor | None:

@@ -2,8 +2,12 @@
 
 The bootstrap draws whole historical days, so a day's trades travel together and the
 simulation never loops over trades: each day is reduced once to sums (trades, notional,
-charged fees, rebates, slippage cost, maker notional) per venue, plus a few log-wide
-rates (maker/taker fee and slippage rates, the latency-slippage slope).
+charged fees, rebates, slippage cost, maker and taker notional) per venue, plus a few
+log-wide rates (maker/taker fee and slippage rates, the latency-slippage slope).
+
+Trades whose liquidity is unknown (missing or any other label) stay in every total but in
+neither the maker nor the taker notional, so maker/taker shocks act only on flow whose side
+is known - the same ``unknown`` bucket as the TCO fees and counts.
 """
 
 from __future__ import annotations
@@ -13,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from stage5kit.core.trades.units import BPS
 from stage5kit.errors import InputError
 
-BPS = 1e4
 COSTED_COLUMNS = ("timestamp", "venue", "liquidity", "notional", "fee", "slippage_cost")
 
 
@@ -31,6 +35,7 @@ class CostHistory:
     fee_rebate: np.ndarray
     slippage_cost: np.ndarray
     maker_notional: np.ndarray
+    taker_notional: np.ndarray
     maker_fee_charged_rate: float
     maker_fee_rebate_rate: float
     taker_fee_charged_rate: float
@@ -47,10 +52,7 @@ class CostHistory:
 
 
 def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: float) -> CostHistory:
-    """Reduce a costed trade log (per-trade notional, fee, slippage_cost) to daily sums.
-
-    Trades without a ``liquidity`` value count as taker (the costlier side).
-    """
+    """Reduce a costed trade log (per-trade notional, fee, slippage_cost) to daily sums."""
     missing = [c for c in COSTED_COLUMNS if c not in costed.columns]
     if missing:
         msg = f"costed trade log lacks column(s) {missing} (run it through add_trade_costs first)"
@@ -68,7 +70,9 @@ def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: floa
     notional = costed["notional"].to_numpy(dtype=np.float64)
     fee = costed["fee"].to_numpy(dtype=np.float64)
     slippage = costed["slippage_cost"].to_numpy(dtype=np.float64)
-    maker = (costed["liquidity"].astype(str) == "maker").to_numpy()
+    liquidity = costed["liquidity"].astype(str)
+    maker = (liquidity == "maker").to_numpy()
+    taker = (liquidity == "taker").to_numpy()
     charged = np.where(fee > 0, fee, 0.0)
     rebate = np.where(fee < 0, fee, 0.0)
 
@@ -76,8 +80,7 @@ def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: floa
         return np.bincount(cell, weights=values, minlength=shape[0] * shape[1]).reshape(shape)
 
     maker_notional = notional[maker].sum()
-    taker_notional = notional[~maker].sum()
-    total_notional = maker_notional + taker_notional
+    taker_notional = notional[taker].sum()
     return CostHistory(
         days=tuple(str(d) for d in np.datetime_as_string(np.asarray(days), unit="D")),
         venues=tuple(str(v) for v in venues),
@@ -87,13 +90,14 @@ def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: floa
         fee_rebate=per_cell(rebate),
         slippage_cost=per_cell(slippage),
         maker_notional=per_cell(np.where(maker, notional, 0.0)),
+        taker_notional=per_cell(np.where(taker, notional, 0.0)),
         maker_fee_charged_rate=_rate(charged[maker].sum(), maker_notional),
         maker_fee_rebate_rate=_rate(rebate[maker].sum(), maker_notional),
-        taker_fee_charged_rate=_rate(charged[~maker].sum(), taker_notional),
-        taker_fee_rebate_rate=_rate(rebate[~maker].sum(), taker_notional),
+        taker_fee_charged_rate=_rate(charged[taker].sum(), taker_notional),
+        taker_fee_rebate_rate=_rate(rebate[taker].sum(), taker_notional),
         maker_slippage_rate=_rate(slippage[maker].sum(), maker_notional),
-        taker_slippage_rate=_rate(slippage[~maker].sum(), taker_notional),
-        mean_slippage_bps=_rate(slippage.sum(), total_notional) * BPS,
+        taker_slippage_rate=_rate(slippage[taker].sum(), taker_notional),
+        mean_slippage_bps=_rate(slippage.sum(), notional.sum()) * BPS,
         latency_slope_bps_per_10ms=float(latency_slope_bps_per_10ms),
     )
 

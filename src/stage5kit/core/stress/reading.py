@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from stage5kit.core.stress.engine import StressResult
-from stage5kit.core.stress.scenarios import Scenario
+from stage5kit.core.stress.engine import StressResult, StressSettings
+from stage5kit.core.stress.scenarios import BASELINE_SCENARIO, Scenario
 
 _Money = Callable[[float], str]
 
@@ -38,7 +38,7 @@ _ADVICE = (
 def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
     """Return the risk view of a stress result: cost, VaR95, ES97.5, worst day, probabilities."""
     columns = [c for c in RISK_COLUMNS if c in result.table.columns]
-    if result.settings.get("include_tco"):
+    if result.settings.include_tco:
         columns.insert(2, "expected_tco")
     return result.table[columns].reset_index(drop=True)
 
@@ -46,10 +46,10 @@ def tabulate_stress_risk(result: StressResult) -> pd.DataFrame:
 def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
     """Return the headline figures a report records: baseline, costliest scenario, tails."""
     rows = result.table.set_index("scenario")
-    base = _record(rows, "baseline")
+    base = _record(rows, BASELINE_SCENARIO)
     kpis: dict[str, float | int | str] = {
-        "stress_paths": int(str(result.settings["paths"])),
-        "stress_days": int(str(result.settings["days"])),
+        "stress_paths": result.settings.simulation.paths,
+        "stress_days": result.settings.simulation.days,
         "baseline_expected_period_cost": base["expected_period_cost"],
         "baseline_cost_bps": base["cost_bps"],
         "baseline_var95_daily_cost": base["var95_daily_cost"],
@@ -57,7 +57,7 @@ def collect_stress_kpis(result: StressResult) -> dict[str, float | int | str]:
         "baseline_p_budget_breach": base["p_budget_breach"],
         "baseline_p_net_pnl_negative": base["p_net_pnl_negative"],
     }
-    others = rows.drop(index="baseline")
+    others = rows.drop(index=BASELINE_SCENARIO)
     if not others.empty:
         costliest = str(others["delta_expected_period_cost"].idxmax())
         worst = _record(rows, costliest)
@@ -74,18 +74,18 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     """Return a few Markdown paragraphs that read the result in plain language."""
     table = result.table.set_index("scenario")
     settings = result.settings
-    base = _record(table, "baseline")
+    base = _record(table, BASELINE_SCENARIO)
     unit = f" {currency}" if currency else ""
     money = _money_formatter(unit)
     paragraphs = [
-        f"Over {settings['days']} simulated days ({settings['paths']} paths, seed "
-        f"{settings['seed']}, history of {settings['history_days']} days) the baseline costs "
+        f"Over {settings.simulation.days} simulated days ({settings.simulation.paths} paths, seed "
+        f"{settings.simulation.seed}, history of {settings.history_days} days) the baseline costs "
         f"{money(base['expected_period_cost'])} on average: {base['cost_bps']:.2f} bps of "
         f"notional, {money(base['avg_cost_per_trade'])} per trade. One day in twenty costs more "
         f"than {money(base['var95_daily_cost'])} (VaR95); the worst 2.5% of days average "
         f"{money(base['es975_daily_cost'])} (ES97.5)."
     ]
-    others = table.drop(index="baseline")
+    others = table.drop(index=BASELINE_SCENARIO)
     if not others.empty:
         ranked = others.sort_values("delta_expected_period_cost", ascending=False)
         top_name = str(ranked.index[0])
@@ -112,37 +112,48 @@ def describe_stress_result(result: StressResult, *, currency: str = "") -> str:
     return "\n\n".join(paragraphs)
 
 
-def _budget_paragraph(table: pd.DataFrame, settings: dict[str, object], money: _Money) -> list[str]:
-    budget = settings.get("budget")
-    if not isinstance(budget, int | float):
+def _budget_paragraph(table: pd.DataFrame, settings: StressSettings, money: _Money) -> list[str]:
+    budget = settings.budget
+    if budget is None:
         return []
-    basis = "TCO" if settings.get("include_tco") else "trading cost"
+    basis = "TCO" if settings.include_tco else "trading cost"
     breach = table["p_budget_breach"]
     worst = str(breach.idxmax())
     return [
         f"Against the budget of {money(float(budget))} ({basis}, whole horizon) the baseline "
-        f"overruns on {breach['baseline']:.1%} of paths; the most exposed scenario is "
+        f"overruns on {breach[BASELINE_SCENARIO]:.1%} of paths; the most exposed scenario is "
         f"**{worst}** at {breach[worst]:.1%}."
     ]
 
 
-def _edge_paragraph(table: pd.DataFrame, settings: dict[str, object]) -> list[str]:
-    edge = settings.get("gross_edge_bps")
-    if not isinstance(edge, int | float):
+def _edge_paragraph(table: pd.DataFrame, settings: StressSettings) -> list[str]:
+    edge = settings.gross_edge_bps
+    if edge is None:
         return []
-    base = _record(table, "baseline")
+    base = _record(table, BASELINE_SCENARIO)
     losing = table[table["p_net_pnl_negative"] >= 0.5].index.tolist()
     verdict = (
         f"net PnL is more likely negative than not under: {', '.join(map(str, losing))}"
         if losing
         else "no scenario makes a loss more likely than not"
     )
+    drag = base["cost_drag_pct"]
+    drag_text = (
+        f"costs take {drag:.0f}% of gross PnL under baseline"
+        if math.isfinite(drag)
+        else "the cost share of gross PnL is undefined (no gross PnL)"
+    )
+    fee_mult = base["break_even_fee_mult"]
+    fee_text = (
+        f", or fees {fee_mult:.2f}x today's,"
+        if math.isfinite(fee_mult)
+        else " (no fee level breaks even: the log pays no fees to scale)"
+    )
     return [
-        f"With a gross edge of {edge:g} bps, costs take {base['cost_drag_pct']:.0f}% of gross "
-        f"PnL under baseline and net PnL is negative on {base['p_net_pnl_negative']:.1%} of "
-        f"paths; {verdict}. Break-even: all-in costs can reach "
-        f"{base['break_even_cost_bps']:.2f} bps, or fees {base['break_even_fee_mult']:.2f}x "
-        "today's, before the expected net PnL is zero."
+        f"With a gross edge of {edge:g} bps, {drag_text} and net PnL is negative on "
+        f"{base['p_net_pnl_negative']:.1%} of paths; {verdict}. Break-even: all-in costs can "
+        f"reach {base['break_even_cost_bps']:.2f} bps{fee_text} before the expected net PnL "
+        "is zero."
     ]
 
 
@@ -163,8 +174,9 @@ def _signed(value: float, money: _Money) -> str:
 
 
 def _percent(delta: float, base: float) -> str:
-    if base == 0 or not math.isfinite(base):
-        return "no baseline to compare"
+    """The change as a percentage of baseline; a non-positive baseline has no percentage."""
+    if not (math.isfinite(base) and base > 0):
+        return "no positive baseline to compare with"
     return f"{delta / base:+.0%} on baseline"
 
 

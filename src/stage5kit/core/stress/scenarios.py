@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from stage5kit.errors import ConfigError, show_value
 
-BASELINE = "baseline"
+BASELINE_SCENARIO = "baseline"
 BUSIEST_VENUE = "busiest"
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -46,7 +46,7 @@ class Scenario:
 
 
 BUILTIN_SCENARIOS: tuple[Scenario, ...] = (
-    Scenario(name=BASELINE, description="history replayed as it was"),
+    Scenario(name=BASELINE_SCENARIO, description="history replayed as it was"),
     Scenario(name="fee_hike_50", description="every charged fee 50% higher", fee_mult=1.5),
     Scenario(
         name="liquidity_crunch",
@@ -154,8 +154,8 @@ def parse_scenarios(
         scenario = _parse_entry(entry, position=position, source=source, problems=problems)
         if scenario is None:
             continue
-        if scenario.name in seen or scenario.name == BASELINE:
-            what = "is reserved" if scenario.name == BASELINE else "is used twice"
+        if scenario.name in seen or scenario.name == BASELINE_SCENARIO:
+            what = "is reserved" if scenario.name == BASELINE_SCENARIO else "is used twice"
             problems.append(
                 f"{source}, scenario {scenario.name!r}, field 'name': {what} "
                 "(give each scenario its own name)"
@@ -181,7 +181,7 @@ def check_scenario_venues(scenarios: Sequence[Scenario], venues: Collection[str]
 
 
 def _with_baseline(scenarios: Sequence[Scenario]) -> tuple[Scenario, ...]:
-    rest = tuple(s for s in scenarios if s.name != BASELINE)
+    rest = tuple(s for s in scenarios if s.name != BASELINE_SCENARIO)
     return (BUILTIN_SCENARIOS[0], *rest)
 
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stage5kit.core.stress.history import BPS, CostHistory
+from stage5kit.core.stress.history import CostHistory
 from stage5kit.core.stress.scenarios import BUSIEST_VENUE, Scenario
+from stage5kit.core.trades.units import BPS, LATENCY_STEP_MS
 from stage5kit.errors import ConfigError
-
-LATENCY_STEP_MS = 10.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,7 +68,9 @@ def shock_history(history: CostHistory, scenario: Scenario) -> ShockedDays:
     slope = effective_latency_slope(h)
     volume = scenario.volume_mult
     notional = h.notional
-    moved = np.clip(h.maker_notional + scenario.maker_share_shift * notional, 0.0, notional)
+    # The maker share moves within the flow whose side is known; unknown flow keeps its cost.
+    known = h.maker_notional + h.taker_notional
+    moved = np.clip(h.maker_notional + scenario.maker_share_shift * known, 0.0, known)
     moved = moved - h.maker_notional
     charged = h.fee_charged + moved * (h.maker_fee_charged_rate - h.taker_fee_charged_rate)
     rebate = h.fee_rebate + moved * (h.maker_fee_rebate_rate - h.taker_fee_rebate_rate)

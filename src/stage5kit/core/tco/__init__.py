@@ -12,11 +12,13 @@ from stage5kit.core.tco.anomalies import detect_cost_anomalies
 from stage5kit.core.tco.budgets import Budget, evaluate_budgets
 from stage5kit.core.tco.cost_shift import CostShift, compare_cost_periods, find_cost_shift
 from stage5kit.core.tco.infra import allocate_infra_costs
+from stage5kit.core.tco.options import TcoOptions
 from stage5kit.core.tco.thresholds import Thresholds, find_breaches
 
 __all__: list[str] = [
     "Budget",
     "CostShift",
+    "TcoOptions",
     "TcoPartial",
     "TcoResult",
     "Thresholds",

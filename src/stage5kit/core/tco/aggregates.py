@@ -11,6 +11,7 @@ every reduction is one ``np.bincount``, never a Python loop over trades.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,9 +20,9 @@ import pandas as pd
 from stage5kit.core.tco.sketches import SketchGrid, bucket_index, grid_from_index, regroup_grids
 from stage5kit.core.trades.costs import compute_trade_costs
 from stage5kit.core.trades.schema import GROUP_KEYS, PERIODS
+from stage5kit.core.trades.units import NS_PER_DAY
 from stage5kit.errors import ConfigError
 
-NS_PER_DAY = 86_400 * 10**9
 DAY = "day"
 UNKNOWN_LABEL = "unknown"
 SUM_FIELDS = (
@@ -29,15 +30,27 @@ SUM_FIELDS = (
     "fees",
     "fees_maker",
     "fees_taker",
+    "fees_unknown",
     "slippage_cost",
     "slippage_bps",
     "latency",
-    "latency_sq",
-    "slippage_bps_sq",
-    "latency_x_slippage_bps",
+    "latency_m2",
+    "slippage_bps_m2",
+    "latency_slippage_cm",
 )
-COUNT_FIELDS = ("n_trades", "n_maker", "n_taker")
+# Centred moments: sums of products of deviations from the row's own means of two summed
+# fields. They do not add; rows merge with Chan et al.'s pairwise update instead, which
+# stays exact when latency has a large offset and almost no spread (250 ms +- 0.02).
+CENTRED_FIELDS = {
+    "latency_m2": ("latency", "latency"),
+    "slippage_bps_m2": ("slippage_bps", "slippage_bps"),
+    "latency_slippage_cm": ("latency", "slippage_bps"),
+}
+COUNT_FIELDS = ("n_trades", "n_maker", "n_taker", "n_unknown")
+_SUM_COLUMN = {name: i for i, name in enumerate(SUM_FIELDS)}
 _DENSE_LIMIT = 1 << 24
+# q * n is computed in floating point; 0.95 * 100 must count as the integer 95.
+_RANK_SLACK = 1e-9
 # Row-wise arithmetic runs over chunks this long so its temporaries stay in cache.
 _CHUNK_ROWS = 65_536
 # Price shortfall sign by side (anything but a buy counts as a sell) and liquidity slot.
@@ -47,22 +60,79 @@ _LIQUIDITY_SLOTS = {"maker": 1.0, "taker": 2.0}
 
 @dataclass(frozen=True, slots=True)
 class GroupSums:
-    """Sums and counts per key row; ``keys`` has one row per group, labels as strings."""
+    """Sums and counts per key row; ``keys`` has one row per group, labels as strings.
+
+    Column j of ``sums`` is the field ``sum_fields[j]`` and of ``counts`` ``COUNT_FIELDS[j]``;
+    read them by name with :meth:`sum_of` and :meth:`count_of`.
+    """
 
     keys: pd.DataFrame
     sums: np.ndarray
     counts: np.ndarray
+    sum_fields: tuple[str, ...] = SUM_FIELDS
+
+    def sum_of(self, name: str) -> np.ndarray:
+        """The per-row sum of the field ``name``."""
+        column: np.ndarray = self.sums[:, self.sum_fields.index(name)]
+        return column
+
+    def count_of(self, name: str) -> np.ndarray:
+        """The per-row count ``name`` (n_trades, n_maker or n_taker)."""
+        column: np.ndarray = self.counts[:, COUNT_FIELDS.index(name)]
+        return column
+
+    def with_sum(self, name: str, values: np.ndarray) -> GroupSums:
+        """The same rows with one more summed field, ``name`` (e.g. the allocated infra cost)."""
+        return GroupSums(
+            keys=self.keys,
+            sums=np.column_stack([self.sums, values]),
+            counts=self.counts,
+            sum_fields=(*self.sum_fields, name),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class TcoPartial:
-    """The mergeable reduction of some trades for the report keys ``by``."""
+    """The mergeable reduction of some trades for the report keys ``by``.
+
+    ``trade_values`` keeps each trade's latency and slippage when asked (:func:`aggregate_trades`
+    with ``keep_values``), so a report can give exact quantiles; partials merge them while
+    every part has them, and fall back to the sketches otherwise.
+    """
 
     by: tuple[str, ...]
     cells: GroupSums
     groups: pd.DataFrame
     latency: SketchGrid
     slippage: SketchGrid
+    trade_values: TradeValues | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TradeValues:
+    """Per-trade latency (ms) and slippage (bps) with each trade's report-group row."""
+
+    latency: np.ndarray
+    slippage: np.ndarray
+    group: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class ExactQuantiles:
+    """Nearest-rank quantiles per report group and over all trades, by column name."""
+
+    per_group: dict[str, np.ndarray]
+    overall: dict[str, float]
+
+
+# The quantiles a report shows: (column, source, level).
+QUANTILES = (
+    ("slippage_bps_median", "slippage", 0.5),
+    ("slippage_bps_p95", "slippage", 0.95),
+    ("decision_latency_ms_p50", "latency", 0.5),
+    ("decision_latency_ms_p95", "latency", 0.95),
+    ("decision_latency_ms_p99", "latency", 0.99),
+)
 
 
 def check_group_keys(by: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -89,8 +159,14 @@ def cell_keys(by: tuple[str, ...]) -> tuple[str, ...]:
     return (*labels, DAY)
 
 
-def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -> TcoPartial:
-    """Reduce a validated trade frame to a mergeable partial for the report keys ``by``."""
+def aggregate_trades(
+    trades: pd.DataFrame, *, by: tuple[str, ...] | list[str], keep_values: bool = False
+) -> TcoPartial:
+    """Reduce a validated trade frame to a mergeable partial for the report keys ``by``.
+
+    With ``keep_values`` the partial also keeps each trade's latency and slippage, for
+    exact quantiles (16 bytes and a group code per trade).
+    """
     keys = check_group_keys(by)
     labels = cell_keys(keys)[:-1]
     n = len(trades)
@@ -133,6 +209,7 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
     by_liquidity = np.zeros((n_cells, 3), dtype=np.int64)
     latency_index = np.empty(n, dtype=np.int64)
     slippage_index = np.empty(n, dtype=np.int64)
+    slippage_bps = np.empty(n, dtype=np.float64)
     for start in range(0, n, _CHUNK_ROWS):
         _reduce_chunk(
             columns,
@@ -141,9 +218,12 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
             by_liquidity=by_liquidity,
             latency_index=latency_index,
             slippage_index=slippage_index,
+            slippage_bps=slippage_bps,
         )
+    n_per_cell = by_liquidity.sum(axis=1)
+    _add_centred_moments(columns, slippage_bps, sums=sums, n_per_cell=n_per_cell)
     counts = np.column_stack(
-        [by_liquidity.sum(axis=1), by_liquidity[:, 1], by_liquidity[:, 2]]
+        [n_per_cell, by_liquidity[:, 1], by_liquidity[:, 2], by_liquidity[:, 0]]
     ).astype(np.int64)
     # The labels' codes are ranks and _combine numbers cells in code order, so the cells
     # come out distinct and sorted, as a rollup would leave them.
@@ -165,7 +245,45 @@ def aggregate_trades(trades: pd.DataFrame, *, by: tuple[str, ...] | list[str]) -
         groups=groups,
         latency=grid_from_index(latency_index, row_group, len(groups)),
         slippage=grid_from_index(slippage_index, row_group, len(groups)),
+        trade_values=TradeValues(latency=columns.latency, slippage=slippage_bps, group=row_group)
+        if keep_values
+        else None,
     )
+
+
+def exact_group_quantiles(values: TradeValues, n_groups: int) -> ExactQuantiles:
+    """Nearest-rank quantiles (the ceil(q n)-th smallest) of each source per group and overall.
+
+    One stable sort of the group codes, then a partition per group: linear in the trades.
+    """
+    sources = {"latency": values.latency, "slippage": values.slippage}
+    order = np.argsort(values.group, kind="stable")
+    bounds = np.searchsorted(values.group[order], np.arange(n_groups + 1))
+    per_group = {column: np.full(n_groups, np.nan) for column, _, _ in QUANTILES}
+    overall: dict[str, float] = {}
+    for source in sorted({source for _, source, _ in QUANTILES}):
+        wanted = [(column, level) for column, name, level in QUANTILES if name == source]
+        ordered = sources[source][order]
+        for g in range(n_groups):
+            part = ordered[bounds[g] : bounds[g + 1]]
+            for column, picked in _nearest_rank(part, [level for _, level in wanted], wanted):
+                per_group[column][g] = picked
+        # The per-group partitions only reorder within groups: 'ordered' still holds all.
+        for column, picked in _nearest_rank(ordered, [lv for _, lv in wanted], wanted):
+            overall[column] = picked
+    return ExactQuantiles(per_group=per_group, overall=overall)
+
+
+def _nearest_rank(
+    part: np.ndarray, levels: list[float], wanted: list[tuple[str, float]]
+) -> list[tuple[str, float]]:
+    """(column, value) of each level's nearest-rank order statistic of ``part`` (NaN if empty)."""
+    n = len(part)
+    if n == 0:
+        return [(column, float("nan")) for column, _ in wanted]
+    ranks = [max(math.ceil(level * n - _RANK_SLACK), 1) - 1 for level in levels]
+    part.partition(sorted(set(ranks)))
+    return [(column, float(part[rank])) for (column, _), rank in zip(wanted, ranks, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +300,6 @@ class _TradeColumns:
     cell: np.ndarray
 
 
-_FEES = SUM_FIELDS.index("fees")
-# Sum fields after the three fee columns, in the order _reduce_chunk adds them.
-_REST = SUM_FIELDS.index("slippage_cost")
-
-
 def _reduce_chunk(
     columns: _TradeColumns,
     part: slice,
@@ -195,8 +308,10 @@ def _reduce_chunk(
     by_liquidity: np.ndarray,
     latency_index: np.ndarray,
     slippage_index: np.ndarray,
+    slippage_bps: np.ndarray,
 ) -> None:
-    """Add one cache-sized chunk of trades into the sums and counts, fill its bucket indices."""
+    """Add one cache-sized chunk of trades into the sums and counts, fill its bucket indices
+    and per-trade slippage (the centred moments need the cell means: a second pass)."""
     n_cells = sums.shape[0]
     cell = columns.cell[part]
     costs = compute_trade_costs(
@@ -208,19 +323,43 @@ def _reduce_chunk(
     )
     latency = columns.latency[part]
     slip = costs.slippage_bps
-    sums[:, 0] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
+    sums[:, _SUM_COLUMN["notional"]] += np.bincount(cell, weights=costs.notional, minlength=n_cells)
     # cell * 3 + liquidity (0 unknown, 1 maker, 2 taker): one bincount splits fees and counts.
     cell_liquidity = cell * 3
     cell_liquidity += columns.liquidity_of[columns.liquidity[part]]
     by_liquidity += np.bincount(cell_liquidity, minlength=3 * n_cells).reshape(n_cells, 3)
     fees = np.bincount(cell_liquidity, weights=costs.fee, minlength=3 * n_cells).reshape(n_cells, 3)
-    sums[:, _FEES] += fees.sum(axis=1)
-    sums[:, _FEES + 1 : _FEES + 3] += fees[:, 1:]
-    rest = (costs.slippage_cost, slip, latency, latency * latency, slip * slip, latency * slip)
-    for j, weight in enumerate(rest, start=_REST):
-        sums[:, j] += np.bincount(cell, weights=weight, minlength=n_cells)
+    sums[:, _SUM_COLUMN["fees"]] += fees.sum(axis=1)
+    sums[:, _SUM_COLUMN["fees_maker"]] += fees[:, 1]
+    sums[:, _SUM_COLUMN["fees_taker"]] += fees[:, 2]
+    sums[:, _SUM_COLUMN["fees_unknown"]] += fees[:, 0]
+    per_trade = {"slippage_cost": costs.slippage_cost, "slippage_bps": slip, "latency": latency}
+    for name, weight in per_trade.items():
+        sums[:, _SUM_COLUMN[name]] += np.bincount(cell, weights=weight, minlength=n_cells)
     latency_index[part] = bucket_index(latency)
     slippage_index[part] = bucket_index(slip)
+    slippage_bps[part] = slip
+
+
+def _add_centred_moments(
+    columns: _TradeColumns, slippage_bps: np.ndarray, *, sums: np.ndarray, n_per_cell: np.ndarray
+) -> None:
+    """Second pass: sums of deviation products about each cell's own means (two-pass exact)."""
+    n_cells = sums.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_latency = sums[:, _SUM_COLUMN["latency"]] / n_per_cell
+        mean_slippage = sums[:, _SUM_COLUMN["slippage_bps"]] / n_per_cell
+    for start in range(0, len(slippage_bps), _CHUNK_ROWS):
+        part = slice(start, start + _CHUNK_ROWS)
+        cell = columns.cell[part]
+        dx = columns.latency[part] - mean_latency[cell]
+        dy = slippage_bps[part] - mean_slippage[cell]
+        for name, weight in (
+            ("latency_m2", dx * dx),
+            ("slippage_bps_m2", dy * dy),
+            ("latency_slippage_cm", dx * dy),
+        ):
+            sums[:, _SUM_COLUMN[name]] += np.bincount(cell, weights=weight, minlength=n_cells)
 
 
 def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
@@ -245,32 +384,67 @@ def merge_partials(partials: list[TcoPartial]) -> TcoPartial:
         groups=groups,
         latency=regroup_grids([p.latency for p in partials], targets, len(groups)),
         slippage=regroup_grids([p.slippage for p in partials], targets, len(groups)),
+        trade_values=_merge_values(partials, targets),
     )
 
 
-def merge_sums(parts: list[GroupSums]) -> GroupSums:
-    """Add several GroupSums with the same key columns into one, keyed by their union."""
-    targets, keys = _union_rows([p.keys for p in parts])
-    return _add_parts(parts, targets, keys)
+def _merge_values(partials: list[TcoPartial], targets: list[np.ndarray]) -> TradeValues | None:
+    """The partials' per-trade values with groups renumbered, or None unless all have them."""
+    kept = [p.trade_values for p in partials]
+    if any(v is None for v in kept):
+        return None
+    present = [v for v in kept if v is not None]
+    return TradeValues(
+        latency=np.concatenate([v.latency for v in present]),
+        slippage=np.concatenate([v.slippage for v in present]),
+        group=np.concatenate([t[v.group] for v, t in zip(present, targets, strict=True)]),
+    )
 
 
 def _add_parts(parts: list[GroupSums], targets: list[np.ndarray], keys: pd.DataFrame) -> GroupSums:
     """Add the rows of several GroupSums into the rows of ``keys`` (``targets[i]``: part i's)."""
-    target = np.concatenate(targets)
-    return GroupSums(
-        keys=keys,
-        sums=_add_rows(np.concatenate([p.sums for p in parts]), target, len(keys)),
-        counts=_add_rows(np.concatenate([p.counts for p in parts]), target, len(keys)),
+    return _merge_rows(
+        GroupSums(
+            keys=keys,
+            sums=np.concatenate([p.sums for p in parts]),
+            counts=np.concatenate([p.counts for p in parts]),
+            sum_fields=parts[0].sum_fields,
+        ),
+        np.concatenate(targets),
+        keys,
     )
 
 
 def rollup_sums(cells: GroupSums, keys: pd.DataFrame) -> GroupSums:
     """Add cell rows into the groups given by ``keys`` (one key row per cell row)."""
     target, groups = _factorize_rows(keys)
+    return _merge_rows(cells, target, groups)
+
+
+def _merge_rows(rows: GroupSums, target: np.ndarray, keys: pd.DataFrame) -> GroupSums:
+    """Merge rows into ``len(keys)`` groups: sums and counts add; centred moments gain the
+    spread of the rows' means around their group's mean (Chan, Golub and LeVeque)."""
+    n_groups = len(keys)
+    sums = _add_rows(rows.sums, target, n_groups)
+    n_row = rows.counts[:, 0].astype(np.float64)
+    n_group = np.bincount(target, weights=n_row, minlength=n_groups)
+    deviation: dict[str, np.ndarray] = {}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for name in {field for pair in CENTRED_FIELDS.values() for field in pair}:
+            column = rows.sum_fields.index(name)
+            row_mean = rows.sums[:, column] / n_row
+            group_mean = sums[:, column] / n_group
+            deviation[name] = np.where(n_row > 0, row_mean - group_mean[target], 0.0)
+    for name, (first, second) in CENTRED_FIELDS.items():
+        spread = n_row * deviation[first] * deviation[second]
+        sums[:, rows.sum_fields.index(name)] += np.bincount(
+            target, weights=spread, minlength=n_groups
+        )
     return GroupSums(
-        keys=groups,
-        sums=_add_rows(cells.sums, target, len(groups)),
-        counts=_add_rows(cells.counts, target, len(groups)),
+        keys=keys,
+        sums=sums,
+        counts=_add_rows(rows.counts, target, n_groups),
+        sum_fields=rows.sum_fields,
     )
 
 

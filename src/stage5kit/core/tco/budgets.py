@@ -1,7 +1,8 @@
 """Cost budgets per strategy and period, graded ok / warn / critical / over.
 
 Utilisation is spend / budget: below 80% ``ok``, from 80% ``warn``, from 90%
-``critical``, above 100% ``over``.
+``critical``, from 100% (the whole budget spent) ``over``. Every budgeted strategy gets a
+row for every period of the log, with zero spend when it did not trade.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from stage5kit.errors import ConfigError
 BUDGET_BASES = ("tco", "trading_cost")
 WARN_AT = 0.8
 CRITICAL_AT = 0.9
-OVER_ABOVE = 1.0
+OVER_AT = 1.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,7 +45,7 @@ class Budget:
 def grade_utilisation(utilisation: np.ndarray) -> np.ndarray:
     """ok / warn / critical / over for each spend-to-budget ratio."""
     return np.select(
-        [utilisation > OVER_ABOVE, utilisation >= CRITICAL_AT, utilisation >= WARN_AT],
+        [utilisation >= OVER_AT, utilisation >= CRITICAL_AT, utilisation >= WARN_AT],
         ["over", "critical", "warn"],
         default="ok",
     ).astype(object)
@@ -53,9 +54,20 @@ def grade_utilisation(utilisation: np.ndarray) -> np.ndarray:
 def evaluate_budgets(spend: pd.DataFrame, budget: Budget) -> pd.DataFrame:
     """Grade each (strategy, period) spend against its budget; strategies without one are skipped.
 
-    ``spend`` has columns ``strategy``, ``period`` and ``spend``.
+    ``spend`` has columns ``strategy``, ``period`` and ``spend``. A budgeted strategy with
+    no spend in a period of the log gets a row with spend 0.
     """
-    known = spend[spend["strategy"].isin(list(budget.amounts))].reset_index(drop=True)
+    periods = sorted(set(spend["period"].astype(str)))
+    full = pd.MultiIndex.from_product(
+        [sorted(budget.amounts), periods], names=["strategy", "period"]
+    )
+    known = (
+        spend[spend["strategy"].isin(list(budget.amounts))]
+        .assign(period=lambda f: f["period"].astype(str))
+        .set_index(["strategy", "period"])["spend"]
+        .reindex(full, fill_value=0.0)
+        .reset_index()
+    )
     amount = known["strategy"].map(budget.amounts).to_numpy(dtype=np.float64)
     value = known["spend"].to_numpy(dtype=np.float64)
     utilisation = value / amount

@@ -2,9 +2,13 @@
 
 :func:`find_cost_shift` pools a TCO result's daily costs over strategies and places one
 change point in the daily ``cost_bps`` series (least squares: the split that leaves the
-smallest sum of squared deviations from the two segments' means). :func:`compare_cost_periods`
-then compares the trades before and after that day per group (strategy, venue, ...), so
-a reader sees by how much and where the cost grew, and whether fees or slippage drove it.
+smallest sum of squared deviations from the two segments' means). The split counts as a
+real shift only when it is significant - a seeded permutation test of the best split's
+error reduction over shuffled days (p <= ``level``, default 5%) - *and* the change is at
+least ``min_effect_bps`` (default 0.5 bps): any series has a best split, noise included.
+:func:`compare_cost_periods` then compares the trades before and after that day per group
+(strategy, venue, ...), so a reader sees by how much and where the cost grew, and whether
+fees or slippage drove it.
 """
 
 from __future__ import annotations
@@ -15,11 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.trades.costs import BPS
-from stage5kit.errors import InputError
+from stage5kit.core.trades.units import BPS
+from stage5kit.errors import ConfigError, InputError
 
 COMPARED_METRICS = ("cost_per_trade", "cost_bps", "fee_bps", "slippage_bps", "decision_latency_ms")
 _SUMMED = ("notional", "fee", "slippage_cost", "total_cost", "decision_latency_ms")
+SHIFT_LEVEL = 0.05
+SHIFT_MIN_EFFECT_BPS = 0.5
+SHIFT_PERMUTATIONS = 999
+SHIFT_SEED = 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -30,7 +38,9 @@ class CostShift:
     the days of each side: ``cost_bps`` is trading cost / notional, ``cost_per_trade`` is
     trading cost / trades. ``daily`` holds the pooled series (``day``, ``n_trades``,
     ``notional``, ``trading_cost``, ``cost_bps``, ``cost_per_trade``, ``period`` =
-    ``before`` or ``after``).
+    ``before`` or ``after``). ``significant`` is true when the permutation ``p_value`` is at
+    most ``level`` and the change is at least ``min_effect_bps``; otherwise the split is
+    only the best place for a change the data does not show.
     """
 
     day: str
@@ -41,6 +51,14 @@ class CostShift:
     cost_per_trade_before: float
     cost_per_trade_after: float
     daily: pd.DataFrame
+    p_value: float
+    level: float
+    min_effect_bps: float
+
+    @property
+    def significant(self) -> bool:
+        """True when the change is both unlikely under no change and large enough to matter."""
+        return self.p_value <= self.level and abs(self.cost_bps_change) >= self.min_effect_bps
 
     @property
     def cost_bps_change(self) -> float:
@@ -49,7 +67,10 @@ class CostShift:
 
     @property
     def cost_per_trade_change_pct(self) -> float:
-        """Relative change of the cost per trade, in percent of the level before."""
+        """Relative change of the cost per trade, in percent of the level before (NaN if that
+        level is not positive: a percentage of a zero or negative base means nothing)."""
+        if not self.cost_per_trade_before > 0:
+            return float("nan")
         return (self.cost_per_trade_after / self.cost_per_trade_before - 1.0) * 100.0
 
     @property
@@ -59,16 +80,28 @@ class CostShift:
         return self.cost_bps_change * float(after.sum()) / BPS
 
 
-def find_cost_shift(daily: pd.DataFrame, *, min_days: int = 7) -> CostShift:
-    """Return the single most pronounced level change of the pooled daily cost in bps.
+def find_cost_shift(
+    daily: pd.DataFrame,
+    *,
+    min_days: int = 7,
+    level: float = SHIFT_LEVEL,
+    min_effect_bps: float = SHIFT_MIN_EFFECT_BPS,
+    permutations: int = SHIFT_PERMUTATIONS,
+    seed: int = SHIFT_SEED,
+) -> CostShift:
+    """Return the most pronounced level change of the pooled daily cost in bps, with its test.
 
     ``daily`` has one row per strategy and day (``TcoResult.daily_costs``: ``day``,
     ``n_trades``, ``notional``, ``trading_cost``); each side of the split keeps at least
-    ``min_days`` trading days.
+    ``min_days`` trading days. The p-value comes from ``permutations`` seeded shuffles of
+    the days (same inputs, same p-value).
     """
-    if min_days < 1:
-        msg = f"need min_days >= 1 (got {min_days})"
-        raise ValueError(msg)
+    if min_days < 1 or not 0 < level < 1 or min_effect_bps < 0 or permutations < 1:
+        msg = (
+            "need min_days >= 1, 0 < level < 1, min_effect_bps >= 0 and permutations >= 1 "
+            f"(got {min_days}, {level}, {min_effect_bps}, {permutations})"
+        )
+        raise ConfigError(msg)
     pooled = (
         daily.assign(day=daily["day"].astype(str))
         .groupby("day", sort=True)[["n_trades", "notional", "trading_cost"]]
@@ -84,7 +117,16 @@ def find_cost_shift(daily: pd.DataFrame, *, min_days: int = 7) -> CostShift:
         raise InputError(msg, column="day", value=len(pooled))
     pooled["cost_bps"] = pooled["trading_cost"] / pooled["notional"] * BPS
     pooled["cost_per_trade"] = pooled["trading_cost"] / pooled["n_trades"]
-    split = _least_squares_split(pooled["cost_bps"].to_numpy(dtype=np.float64), min_days)
+    series = pooled["cost_bps"].to_numpy(dtype=np.float64)
+    splits, reduction = _least_squares_split(series[None, :], min_days)
+    shuffled = np.random.default_rng(seed).permuted(
+        np.broadcast_to(series, (permutations, len(series))), axis=1
+    )
+    _, null_reductions = _least_squares_split(shuffled, min_days)
+    # The observed series counts as one of the arrangements (p is never 0).
+    exceed = int(np.count_nonzero(null_reductions >= reduction[0] * (1 - 1e-12)))
+    p_value = (1 + exceed) / (1 + permutations)
+    split = int(splits[0])
     pooled["period"] = np.where(np.arange(len(pooled)) < split, "before", "after")
     before, after = pooled.iloc[:split], pooled.iloc[split:]
     return CostShift(
@@ -96,6 +138,9 @@ def find_cost_shift(daily: pd.DataFrame, *, min_days: int = 7) -> CostShift:
         cost_per_trade_before=_ratio(before["trading_cost"], before["n_trades"]),
         cost_per_trade_after=_ratio(after["trading_cost"], after["n_trades"]),
         daily=pooled,
+        p_value=p_value,
+        level=level,
+        min_effect_bps=min_effect_bps,
     )
 
 
@@ -148,16 +193,21 @@ def compare_cost_periods(
     return ordered.reset_index() if keys else ordered.reset_index(drop=True)
 
 
-def _least_squares_split(values: np.ndarray, min_days: int) -> int:
-    """Index of the first value of the second segment that minimises the total squared error."""
-    n = len(values)
-    cumulative = np.concatenate([[0.0], np.cumsum(values)])
-    squares = np.concatenate([[0.0], np.cumsum(values * values)])
+def _least_squares_split(series: np.ndarray, min_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row of ``series`` (rows x days): the split that minimises the two segments' squared
+    error (index of the second segment's first day) and how much it reduces that error.
+
+    Values are centred on their row mean first, so a large level does not cost precision.
+    """
+    n = series.shape[1]
+    centred = series - series.mean(axis=1, keepdims=True)
+    cumulative = np.cumsum(centred, axis=1)
     splits = np.arange(min_days, n - min_days + 1)
-    left_n, right_n = splits, n - splits
-    left_sum, right_sum = cumulative[splits], cumulative[n] - cumulative[splits]
-    error = squares[n] - left_sum * left_sum / left_n - right_sum * right_sum / right_n
-    return int(splits[int(np.argmin(error))])
+    left_sum = cumulative[:, splits - 1]
+    # With centred values the right segment's sum is minus the left one's.
+    reduction = left_sum * left_sum * (1.0 / splits + 1.0 / (n - splits))
+    best = np.argmax(reduction, axis=1)
+    return splits[best], reduction[np.arange(series.shape[0]), best]
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> float:

@@ -4,6 +4,11 @@ A strategy's own costs for a month go to that strategy's trades in that month; `
 costs are first split among the strategies that traded that month, by trade count or by
 notional (``allocation``), then each strategy-month's total is spread over its cells the
 same way. Costs of a strategy-month without trades cannot be carried and are reported.
+
+With ``proration="days"`` (the default) each month's costs are first scaled by the share
+of that month's calendar days the log covers - the days from its first to its last trade,
+inclusive - so a log of 4 days of January carries 4/31 of January's bill, not all of it.
+``proration="none"`` charges whole months.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from stage5kit.errors import ConfigError
 
 SHARED = "shared"
 ALLOCATIONS = ("trades", "notional")
+PRORATIONS = ("days", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,20 @@ class InfraAllocation:
     unallocated: pd.DataFrame
 
 
+def check_proration(proration: str) -> None:
+    """Refuse an infra proration other than ``days`` or ``none``."""
+    if proration not in PRORATIONS:
+        msg = f"infra proration must be one of {', '.join(PRORATIONS)}, got {proration!r}"
+        raise ConfigError(msg)
+
+
+def check_allocation(allocation: str) -> None:
+    """Refuse an allocation other than by ``trades`` or by ``notional``."""
+    if allocation not in ALLOCATIONS:
+        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
+        raise ConfigError(msg)
+
+
 def allocate_infra_costs(
     cells: pd.DataFrame,
     *,
@@ -34,11 +54,14 @@ def allocate_infra_costs(
     notional: np.ndarray,
     infra_costs: pd.DataFrame,
     allocation: str = "trades",
+    coverage: pd.Series | None = None,
 ) -> InfraAllocation:
-    """Spread monthly infra costs over cells keyed by ``strategy`` and ``month``."""
-    if allocation not in ALLOCATIONS:
-        msg = f"allocation must be one of {', '.join(ALLOCATIONS)}, got {allocation!r}"
-        raise ConfigError(msg)
+    """Spread monthly infra costs over cells keyed by ``strategy`` and ``month``.
+
+    ``coverage`` (month label -> share of the month's days the log covers, see
+    :func:`month_coverage`) prorates each month's costs; None charges whole months.
+    """
+    check_allocation(allocation)
     weight = np.asarray(n_trades if allocation == "trades" else notional, dtype=np.float64)
     frame = pd.DataFrame(
         {
@@ -50,6 +73,10 @@ def allocate_infra_costs(
     per_strategy = frame.groupby(["strategy", "month"], sort=True)["weight"].sum()
     per_month = per_strategy.groupby(level="month").sum()
     costs = infra_costs.groupby(["strategy", "month"], sort=True)["amount"].sum()
+    if coverage is not None:
+        share = coverage.reindex(costs.index.get_level_values("month"), fill_value=0.0)
+        costs = costs * share.to_numpy()
+        costs = costs[costs != 0]
 
     own = costs[costs.index.get_level_values("strategy") != SHARED]
     shared = costs[costs.index.get_level_values("strategy") == SHARED].droplevel("strategy")
@@ -76,3 +103,17 @@ def allocate_infra_costs(
     with np.errstate(invalid="ignore", divide="ignore"):
         per_cell = np.where(cell_weight > 0, cell_total * weight / cell_weight, 0.0)
     return InfraAllocation(per_cell=per_cell, unallocated=unallocated)
+
+
+def month_coverage(first_day: int, last_day: int) -> pd.Series:
+    """Share of each month's calendar days within ``[first_day, last_day]`` (days since 1970).
+
+    Indexed by month label ``YYYY-MM``; months outside the span are absent (share 0).
+    """
+    days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    label, covered = np.unique(months, return_counts=True)
+    length = ((label + 1).astype("datetime64[D]") - label.astype("datetime64[D]")).astype(np.int64)
+    return pd.Series(
+        covered / length, index=pd.Index(np.datetime_as_string(label, unit="M"), name="month")
+    )

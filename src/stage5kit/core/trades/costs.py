@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-BPS = 1e4
+from stage5kit.core.trades.units import BPS
 
 
 @dataclass(frozen=True, slots=True)

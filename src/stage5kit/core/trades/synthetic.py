@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from stage5kit.core.trades.schema import TRADE_COLUMNS
-
-NS_PER_DAY = 86_400 * 10**9
+from stage5kit.core.trades.units import BPS, NS_PER_DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +114,7 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
     slip_bps = np.where(is_maker, maker_slip, taker_slip)
     slip_bps = slip_bps * np.where(shifted & shift_strategy, 1.5, 1.0) * stress
     slip_bps = slip_bps + rng.normal(0.0, 1.5, size=rows)
-    fill = _round_to(arrival * (1.0 + side_sign * slip_bps / 1e4), decimals)
+    fill = _round_to(arrival * (1.0 + side_sign * slip_bps / BPS), decimals)
     fill = np.where(fill > 0, fill, arrival)
 
     maker_bps = np.array([v.maker_bps for v in _VENUES])[venue_idx]
@@ -123,7 +122,7 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
     fee_bps = np.where(is_maker, maker_bps, taker_bps)
     hike = shifted & (venue_idx == [v.name for v in _VENUES].index(_SHIFT_VENUE))
     fee_bps = np.where(hike & (fee_bps > 0), fee_bps * _SHIFT_FEE_FACTOR, fee_bps)
-    fee = np.round(quantity * fill * fee_bps / 1e4, 6)
+    fee = np.round(quantity * fill * fee_bps / BPS, 6)
 
     frame = pd.DataFrame(
         {

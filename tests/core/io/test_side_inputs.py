@@ -9,7 +9,7 @@ import pytest
 from stage5kit.core import load_budget, load_infra_costs, load_thresholds
 from stage5kit.errors import ConfigError, InputError
 
-INPUTS = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
+INPUTS = Path(__file__).resolve().parents[3] / "sample_artifacts" / "inputs"
 
 
 def test_sample_inputs_load() -> None:

@@ -18,12 +18,12 @@ from stage5kit.signing import (
     generate_keypair,
     load_signing_key,
     load_verification_key,
-    seal_envelope,
     sign_file,
     sign_manifest,
     verify_file,
     verify_manifest,
 )
+from stage5kit.signing.dsse import seal_envelope
 
 CONTENT = bytes(range(256)) * 2
 HMAC_KEY = load_signing_key(f"hex:{'11' * 32}", key_id="tamper-hmac")

@@ -10,14 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stage5kit.errors import InputError, SignatureError
-from stage5kit.signing import (
-    SigningKey,
+from stage5kit.signing import SigningKey, canonicalize_json, load_signing_key
+from stage5kit.signing.dsse import (
     Statement,
     Subject,
-    canonicalize_json,
     decode_statement,
     encode_statement,
-    load_signing_key,
     open_envelope,
     pae,
     seal_envelope,

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass
 
 from stage5kit.errors import SignatureError
+from stage5kit.signing.dsse.statement import loads_strict_json
 from stage5kit.signing.keys import KEY_ID_PATTERN, SigningKey, VerificationKey
-from stage5kit.signing.statement import loads_strict_json
 
 IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json"
 MAX_ENVELOPE_BYTES = 1 << 20

@@ -41,7 +41,7 @@ DOC_PAE_LINE = r'b"DSSEv1 29 http://example.com/HelloWorld 10 za\xc5\xbc\xc3\xb3
 
 def test_documented_pae_example_matches() -> None:
     """The multi-byte PAE example in the doc is the real encoding."""
-    from stage5kit.signing import pae
+    from stage5kit.signing.dsse import pae
 
     assert DOC_PAE_LINE in DOC.read_text()
     encoded = pae("http://example.com/HelloWorld", "zażółć".encode())

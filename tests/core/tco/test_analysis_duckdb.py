@@ -8,9 +8,18 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from stage5kit.core import analyse_tco_file, generate_trades, write_trades
-from stage5kit.core.tco.sketches import MIN_MAGNITUDE, RELATIVE_ACCURACY
+from stage5kit.core import (
+    TcoOptions,
+    aggregate_trades,
+    analyse_tco,
+    analyse_tco_file,
+    generate_trades,
+    write_trades,
+)
+from stage5kit.core.tco.sketches import MIN_MAGNITUDE, RELATIVE_ACCURACY, grid_quantiles
 
 SQL = """
 WITH t AS (
@@ -63,14 +72,35 @@ QUANTILES = (
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
+def duck_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = Path(tmp_path_factory.mktemp("duck")) / "trades.parquet"
     write_trades(generate_trades(rows=40_000, seed=21, days=20), path)
-    kit = analyse_tco_file(path, by=("strategy", "venue", "day"), batch_rows=7_000).kpis
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(duck_path: Path) -> pd.DataFrame:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
-    reference = con.execute(SQL, [str(path)]).df()
+    return con.execute(SQL, [str(duck_path)]).df()
+
+
+@pytest.fixture(scope="module")
+def both(duck_path: Path, reference: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The kit streaming with the sketches only (--stream), beside DuckDB."""
+    options = TcoOptions(by=("strategy", "venue", "day"))
+    kit = analyse_tco_file(duck_path, options, batch_rows=7_000, exact_rows=0).kpis
     return kit, reference
+
+
+@pytest.mark.parametrize("column", QUANTILES)
+def test_exact_quantiles_equal_quantile_disc(
+    duck_path: Path, reference: pd.DataFrame, column: str
+) -> None:
+    """A log within the exact budget gives DuckDB's quantile_disc per group, to the bit."""
+    options = TcoOptions(by=("strategy", "venue", "day"))
+    kit = analyse_tco_file(duck_path, options, batch_rows=7_000).kpis
+    np.testing.assert_array_equal(kit[column].to_numpy(), reference[column].to_numpy(dtype=float))
 
 
 def test_groups_and_counts_match(both: tuple[pd.DataFrame, pd.DataFrame]) -> None:
@@ -125,7 +155,7 @@ def test_liquidity_by_week_matches(tmp_path: Path) -> None:
     """Grouping by liquidity and ISO week (Monday labels) agrees with DuckDB's date_trunc."""
     path = tmp_path / "trades.parquet"
     write_trades(generate_trades(rows=8_000, seed=3, days=30), path)
-    kit = analyse_tco_file(path, by=("liquidity", "week")).kpis
+    kit = analyse_tco_file(path, TcoOptions(by=("liquidity", "week")), exact_rows=0).kpis
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     reference = con.execute(WEEK_SQL, [str(path)]).df()
@@ -136,3 +166,41 @@ def test_liquidity_by_week_matches(tmp_path: Path) -> None:
     np.testing.assert_allclose(kit["notional"], reference["notional"], rtol=1e-9)
     exact = reference["decision_latency_ms_p99"].to_numpy(dtype=float)
     assert np.all(np.abs(kit["decision_latency_ms_p99"] - exact) <= RELATIVE_ACCURACY * exact)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1, max_value=400),
+    st.integers(min_value=0, max_value=2**31),
+    st.floats(min_value=0.0, max_value=5_000.0),
+)
+def test_exact_quantiles_equal_duckdb_and_streamed_stay_in_bound(
+    rows: int, seed: int, offset: float
+) -> None:
+    """For any log, in-memory quantiles equal quantile_disc per group; streamed ones (sketch)
+    stay within the 1% bound of them."""
+    trades = generate_trades(rows=rows, seed=seed % 1000, days=5)
+    trades["decision_latency_ms"] = trades["decision_latency_ms"] + offset
+    kit = analyse_tco(trades, TcoOptions(by=("strategy",))).kpis.set_index("strategy")
+    con = duckdb.connect()
+    reference = (
+        con.execute(
+            "SELECT strategy, quantile_disc(decision_latency_ms, 0.5) AS p50, "
+            "quantile_disc(decision_latency_ms, 0.95) AS p95, "
+            "quantile_disc(decision_latency_ms, 0.99) AS p99 "
+            "FROM trades GROUP BY strategy"
+        )
+        .df()
+        .set_index("strategy")
+        .reindex(kit.index)
+    )
+    for level in ("p50", "p95", "p99"):
+        exact = reference[level].to_numpy(dtype=float)
+        np.testing.assert_array_equal(kit[f"decision_latency_ms_{level}"].to_numpy(), exact)
+        # The partial's groups are in the kit's row order.
+        sketched = grid_quantiles(
+            aggregate_trades(trades, by=("strategy",)).latency,
+            {"p50": 0.5, "p95": 0.95, "p99": 0.99}[level],
+        )
+        bound = RELATIVE_ACCURACY * np.abs(exact) * (1 + 1e-9) + MIN_MAGNITUDE
+        assert np.all(np.abs(sketched - exact) <= bound)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from stage5kit.signing import _primitives, load_signing_key, load_verification_key, pae
+from stage5kit.signing import _primitives, load_signing_key, load_verification_key
+from stage5kit.signing.dsse import pae
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 

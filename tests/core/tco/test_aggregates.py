@@ -29,7 +29,15 @@ def widen_grid(grid: SketchGrid, lo: int, hi: int) -> np.ndarray:
     return out
 
 
-LOG = generate_trades(rows=1_500, seed=8, days=40)
+LOG_ROWS = 1_500
+
+
+@pytest.fixture(scope="module")
+def trades_log() -> pd.DataFrame:
+    """A synthetic log of 1,500 trades over 40 days."""
+    return generate_trades(rows=LOG_ROWS, seed=8, days=40)
+
+
 BY_CHOICES = [
     ("strategy", "venue", "day"),
     ("symbol", "liquidity", "week"),
@@ -51,24 +59,24 @@ def _assert_same(merged: TcoPartial, whole: TcoPartial) -> None:
 
 @settings(max_examples=40)
 @given(
-    cuts=st.lists(st.integers(min_value=0, max_value=len(LOG)), max_size=6),
+    cuts=st.lists(st.integers(min_value=0, max_value=LOG_ROWS), max_size=6),
     shuffle=st.one_of(st.none(), st.integers(min_value=0, max_value=2**32 - 1)),
     by=st.sampled_from(BY_CHOICES),
 )
 def test_any_split_merges_to_the_whole(
-    cuts: list[int], shuffle: int | None, by: tuple[str, ...]
+    trades_log: pd.DataFrame, cuts: list[int], shuffle: int | None, by: tuple[str, ...]
 ) -> None:
     """Counts and sketches merge exactly, sums to 1e-9, for any split and row order."""
-    log = LOG
+    log = trades_log
     if shuffle is not None:
-        order = np.random.default_rng(shuffle).permutation(len(LOG))
-        log = LOG.iloc[order].reset_index(drop=True)
+        order = np.random.default_rng(shuffle).permutation(len(trades_log))
+        log = trades_log.iloc[order].reset_index(drop=True)
     bounds = [0, *sorted(cuts), len(log)]
     parts = [
         aggregate_trades(log.iloc[a:b].reset_index(drop=True), by=by)
         for a, b in itertools.pairwise(bounds)
     ]
-    whole = aggregate_trades(LOG, by=by)
+    whole = aggregate_trades(trades_log, by=by)
     merged = merge_partials(parts)
     _assert_same(merged, whole)
     pd.testing.assert_frame_equal(
@@ -76,11 +84,11 @@ def test_any_split_merges_to_the_whole(
     )
 
 
-def test_merge_order_does_not_matter() -> None:
+def test_merge_order_does_not_matter(trades_log: pd.DataFrame) -> None:
     """merge(a, merge(b, c)) equals merge(merge(c, a), b)."""
     by = ("strategy", "day")
     a, b, c = (
-        aggregate_trades(LOG.iloc[s].reset_index(drop=True), by=by)
+        aggregate_trades(trades_log.iloc[s].reset_index(drop=True), by=by)
         for s in (slice(0, 400), slice(400, 900), slice(900, None))
     )
     _assert_same(
@@ -88,16 +96,16 @@ def test_merge_order_does_not_matter() -> None:
     )
 
 
-def test_unknown_group_key_is_rejected() -> None:
+def test_unknown_group_key_is_rejected(trades_log: pd.DataFrame) -> None:
     """A key outside strategy/venue/symbol/liquidity/day/week/month raises ConfigError."""
     with pytest.raises(ConfigError, match="unknown group key"):
-        aggregate_trades(LOG, by=("desk",))
+        aggregate_trades(trades_log, by=("desk",))
 
 
-def test_two_periods_are_rejected() -> None:
+def test_two_periods_are_rejected(trades_log: pd.DataFrame) -> None:
     """Grouping by two periods at once raises ConfigError."""
     with pytest.raises(ConfigError, match="at most one period"):
-        aggregate_trades(LOG, by=("day", "month"))
+        aggregate_trades(trades_log, by=("day", "month"))
 
 
 def test_period_labels() -> None:
@@ -110,9 +118,9 @@ def test_period_labels() -> None:
     assert list(period_labels(days, "month")) == ["2026-01", "2026-01", "2026-01"]
 
 
-def test_missing_liquidity_groups_as_unknown() -> None:
+def test_missing_liquidity_groups_as_unknown(trades_log: pd.DataFrame) -> None:
     """Trades without a liquidity flag are grouped under 'unknown' and counted in no fee split."""
-    log = LOG.iloc[:100].copy()
+    log = trades_log.iloc[:100].copy()
     log["liquidity"] = pd.Categorical([None] * 100, categories=["maker", "taker"])
     kpis = summarise_partial(aggregate_trades(log, by=("liquidity",))).kpis
     assert list(kpis["liquidity"]) == ["unknown"]
@@ -121,9 +129,9 @@ def test_missing_liquidity_groups_as_unknown() -> None:
     assert kpis["n_trades"].iloc[0] == 100
 
 
-def test_label_named_unknown_shares_the_missing_group() -> None:
+def test_label_named_unknown_shares_the_missing_group(trades_log: pd.DataFrame) -> None:
     """A liquidity literally named 'unknown' and missing ones form one group, keys sorted."""
-    log = LOG.iloc[:6].copy()
+    log = trades_log.iloc[:6].copy()
     log["liquidity"] = pd.Categorical(
         ["taker", None, "unknown", "maker", None, "taker"], categories=["taker", "unknown", "maker"]
     )
@@ -132,9 +140,9 @@ def test_label_named_unknown_shares_the_missing_group() -> None:
     assert list(partial.latency.counts.sum(axis=1)) == [1, 2, 3]
 
 
-def test_unsorted_categories_give_sorted_cells() -> None:
+def test_unsorted_categories_give_sorted_cells(trades_log: pd.DataFrame) -> None:
     """Cells come out sorted by label whatever the order of a column's categories."""
-    log = LOG.iloc[:300].copy()
+    log = trades_log.iloc[:300].copy()
     names = sorted(log["venue"].astype(str).unique())
     log["venue"] = pd.Categorical(log["venue"].astype(str), categories=names[::-1])
     partial = aggregate_trades(log, by=("venue", "strategy", "day"))

@@ -10,13 +10,14 @@ from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
 from stage5kit.core import (
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     compare_cost_periods,
     find_cost_shift,
     generate_trades,
 )
-from stage5kit.errors import InputError
+from stage5kit.errors import ConfigError, InputError
 
 DAYS = pd.date_range("2026-01-01", periods=40, freq="D").strftime("%Y-%m-%d")
 
@@ -49,7 +50,7 @@ def _trades(rows: list[tuple[str, str, float, float, float, float]]) -> pd.DataF
 def test_finds_the_regime_shift_of_the_synthetic_log() -> None:
     """On a synthetic log the shift lands on the day the generator raises costs (60% in)."""
     trades = generate_trades(rows=8_000, seed=3, days=60)
-    shift = find_cost_shift(analyse_tco(trades, by=("strategy",)).daily_costs)
+    shift = find_cost_shift(analyse_tco(trades, TcoOptions(by=("strategy",))).daily_costs)
     assert shift.day == "2026-02-06"
     assert shift.cost_bps_after > shift.cost_bps_before
     assert shift.cost_per_trade_change_pct > 10
@@ -94,7 +95,7 @@ def test_too_few_days_is_an_input_error() -> None:
 
 def test_min_days_below_one_is_refused() -> None:
     """min_days must be at least one day."""
-    with pytest.raises(ValueError, match="min_days >= 1"):
+    with pytest.raises(ConfigError, match="min_days >= 1"):
         find_cost_shift(_daily([1.0] * 20), min_days=0)
 
 
@@ -191,3 +192,66 @@ def test_group_rows_add_up_to_the_whole_log(seed: int, split_day: int) -> None:
     for side in ("before", "after"):
         assert per_venue[f"n_trades_{side}"].sum() == overall.loc[0, f"n_trades_{side}"]
     assert overall.loc[0, "n_trades_before"] + overall.loc[0, "n_trades_after"] == 300
+
+
+def _noisy_daily(seed: int, *, step_bps: float, days: int = 60, per_day: int = 40) -> pd.DataFrame:
+    """Daily costs of a log whose per-trade cost is noise around 3 bps (sd 4 bps, equal
+    notional), plus ``step_bps`` from day 31 on: what ``TcoResult.daily_costs`` holds."""
+    rng = np.random.default_rng(seed)
+    trade_bps = rng.normal(3.0, 4.0, size=(days, per_day))
+    trade_bps[days // 2 :] += step_bps
+    notional = 10_000.0
+    return pd.DataFrame(
+        {
+            "strategy": "s",
+            "day": pd.date_range("2026-03-01", periods=days, freq="D").strftime("%Y-%m-%d"),
+            "n_trades": per_day,
+            "notional": notional * per_day,
+            "trading_cost": trade_bps.sum(axis=1) * notional / 1e4,
+        }
+    )
+
+
+def test_no_change_gives_no_significant_shift_in_at_least_90_of_100_seeds() -> None:
+    """On logs without a change the finder says 'no significant shift' for at least 90 seeds."""
+    found = [find_cost_shift(_noisy_daily(seed, step_bps=0.0)) for seed in range(100)]
+    assert sum(not shift.significant for shift in found) >= 90
+
+
+def test_a_two_bps_step_is_found_within_a_day_in_at_least_95_of_100_seeds() -> None:
+    """A +2 bps step is significant and placed within a day of the true day for 95+ seeds."""
+    hits = 0
+    for seed in range(100):
+        shift = find_cost_shift(_noisy_daily(seed, step_bps=2.0))
+        off_by = abs((pd.Timestamp(shift.day) - pd.Timestamp("2026-03-31")).days)
+        hits += shift.significant and off_by <= 1
+    assert hits >= 95
+
+
+def test_the_p_value_is_reproducible_and_reflects_the_data() -> None:
+    """The same inputs give the same p-value; a clear step gets the smallest p possible."""
+    step = _daily([4.0] * 12 + [7.0] * 8)
+    first = find_cost_shift(step, min_days=3)
+    assert first.p_value == find_cost_shift(step, min_days=3).p_value
+    assert first.p_value == pytest.approx(1 / 1000)
+    assert first.significant
+
+
+def test_a_tiny_but_certain_change_is_not_a_shift() -> None:
+    """A step below the minimum effect (0.2 bps < 0.5 bps) is not reported as a shift."""
+    shift = find_cost_shift(_daily([4.0] * 12 + [4.2] * 8), min_days=3)
+    assert shift.p_value < 0.05
+    assert not shift.significant
+
+
+def test_a_percentage_of_a_non_positive_base_is_undefined() -> None:
+    """With a zero or negative cost per trade before, the percentage change is NaN, not -362%."""
+    shift = find_cost_shift(_daily([-1.0] * 10 + [3.0] * 10), min_days=3)
+    assert shift.cost_per_trade_before < 0
+    assert np.isnan(shift.cost_per_trade_change_pct)
+
+
+def test_bad_shift_options_are_config_errors() -> None:
+    """A level outside (0, 1) is refused with a ConfigError (exit 2), not a ValueError."""
+    with pytest.raises(ConfigError, match="level"):
+        find_cost_shift(_daily([4.0] * 20), level=1.5)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from stage5kit.core.io.side_inputs import load_scenarios
 from stage5kit.core.stress.scenarios import (
-    BASELINE,
+    BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
     Scenario,
     builtin_scenario_names,
@@ -22,7 +22,7 @@ from stage5kit.core.stress.scenarios import (
 )
 from stage5kit.errors import ConfigError
 
-BAD_SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "bad_scenarios"
+BAD_SCENARIOS = Path(__file__).resolve().parents[2] / "data" / "bad_scenarios"
 SAMPLE_VENUES = ("binance", "coinbase", "kraken", "okx")
 
 
@@ -49,7 +49,7 @@ def test_builtins_are_the_seven_the_issue_names() -> None:
 def test_baseline_changes_nothing() -> None:
     """The baseline scenario has every shock at its neutral value."""
     assert BUILTIN_SCENARIOS[0] == Scenario(
-        name=BASELINE, description=BUILTIN_SCENARIOS[0].description
+        name=BASELINE_SCENARIO, description=BUILTIN_SCENARIOS[0].description
     )
 
 
@@ -177,7 +177,9 @@ _NUMBERS = {
 
 
 @given(
-    name=st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True).filter(lambda n: n != BASELINE),
+    name=st.from_regex(r"[a-z][a-z0-9_]{0,20}", fullmatch=True).filter(
+        lambda n: n != BASELINE_SCENARIO
+    ),
     values=st.fixed_dictionaries({}, optional=_NUMBERS),
 )
 def test_valid_scenarios_round_trip_through_yaml(name: str, values: dict[str, float]) -> None:
