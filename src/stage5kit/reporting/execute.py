@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from stage5kit.errors import NotebookError
+from stage5kit.errors import NotebookError, ResourceError
 from stage5kit.reporting.kernel_launch import landlock_abi, launch_command
 from stage5kit.reporting.record import REPORT_DIR_ENV
 from stage5kit.signing import KEY_ENV_VARS
@@ -186,6 +186,16 @@ CONFINEMENT_UNAVAILABLE = (
 )
 
 
+def _environment_failure(evalue: str) -> str | None:
+    """The reason and fix when a cell failed on a full disk or a denied permission, else None."""
+    from stage5kit.files import ENVIRONMENT_FIXES
+
+    found = re.match(r"\[Errno (\d+)\] ([^:]+)", evalue or "")
+    if found is None or int(found.group(1)) not in ENVIRONMENT_FIXES:
+        return None
+    return f"{found.group(2)} ({ENVIRONMENT_FIXES[int(found.group(1))]})"
+
+
 def _timed_out_cell(notebook: Path, error: BaseException) -> int | None:
     """Index of the source cell whose code nbclient quotes in its timeout error."""
     import nbformat
@@ -332,6 +342,7 @@ class KernelSession:
                 parameters=dict(parameters),
                 km=km,
                 kernel_name=KERNEL_NAME,
+                language="python",
                 progress_bar=False,
                 log_output=False,
                 execution_timeout=self._cell_timeout,
@@ -339,6 +350,10 @@ class KernelSession:
                 start_timeout=KERNEL_START_TIMEOUT_S,
             )
         except PapermillExecutionError as error:
+            full = _environment_failure(error.evalue)
+            if full is not None:
+                msg = f"{notebook.name}: cell {error.cell_index + 1} could not write: {full}"
+                raise ResourceError(msg) from None
             msg = (
                 f"{notebook.name}: cell {error.cell_index + 1} of the executed notebook failed: "
                 f"{error.ename}: {error.evalue}"

@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
-from stage5kit.errors import ConfigError, ParameterError
+from stage5kit.config_files import parse_config_text
+from stage5kit.errors import ConfigError, ParameterError, show_value
 from stage5kit.files import read_config_file
 
 PATH_SUFFIX = "_path"
@@ -67,7 +66,37 @@ def _load_notebook_json(notebook: Path) -> dict[str, object]:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         msg = f"{notebook}: not a notebook (no cells)"
         raise ConfigError(msg)
+    _check_notebook_schema(notebook, data)
     return data
+
+
+def _check_notebook_schema(notebook: Path, data: dict[str, object]) -> None:
+    """Refuse, before any kernel starts, a notebook nbformat would refuse after the run."""
+    import nbformat
+    from nbformat import ValidationError
+
+    try:
+        node = nbformat.from_dict(data)
+        if node.get("nbformat") != 4:
+            node = nbformat.convert(node, 4)
+        nbformat.validate(node, relax_add_props=True)
+    except (ValidationError, ValueError, KeyError, TypeError, AttributeError) as error:
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        msg = (
+            f"{notebook}: not a valid notebook ({show_value(first, quote=False)}); "
+            "open it in Jupyter and save it again to repair it"
+        )
+        raise ConfigError(msg) from None
+    kernelspec = node.get("metadata", {}).get("kernelspec") or {}
+    language = kernelspec.get("language") or node.get("metadata", {}).get("language_info", {}).get(
+        "name", "python"
+    )
+    if language != "python":
+        msg = (
+            f"{notebook}: the notebook's kernel language is {show_value(language)}; "
+            "stage5kit runs Python notebooks (choose a Python 3 kernel and save it)"
+        )
+        raise ConfigError(msg)
 
 
 def _parameters_source(notebook: Path) -> str:
@@ -154,8 +183,8 @@ def _coerce_text(parameter: NotebookParameter, text: str, source: str) -> object
             return lowered in _TRUE
         raise _refuse(parameter, text, source)
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+        value = parse_config_text(text, source=f"parameter {parameter.name!r}", json_syntax=False)
+    except ConfigError as error:
         raise _refuse(parameter, text, source) from error
     return _coerce_value(parameter, value, source)
 
