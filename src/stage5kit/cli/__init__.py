@@ -20,6 +20,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "demo": "stage5kit.cli.demo:demo",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
+    "notebooks": "stage5kit.cli.notebooks:notebooks",
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",

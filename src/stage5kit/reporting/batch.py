@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from stage5kit.errors import ConfigError, Stage5Error
 from stage5kit.files import atomic_write_text, read_config_file
+from stage5kit.reporting.bundled import resolve_notebook
 from stage5kit.reporting.execute import (
     DEFAULT_CELL_TIMEOUT_S,
     SECRET_ENV_VARS,
@@ -86,7 +87,10 @@ class BatchResult:
 
 
 def load_grid(path: str | Path) -> BatchGrid:
-    """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``."""
+    """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``.
+
+    ``notebook`` is a path relative to the grid file or a shipped notebook's name.
+    """
     file = Path(path)
     data = read_config_file(file, what="grid file")
     if not isinstance(data, dict) or not isinstance(data.get("notebook"), str):
@@ -101,8 +105,9 @@ def load_grid(path: str | Path) -> BatchGrid:
         msg = f"{file}: 'parameters' must be a mapping"
         raise ConfigError(msg)
     runs = [{**fixed, **run} for run in _grid_runs(file, data)]
+    beside = file.parent / data["notebook"]
     return BatchGrid(
-        notebook=(file.parent / data["notebook"]).resolve(),
+        notebook=beside.resolve() if beside.is_file() else resolve_notebook(data["notebook"]),
         runs=tuple(runs),
         base_dir=file.parent.resolve(),
     )
