@@ -40,13 +40,16 @@ def generate(algorithm: Literal["ed25519", "hmac"], key_id: str, out_dir: Path) 
 @key_option()
 @click.option("--key-id", help="Key id to record (default: from the key's source or its hash).")
 def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> None:
-    """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig."""
-    from stage5kit.signing import load_signing_key, sign_file, sign_manifest, signature_path
+    """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig.
+
+    Re-signing a signed folder keeps its manifest's metadata and adds a ``resigned`` record.
+    """
+    from stage5kit.signing import load_signing_key, sign_file, sign_folder, signature_path
 
     key = load_signing_key(key_spec, key_id=key_id)
     for path in paths:
         if path.is_dir():
-            click.echo(str(signature_path(sign_manifest(path, key))))
+            click.echo(str(signature_path(sign_folder(path, key))))
         else:
             click.echo(str(sign_file(path, key)))
 

@@ -28,6 +28,7 @@ from stage5kit.signing.keys import (
 )
 from stage5kit.signing.manifest import sign_manifest, verify_manifest
 from stage5kit.signing.report import VerificationReport
+from stage5kit.signing.resign import sign_folder
 from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "pae",
     "seal_envelope",
     "sign_file",
+    "sign_folder",
     "sign_manifest",
     "signature_path",
     "verify_file",
