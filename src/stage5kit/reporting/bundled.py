@@ -9,6 +9,7 @@ source checkout. Both keep the repository's layout, so a notebook's default
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ EXPECTED_OUTPUTS_DIR = "expected_outputs"
 SAMPLE_INPUTS_DIR = Path("sample_artifacts") / "inputs"
 _PACKAGED = Path(__file__).resolve().parents[1] / "_data"
 _CHECKOUT = Path(__file__).resolve().parents[3]
+_TITLE_WIDTH = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +47,17 @@ def data_root() -> Path:
 
 
 def _title(path: Path) -> str:
-    """The first heading of the notebook's first markdown cell, else its file name."""
+    """The first sentence of the notebook's first markdown line (at most 80 characters)."""
     cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-    for cell in cells:
-        if cell.get("cell_type") == "markdown":
-            source = cell.get("source", "")
-            text = "".join(source) if isinstance(source, list) else str(source)
-            for line in text.splitlines():
-                if line.strip():
-                    return line.lstrip("#").strip()
-    return path.stem
+    lines = [
+        line.strip().lstrip("#").strip()
+        for cell in cells
+        if cell.get("cell_type") == "markdown"
+        for line in "".join(cell.get("source", "")).splitlines()
+        if line.strip()
+    ]
+    sentence = re.split(r"(?<=[.?!:])\s", lines[0], maxsplit=1)[0] if lines else path.stem
+    return sentence if len(sentence) <= _TITLE_WIDTH else sentence[: _TITLE_WIDTH - 1] + "…"
 
 
 def bundled_notebooks() -> list[BundledNotebook]:

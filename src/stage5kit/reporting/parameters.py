@@ -109,6 +109,18 @@ def _comment_for(lines: list[str], index: int) -> str:
     return " ".join(above)
 
 
+def _parse_leniently(lines: list[str]) -> ast.Module:
+    """Parse the cell, blanking lines Python rejects (as papermill's parameter listing skips
+    them); the cell itself still fails when the notebook runs, as it does under papermill."""
+    while True:
+        try:
+            return ast.parse("\n".join(lines))
+        except SyntaxError as error:
+            if error.lineno is None or not 0 < error.lineno <= len(lines):
+                return ast.Module(body=[], type_ignores=[])
+            lines[error.lineno - 1] = ""
+
+
 def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     """Return the parameters a notebook declares, typed from their literal defaults.
 
@@ -119,11 +131,8 @@ def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     if source is None:
         return {}
     lines = source.splitlines()
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as error:
-        msg = f"{path}: the parameters cell is not valid Python ({error.msg})"
-        raise ConfigError(msg) from error
+    tree = _parse_leniently(lines)
+    source = "\n".join(lines)
     found: dict[str, NotebookParameter] = {}
     for node in tree.body:
         if not isinstance(node, ast.Assign | ast.AnnAssign):
