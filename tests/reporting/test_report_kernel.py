@@ -1,0 +1,130 @@
+"""Which kernel runs a notebook, over which transport, in which working folder."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from stage5kit.errors import DependencyError
+from stage5kit.reporting import run_report
+from stage5kit.reporting.execute import (
+    MAX_IPC_PATH,
+    PYTHON_KERNEL,
+    NotebookKernel,
+    execute_notebook,
+    kernel_transport,
+    notebook_kernel,
+)
+from stage5kit.reporting.record import read_results
+
+PAPERMILL = Path(__file__).parents[1] / "data" / "papermill"
+
+
+def _with_metadata(folder: Path, metadata: dict[str, object]) -> Path:
+    notebook = folder / "nb.ipynb"
+    cell = {"cell_type": "code", "metadata": {}, "source": "print('hi')", "outputs": []}
+    notebook.write_text(json.dumps({"cells": [cell], "metadata": metadata}))
+    return notebook
+
+
+def test_the_notebooks_own_installed_kernel_is_used() -> None:
+    """python3 is installed here; papermill's `python` name means python3 (jupyter_client)."""
+    assert notebook_kernel(PAPERMILL / "simple_execute.ipynb") == PYTHON_KERNEL
+    assert notebook_kernel(PAPERMILL / "test_autosave.ipynb") == PYTHON_KERNEL
+
+
+def test_a_notebook_naming_no_kernel_runs_on_python() -> None:
+    """No kernelspec and no other language named: Python (the kit's own default)."""
+    assert notebook_kernel(PAPERMILL / "blank-vscode.ipynb") == PYTHON_KERNEL
+
+
+def test_a_kernel_that_is_not_installed_is_refused_with_the_install_hint() -> None:
+    """The R notebook names kernel 'r': refused, naming it, what is installed and IRkernel."""
+    with pytest.raises(DependencyError) as caught:
+        notebook_kernel(PAPERMILL / "notimplemented_translator.ipynb")
+    message = str(caught.value)
+    assert "needs the Jupyter kernel 'r' (R)" in message
+    assert "installed: python3" in message
+    assert "IRkernel::installspec()" in message
+
+
+def test_a_kernel_of_another_language_is_never_used(tmp_path: Path) -> None:
+    """A Julia notebook whose kernelspec says python3 is refused, not run on Python."""
+    notebook = _with_metadata(
+        tmp_path, {"kernelspec": {"name": "python3", "language": "julia", "display_name": "J"}}
+    )
+    with pytest.raises(DependencyError, match="written in julia but the installed kernel"):
+        notebook_kernel(notebook)
+
+
+def test_a_notebook_in_another_language_naming_no_kernel_is_refused(tmp_path: Path) -> None:
+    """language_info says R and no kernelspec: refused rather than guessed."""
+    notebook = _with_metadata(tmp_path, {"language_info": {"name": "R"}})
+    with pytest.raises(DependencyError, match="names no kernel and is written in R"):
+        notebook_kernel(notebook)
+
+
+def test_transport_is_ipc_for_python_with_a_short_socket_path(tmp_path: Path) -> None:
+    """The usual case on Linux: IPC sockets in the session's folder."""
+    folder = Path(tempfile.mkdtemp(prefix="s5k-", dir="/tmp"))
+    try:
+        assert kernel_transport(PYTHON_KERNEL, folder) == {
+            "transport": "ipc",
+            "ip": str(folder / "k"),
+        }
+    finally:
+        folder.rmdir()
+
+
+def test_transport_falls_back_to_tcp_with_the_reason_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A socket path too long for Unix sockets, or a non-Python kernel: TCP on loopback."""
+    deep = tmp_path / ("d" * MAX_IPC_PATH)
+    with caplog.at_level(logging.INFO, logger="stage5kit.reporting.execute"):
+        assert kernel_transport(PYTHON_KERNEL, deep) == {"transport": "tcp", "ip": "127.0.0.1"}
+        r_kernel = NotebookKernel(name="ir", language="r")
+        assert kernel_transport(r_kernel, tmp_path)["transport"] == "tcp"
+    assert "too long for a Unix socket" in caplog.text
+    assert "the r kernel 'ir' is only known to speak TCP" in caplog.text
+
+
+@pytest.mark.slow
+def test_a_real_kernel_runs_over_tcp_when_ipc_cannot_be_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With the temp folder so deep that no socket path fits, the notebook still runs (TCP)."""
+    deep = tmp_path / ("d" * (MAX_IPC_PATH - len(str(tmp_path))))
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    output = tmp_path / "out.ipynb"
+    with caplog.at_level(logging.INFO, logger="stage5kit.reporting.execute"):
+        execute_notebook(
+            PAPERMILL / "test_notebooknode_io.ipynb", output, parameters={}, cwd=tmp_path
+        )
+    assert "kernel transport: TCP on 127.0.0.1" in caplog.text
+    outputs = json.loads(output.read_text())["cells"][0]["outputs"]
+    assert outputs[0]["text"] == ["Hello World\n"]
+
+
+@pytest.mark.slow
+def test_kit_notebook_with_cwd_writes_relative_files_there_and_records_into_the_report(
+    probe_notebook: Path, tmp_path: Path
+) -> None:
+    """--cwd moves relative writes (echo.txt); record and save_table still fill the report."""
+    work = tmp_path / "work"
+    work.mkdir()
+    result = run_report(
+        probe_notebook,
+        parameters={"echo": "hello"},
+        out_dir=tmp_path / "report",
+        cwd=work,
+    )
+    assert (work / "echo.txt").read_text() == "hello"
+    assert not (result.folder / "echo.txt").exists()
+    assert (result.folder / "data.csv").is_file()
+    assert read_results(result.folder)["label"] == "probe"
