@@ -89,7 +89,8 @@ class BatchResult:
 def load_grid(path: str | Path) -> BatchGrid:
     """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``.
 
-    ``notebook`` is a path relative to the grid file or a shipped notebook's name.
+    ``notebook`` is a path relative to the grid file, or a shipped notebook's name (no
+    ``.ipynb`` suffix, no folder, e.g. ``tco_analysis``).
     """
     file = Path(path)
     data = read_config_file(file, what="grid file")
@@ -105,9 +106,10 @@ def load_grid(path: str | Path) -> BatchGrid:
         msg = f"{file}: 'parameters' must be a mapping"
         raise ConfigError(msg)
     runs = [{**fixed, **run} for run in _grid_runs(file, data)]
-    beside = file.parent / data["notebook"]
+    spec = Path(data["notebook"])
+    is_name = not spec.suffix and len(spec.parts) == 1 and not (file.parent / spec).exists()
     return BatchGrid(
-        notebook=beside.resolve() if beside.is_file() else resolve_notebook(data["notebook"]),
+        notebook=resolve_notebook(spec) if is_name else (file.parent / spec).resolve(),
         runs=tuple(runs),
         base_dir=file.parent.resolve(),
     )
