@@ -34,9 +34,9 @@ _MAC_APPS = (
     "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
 )
 _WINDOWS_APPS = (
-    r"Google\Chrome\Application\chrome.exe",
-    r"Chromium\Application\chrome.exe",
-    r"Microsoft\Edge\Application\msedge.exe",
+    ("Google", "Chrome", "Application", "chrome.exe"),
+    ("Chromium", "Application", "chrome.exe"),
+    ("Microsoft", "Edge", "Application", "msedge.exe"),
 )
 INSTALL_HINTS = {
     "linux": "install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`; "
@@ -58,7 +58,7 @@ def browser_locations(platform: str = sys.platform) -> list[Path]:
     if platform == "win32":
         variables = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
         roots = [Path(os.environ[v]) for v in variables if os.environ.get(v)]
-        return [root / app for root in roots for app in _WINDOWS_APPS]
+        return [root.joinpath(*app) for root in roots for app in _WINDOWS_APPS]
     return [
         Path("/snap/bin/chromium"),
         Path("/opt/google/chrome/chrome"),
