@@ -7,6 +7,7 @@ import logging
 import tempfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from stage5kit.errors import DependencyError
@@ -128,3 +129,40 @@ def test_kit_notebook_with_cwd_writes_relative_files_there_and_records_into_the_
     assert not (result.folder / "echo.txt").exists()
     assert (result.folder / "data.csv").is_file()
     assert read_results(result.folder)["label"] == "probe"
+
+
+@pytest.mark.slow
+def test_a_kernel_of_another_language_runs_fresh_in_the_notebook_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kernelspec whose language is not Python: its own kernel, fresh, over TCP.
+
+    The kernel here is ipykernel registered under the language name "fakelang", so the
+    non-Python path (no reset code, working folder and report folder set at start) runs
+    on a real kernel.
+    """
+    import sys
+
+    spec_dir = tmp_path / "jupyter" / "kernels" / "fakelang"
+    spec_dir.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    spec = {"argv": argv, "display_name": "Fake", "language": "fakelang"}
+    (spec_dir / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    folder = tmp_path / "third-party"
+    folder.mkdir()
+    notebook = folder / "fake.ipynb"
+    source = "import os\nprint(os.getcwd())\nprint(os.environ['STAGE5KIT_REPORT_DIR'])"
+    kernelspec = {"name": "fakelang", "language": "fakelang", "display_name": "Fake"}
+    written = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source)], metadata={"kernelspec": kernelspec}
+    )
+    nbformat.write(written, notebook)
+    assert notebook_kernel(notebook) == NotebookKernel(name="fakelang", language="fakelang")
+    result = run_report(notebook, parameters={}, out_dir=tmp_path / "report")
+    executed = json.loads((result.folder / "report.ipynb").read_text())
+    printed = "".join(executed["cells"][0]["outputs"][0]["text"]).splitlines()
+    assert printed[0] == str(folder.resolve())
+    assert Path(printed[1]).name.startswith(".report.")  # the folder being built
+    manifest_kernel = executed["metadata"]["kernelspec"]["name"]
+    assert manifest_kernel == "fakelang"
