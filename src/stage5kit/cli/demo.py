@@ -22,7 +22,7 @@ def demo(out_dir: Path) -> None:
     """Generate a demo key in OUT, run the TCO report on the sample data, sign and verify it."""
     from stage5kit.cli._options import format_kpi
     from stage5kit.files import atomic_write_text
-    from stage5kit.reporting import resolve_notebook, run_report
+    from stage5kit.reporting import bundled_notebooks, run_report
     from stage5kit.signing import generate_keypair, load_signing_key, verify_manifest
 
     key_dir = out_dir / "demo-key"
@@ -32,9 +32,8 @@ def demo(out_dir: Path) -> None:
         atomic_write_text(key_dir / "README-DEMO-KEY.txt", DEMO_KEY_NOTE)
     key = load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID)
     click.echo(f"demo key (NOT for production): {private}")
-    result = run_report(
-        resolve_notebook(DEMO_NOTEBOOK), parameters={}, out_dir=out_dir / "tco-report", key=key
-    )
+    notebook = next(n.path for n in bundled_notebooks() if n.name == DEMO_NOTEBOOK)
+    result = run_report(notebook, parameters={}, out_dir=out_dir / "tco-report", key=key)
     verdict = verify_manifest(result.folder, key.verification_key())
     click.echo(f"signature: {verdict.status} ({verdict.message})")
     for name, value in sorted(result.results.items()):
