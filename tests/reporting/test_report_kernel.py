@@ -166,3 +166,15 @@ def test_a_kernel_of_another_language_runs_fresh_in_the_notebook_folder(
     assert Path(printed[1]).name.startswith(".report.")  # the folder being built
     manifest_kernel = executed["metadata"]["kernelspec"]["name"]
     assert manifest_kernel == "fakelang"
+
+
+def test_transport_is_tcp_on_windows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On Windows a Python kernel talks TCP on loopback, and the log says why."""
+    import sys
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    with caplog.at_level(logging.INFO, logger="stage5kit.reporting.execute"):
+        assert kernel_transport(PYTHON_KERNEL, tmp_path)["transport"] == "tcp"
+    assert "Windows" in caplog.text

@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -127,14 +128,12 @@ def notebook_kernel(notebook: Path) -> NotebookKernel:
 
 def kernel_transport(kernel: NotebookKernel, socket_dir: Path) -> dict[str, str]:
     """IPC sockets in ``socket_dir`` where usable, else TCP on loopback (the reason is logged)."""
-    import zmq
-
     address = socket_dir / "k"
     reason = None
     if not kernel.is_python:
         reason = f"the {kernel.language} kernel {kernel.name!r} is only known to speak TCP"
-    elif not zmq.has("ipc"):
-        reason = "this system's ZeroMQ has no IPC transport"
+    elif sys.platform == "win32":
+        reason = "Jupyter's IPC transport needs Unix sockets, which Windows kernels lack"
     elif len(os.fsencode(address)) + 6 > MAX_IPC_PATH:
         reason = f"the socket path {address} is too long for a Unix socket"
     if reason is None:
