@@ -21,18 +21,19 @@ from numba import njit
 from stage5kit.core import (
     BUILTIN_SCENARIOS,
     SimulationSettings,
+    TcoOptions,
     add_trade_costs,
     analyse_tco,
     load_trades,
     simulate_stress,
 )
-from stage5kit.core.simulation_history import CostHistory, build_cost_history
-from stage5kit.core.simulation_metrics import (
+from stage5kit.core.stress.history import CostHistory, build_cost_history
+from stage5kit.core.stress.metrics import (
     compute_expected_shortfall,
     compute_quantile_bands,
     compute_value_at_risk,
 )
-from stage5kit.core.simulation_shocks import shock_history
+from stage5kit.core.stress.shocks import shock_history
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_artifacts" / "inputs" / "trades.csv"
 BLOCK_LENGTH = 5.0
@@ -105,7 +106,9 @@ def run_numba(history: CostHistory, *, paths: int, days: int, seed: int) -> dict
 def load_history() -> CostHistory:
     """Cost the sample trade log with the TCO core and reduce it to daily sums."""
     trades = load_trades(SAMPLE)
-    slope = float(analyse_tco(trades, by=("strategy",)).overall["slippage_bps_per_10ms"])
+    slope = float(
+        analyse_tco(trades, TcoOptions(by=("strategy",))).overall["slippage_bps_per_10ms"]
+    )
     return build_cost_history(add_trade_costs(trades), latency_slope_bps_per_10ms=slope)
 
 

@@ -91,15 +91,15 @@ def _cpu_seconds() -> float:
 
 
 def _kit(path: str) -> int:
-    from stage5kit.core import analyse_tco_file
+    from stage5kit.core import TcoOptions, analyse_tco_file
 
-    return len(analyse_tco_file(path, by=BY).kpis)
+    return len(analyse_tco_file(path, TcoOptions(by=BY)).kpis)
 
 
 def _kit_stream(path: str) -> int:
-    from stage5kit.core import analyse_tco_file
+    from stage5kit.core import TcoOptions, analyse_tco_file
 
-    return len(analyse_tco_file(path, by=BY, batch_rows=250_000).kpis)
+    return len(analyse_tco_file(path, TcoOptions(by=BY), batch_rows=250_000).kpis)
 
 
 def _duckdb(source: str) -> int:

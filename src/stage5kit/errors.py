@@ -11,6 +11,7 @@
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
     ├── SecretLeakError              key material found in files about to be signed; exit 1
     ├── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+    ├── LogIntegrityError            a decision log is damaged (torn, cut off, edited); exit 1
     └── ResourceError                the environment stopped the run (disk, permissions); exit 3
         └── LockHeldError            another run holds the lock on an output or log; exit 3
 
@@ -157,6 +158,15 @@ class NotebookError(Stage5Error):
         super().__init__(message)
         self.notebook = str(notebook)
         self.cell_index = cell_index
+
+
+class LogIntegrityError(Stage5Error):
+    """A decision log cannot be appended to or read as it is: names the file and the line."""
+
+    def __init__(self, message: str, *, path: str | Path, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
 
 
 class ResourceError(Stage5Error):

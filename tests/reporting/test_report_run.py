@@ -303,3 +303,19 @@ def test_run_killed_after_its_kernel_started_leaves_nothing_for_the_next_run(
     assert rerun.returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.hex", "report"]
     assert verify_manifest(out, signing_key.verification_key()).ok
+
+
+def test_run_with_root_defaults_into_the_workspace(
+    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --out, `report run --root WS` writes var/audit/tco/<notebook name>/ there."""
+    from stage5kit.compliance import init_workspace
+
+    monkeypatch.delenv("STAGE5KIT_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("BOT_CORE_SECURITY_AUDIT_KEY", raising=False)
+    workspace, _ = init_workspace(tmp_path / "ws")
+    outcome = CliRunner().invoke(
+        main, ["report", "run", str(probe_notebook), "--root", str(workspace.root)]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    assert (workspace.tco_dir / probe_notebook.stem / "report.html").is_file()

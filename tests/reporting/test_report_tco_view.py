@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from stage5kit.core import (
+    TcoOptions,
     TcoResult,
     add_trade_costs,
     analyse_tco,
@@ -43,7 +44,7 @@ def result(trades: pd.DataFrame) -> TcoResult:
     """The TCO analysis of the small log with the sample limits and budget."""
     return analyse_tco(
         trades,
-        by=("strategy", "month"),
+        TcoOptions(by=("strategy", "month")),
         thresholds=load_thresholds(INPUTS / "thresholds.yaml"),
         budget=load_budget(INPUTS / "budget.yaml"),
     )
@@ -102,7 +103,7 @@ def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) 
     """Every figure builder sets a title and puts the unit in an axis title."""
     costed = add_trade_costs(trades)
     daily = daily_cost_per_trade(result.daily_costs)
-    latency = analyse_tco(trades, by=("strategy",)).kpis
+    latency = analyse_tco(trades, TcoOptions(by=("strategy",))).kpis
     figures = [
         (plot_cost_waterfall({"fees": 2.0, "rebates": -1.0}, currency="USD"), "USD"),
         (

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from stage5kit.cli import main
-from stage5kit.core import analyse_tco, find_cost_shift, generate_trades
+from stage5kit.core import TcoOptions, analyse_tco, find_cost_shift, generate_trades
 from stage5kit.reporting import read_parameters
 from stage5kit.signing import load_verification_key, verify_manifest
 
@@ -74,7 +74,7 @@ def test_report_records_the_exercise_kpis(report: Path) -> None:
     """results.json holds the participant, the shift day the core finds, stress and message."""
     values = json.loads((report / "results.json").read_text())["values"]
     trades = generate_trades(rows=6000, seed=11, days=60)
-    expected = find_cost_shift(analyse_tco(trades, by=("strategy",)).daily_costs)
+    expected = find_cost_shift(analyse_tco(trades, TcoOptions(by=("strategy",))).daily_costs)
     assert values["participant"] == "Anna Test"
     assert values["seed"] == 11
     assert values["n_trades"] == 6000

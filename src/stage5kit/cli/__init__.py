@@ -17,13 +17,17 @@ from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "decide": "stage5kit.cli.decisions:decide",
+    "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
+    "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
     "notebooks": "stage5kit.cli.notebooks:notebooks",
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",
+    "smoke": "stage5kit.cli.decisions:smoke",
     "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
 }

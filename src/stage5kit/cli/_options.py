@@ -1,4 +1,4 @@
-"""Options and helpers the subcommands share: output folder, key spec, output format, signing.
+"""Options and helpers the subcommands share: output folder, key, format, workspace, signing.
 
 Imports only click and the standard library at module level (``stage5kit --help`` stays
 fast); the signing layer is imported when a key is actually used.
@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 if TYPE_CHECKING:
+    from stage5kit.compliance import Workspace
     from stage5kit.signing import SigningKey
 
 F = TypeVar("F", bound=Callable[..., object])
 
 KEY_SPEC_HELP = (
     "Key spec: hex:<hex>, base64:<b64>, file:<path> (or a bare path), env:<VAR>."
-    " Default: $STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY."
+    " Default: {key_variables}."
 )
 
 
@@ -34,9 +35,25 @@ def out_dir_option(help_text: str) -> Callable[[F], F]:
     )
 
 
+class _KeySpecOption(click.Option):
+    """``--key``: ``{key_variables}`` in its help names signing's key variables when shown.
+
+    The names live in :data:`stage5kit.signing.KEY_ENV_VARS`; reading them only when the
+    help is printed keeps the signing layer out of ``stage5kit --help``.
+    """
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        """The option's help line, with the key variables filled in."""
+        from stage5kit.signing import KEY_ENV_VARS
+
+        variables = ", then ".join(f"${name}" for name in KEY_ENV_VARS)
+        self.help = (self.help or "").replace("{key_variables}", variables)
+        return super().get_help_record(ctx)
+
+
 def key_option(help_text: str = KEY_SPEC_HELP) -> Callable[[F], F]:
-    """The ``--key`` key-spec option (passed as ``key_spec``)."""
-    return click.option("--key", "key_spec", metavar="SPEC", help=help_text)
+    """The ``--key`` key-spec option (passed as ``key_spec``); see :class:`_KeySpecOption`."""
+    return click.option("--key", "key_spec", metavar="SPEC", help=help_text, cls=_KeySpecOption)
 
 
 def format_option(
@@ -77,3 +94,36 @@ def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
 
     for path in paths:
         sign_file(path, key)
+
+
+def root_option() -> Callable[[F], F]:
+    """The ``--root`` workspace option (passed as ``root``); see :func:`workspace_of`."""
+    return click.option(
+        "--root",
+        "root",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=(
+            "Workspace folder (made by `stage5kit init`) whose default paths to use."
+            " Default: the nearest folder above the working directory holding the workspace"
+            " marker, else the working directory."
+        ),
+    )
+
+
+def workspace_of(root: Path | None) -> Workspace:
+    """The workspace ``--root`` names, else the one found from the working directory."""
+    from stage5kit.compliance import Workspace, find_workspace
+
+    return find_workspace() if root is None else Workspace(root=root.resolve())
+
+
+def optional_out_dir_option(help_text: str) -> Callable[[F], F]:
+    """An ``--out`` folder option that may be left out (passed as ``out_dir``, else None)."""
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=help_text,
+    )

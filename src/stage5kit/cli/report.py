@@ -13,29 +13,35 @@ from typing import TYPE_CHECKING
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
 
-KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
-    "$STAGE5KIT_SIGNING_KEY, then $BOT_CORE_SECURITY_AUDIT_KEY; with neither the report "
-    "is written unsigned, with a warning."
+    "{key_variables}; with none set the report is written unsigned, with a warning."
 )
 
 
 def _signing_key(spec: str | None) -> SigningKey | None:
     """The key to sign with, or None (with a warning) when no key is configured."""
+    from stage5kit.signing import KEY_ENV_VARS, load_signing_key
+
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
-            "warning: no signing key (--key or $STAGE5KIT_SIGNING_KEY); "
+            f"warning: no signing key (--key or ${KEY_ENV_VARS[0]}); "
             "the report is NOT signed and cannot be verified",
             err=True,
         )
         return None
-    from stage5kit.signing import load_signing_key
 
     return load_signing_key(spec)
 
@@ -89,7 +95,11 @@ def _resolve(notebook: str) -> Path:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="YAML mapping of parameters; -p values override it.",
 )
-@out_dir_option("Report folder: report.ipynb, report.html, results.json, data, manifest.")
+@optional_out_dir_option(
+    "Report folder: report.ipynb, report.html, results.json, data, manifest."
+    " Default: var/audit/tco/<notebook name>/ in the workspace."
+)
+@root_option()
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
 @click.option(
@@ -106,7 +116,8 @@ def run(
     notebook: str,
     pairs: tuple[tuple[str, str], ...],
     parameters_file: Path | None,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     key_spec: str | None,
     pdf: bool,
     cwd: Path | None,
@@ -125,6 +136,7 @@ def run(
     path = _resolve(notebook)
     prepare_report(path, given, cwd=cwd)
     key = _signing_key(key_spec)
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / path.stem
     result = run_report(
         path,
         parameters=given,

@@ -75,8 +75,7 @@ def _signed_target(path: Path) -> Path:
 
     A ``.sig`` that is itself signed (``X.sig.sig`` exists) is verified as a file.
     """
-    from stage5kit.signing import signature_path
-    from stage5kit.signing.manifest import MANIFEST_NAME
+    from stage5kit.signing import MANIFEST_NAME, signature_path
 
     if not path.is_file() or path.suffix != ".sig" or signature_path(path).exists():
         return path

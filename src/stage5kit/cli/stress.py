@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -13,8 +12,7 @@ import click
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
 if TYPE_CHECKING:
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.simulation import StressResult
+    from stage5kit.core import Budget, StressResult
 
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
@@ -79,6 +77,13 @@ _TABLE_COLUMNS = (
     help="Infra costs CSV (month, strategy, category, amount); used with --include-tco.",
 )
 @click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    default="days",
+    show_default=True,
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
     "--budget",
     "budget_spec",
     help="Budget for the whole horizon: an amount, or a budget YAML scaled to the horizon.",
@@ -106,6 +111,7 @@ def stress(
     block_length: float,
     include_tco: bool,
     infra_costs: Path | None,
+    infra_proration: Literal["days", "none"],
     budget_spec: str | None,
     gross_edge_bps: float | None,
     workers: int,
@@ -119,13 +125,20 @@ def stress(
 
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
-    from stage5kit.core.budgets import Budget
-    from stage5kit.core.config_io import load_infra_costs, resolve_scenarios
-    from stage5kit.core.simulation import SimulationSettings
-    from stage5kit.core.stress_output import summarise_stress, write_stress_outputs
-    from stage5kit.core.stress_run import run_stress_test
-    from stage5kit.core.tco_output import describe_inputs
-    from stage5kit.core.trade_io import load_trades, trade_files
+    from stage5kit.core import (
+        Budget,
+        SimulationSettings,
+        load_infra_costs,
+        load_trades,
+        resolve_scenarios,
+        run_stress_test,
+    )
+    from stage5kit.core.io import (
+        describe_inputs,
+        summarise_stress,
+        trade_files,
+        write_stress_outputs,
+    )
     from stage5kit.errors import ConfigError
 
     if infra_costs is not None and not include_tco:
@@ -153,6 +166,7 @@ def stress(
             infra_costs=infra_frame,
             budget=budget,
             gross_edge_bps=gross_edge_bps,
+            infra_proration=infra_proration,
             on_scenario_done=advance,
         )
     budget_file = budget_spec if isinstance(budget, Budget) else None
@@ -166,15 +180,17 @@ def stress(
     written = write_stress_outputs(result, summary, out_dir)
     sign_outputs(written, key)
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2, allow_nan=False))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:
     """--budget as given: an amount, or the budget file it names (else a ConfigError)."""
-    from stage5kit.core.config_io import load_budget
+    from stage5kit.core import load_budget
     from stage5kit.errors import ConfigError
 
     if spec is None:

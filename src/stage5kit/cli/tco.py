@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, Literal
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli._options import (
+    format_option,
+    key_option,
+    optional_out_dir_option,
+    out_dir_option,
+    root_option,
+    workspace_of,
+)
 
 _rows_option = click.option(
     "--rows", type=click.IntRange(min=1), default=20_000, show_default=True, help="Trades to draw."
@@ -14,6 +23,25 @@ _rows_option = click.option(
 _seed_option = click.option(
     "--seed", type=int, default=5, show_default=True, help="Random seed; same seed, same bytes."
 )
+
+
+class _TcoOptionsDefault(click.Option):
+    """An option whose default is a field of :class:`~stage5kit.core.TcoOptions`.
+
+    The defaults live in ``TcoOptions`` alone; they are read when the command runs or its
+    help is shown, so ``stage5kit --help`` does not import the analytics.
+    """
+
+    def __init__(self, param_decls: Sequence[str], *, field: str, **attrs: Any) -> None:  # noqa: ANN401 - click's own signature
+        super().__init__(param_decls, show_default=True, **attrs)
+        self.options_field = field
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> str | int | float:
+        """The ``TcoOptions`` default (report keys joined by commas, as typed)."""
+        from stage5kit.core import TcoOptions
+
+        value: tuple[str, ...] | str | int | float = getattr(TcoOptions(), self.options_field)
+        return ",".join(value) if isinstance(value, tuple) else value
 
 
 @click.group("sample")
@@ -70,7 +98,10 @@ def sample_artifacts(out_dir: Path) -> None:
 
 @click.command("tco")
 @click.argument("trades", type=click.Path(path_type=Path))
-@out_dir_option("Folder for tco_report.csv and tco_summary.json.")
+@optional_out_dir_option(
+    "Folder for tco_report.csv and tco_summary.json. Default: var/audit/tco/ in the workspace."
+)
+@root_option()
 @click.option(
     "--infra-costs",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -78,8 +109,8 @@ def sample_artifacts(out_dir: Path) -> None:
 )
 @click.option(
     "--by",
-    default="strategy,venue,day",
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="by",
     help="Group keys: strategy, venue, symbol, liquidity and one of day, week, month.",
 )
 @click.option(
@@ -95,23 +126,36 @@ def sample_artifacts(out_dir: Path) -> None:
 @click.option(
     "--allocation",
     type=click.Choice(["trades", "notional"]),
-    default="trades",
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="allocation",
     help="How shared infra costs are split.",
 )
 @click.option(
     "--anomaly-window",
     type=click.IntRange(min=2),
-    default=30,
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="anomaly_window_days",
     help="Rolling window of the anomaly check, in days.",
 )
 @click.option(
     "--anomaly-k",
     type=click.FloatRange(min=0, min_open=True),
-    default=2.5,
-    show_default=True,
+    cls=_TcoOptionsDefault,
+    field="anomaly_k",
     help="A day is an anomaly above the rolling mean + k standard deviations.",
+)
+@click.option(
+    "--infra-proration",
+    type=click.Choice(["days", "none"]),
+    cls=_TcoOptionsDefault,
+    field="infra_proration",
+    help="Charge each month's infra costs by the share of its days the log covers, or whole.",
+)
+@click.option(
+    "--stream",
+    is_flag=True,
+    help="Quantiles from the 1%-accurate sketch even for a log small enough for exact ones "
+    "(logs of more than 5,000,000 trades always use the sketch).",
 )
 @click.option(
     "--batch-rows",
@@ -128,21 +172,23 @@ def sample_artifacts(out_dir: Path) -> None:
 def tco(
     *,
     trades: Path,
-    out_dir: Path,
+    out_dir: Path | None,
+    root: Path | None,
     infra_costs: Path | None,
     by: str,
     thresholds: Path | None,
     budget: Path | None,
-    allocation: str,
+    allocation: Literal["trades", "notional"],
     anomaly_window: int,
     anomaly_k: float,
+    infra_proration: Literal["days", "none"],
+    stream: bool,
     batch_rows: int,
     fail_on_breach: bool,
     key_spec: str | None,
     output_format: str,
 ) -> None:
     """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
-    import json
     import sys
 
     from tqdm import tqdm
@@ -150,31 +196,36 @@ def tco(
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, sign_outputs
     from stage5kit.core import (
+        TcoOptions,
         analyse_tco_file,
         load_budget,
         load_infra_costs,
         load_thresholds,
     )
-    from stage5kit.core.tco_output import describe_inputs, write_tco_outputs
-    from stage5kit.core.trade_io import trade_files
+    from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
 
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     key = load_output_key(key_spec)
-    keys = tuple(k.strip() for k in by.split(",") if k.strip())
+    options = TcoOptions(
+        by=tuple(k.strip() for k in by.split(",") if k.strip()),
+        allocation=allocation,
+        anomaly_window_days=anomaly_window,
+        anomaly_k=anomaly_k,
+        infra_proration=infra_proration,
+    )
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
     with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
         result = analyse_tco_file(
             trades,
-            by=keys,
+            options,
             infra_costs=infra_frame,
             thresholds=limits,
             budget=budgets,
-            allocation=allocation,
-            anomaly_window_days=anomaly_window,
-            anomaly_k=anomaly_k,
             batch_rows=batch_rows,
             progress=bar.update,
+            **({"exact_rows": 0} if stream else {}),
         )
     inputs = describe_inputs(
         {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
@@ -184,7 +235,7 @@ def tco(
     sign_outputs(written, key)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(json.dumps(json.loads(written[1].read_text()), indent=2, sort_keys=True))
+        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
     else:
         _echo_overview(
             overall=result.overall,
@@ -193,6 +244,7 @@ def tco(
             anomalies=len(result.anomalies),
             over=over,
             written=written,
+            quantile_method=result.quantile_method,
         )
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -211,8 +263,13 @@ def _echo_overview(
     anomalies: int,
     over: int,
     written: tuple[Path, Path],
+    quantile_method: str,
 ) -> None:
-    """Print the text overview: headline KPIs, counts of findings, and the files written."""
+    """Print the text overview: headline KPIs, counts of findings, and the files written.
+
+    A sketched quantile is shown to 3 significant digits (its error is up to 1%).
+    """
+    p95 = overall.get("decision_latency_ms_p95", float("nan"))
     rows = [
         ("trades", f"{overall.get('n_trades', 0):,.0f}"),
         ("groups", f"{groups:,}"),
@@ -220,7 +277,10 @@ def _echo_overview(
         ("avg_cost_per_trade", f"{overall.get('avg_cost_per_trade', float('nan')):,.4f}"),
         ("cost_bps", f"{overall.get('cost_bps', float('nan')):.3f}"),
         ("slippage_bps", f"{overall.get('slippage_bps', float('nan')):.3f}"),
-        ("decision_latency_ms_p95", f"{overall.get('decision_latency_ms_p95', float('nan')):.2f}"),
+        (
+            f"decision_latency_ms_p95 ({quantile_method})",
+            f"{p95:.3g}" if quantile_method == "sketch" else f"{p95:.2f}",
+        ),
         ("breaches", str(breaches)),
         ("anomalies", str(anomalies)),
         ("budgets over", str(over)),

@@ -14,6 +14,7 @@ from stage5kit.reporting.bundled import (
     copy_notebooks,
     resolve_notebook,
 )
+from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
     plot_cost_waterfall,
     plot_distribution,
@@ -59,6 +60,7 @@ __all__ = [
     "headline_table",
     "load_grid",
     "plot_cost_waterfall",
+    "plot_decision_flows",
     "plot_distribution",
     "plot_percentiles",
     "plot_period_comparison",

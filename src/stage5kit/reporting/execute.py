@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from stage5kit.errors import DependencyError, NotebookError
 from stage5kit.reporting.record import REPORT_DIR_ENV
+from stage5kit.signing import KEY_ENV_VARS
 
 if TYPE_CHECKING:
     from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -46,7 +47,8 @@ _KERNEL_HINTS = {
 }
 DEFAULT_CELL_TIMEOUT_S = 600
 KERNEL_START_TIMEOUT_S = 120
-SECRET_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
+# A kernel never sees the variables signing keys are read from.
+SECRET_ENV_VARS = KEY_ENV_VARS
 # Clears the previous report's variables (cheaper than %reset, which runs a full gc),
 # moves to the new report folder and restarts the execution counter at 1.
 _RESET_CODE = """\

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from stage5kit.errors import InputError
-from stage5kit.files import atomic_write_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -68,9 +67,9 @@ def record(name: str, value: T) -> T:
     if folder is not None:
         values = read_results(folder)
         values[name] = converted
-        payload = {"schema": RESULTS_SCHEMA, "values": values}
-        text = json.dumps(payload, indent=2, sort_keys=True, allow_nan=False) + "\n"
-        atomic_write_text(folder / RESULTS_FILE, text)
+        from stage5kit.core.io import write_result_json
+
+        write_result_json({"schema": RESULTS_SCHEMA, "values": values}, folder / RESULTS_FILE)
     return value
 
 
@@ -82,4 +81,6 @@ def save_table(frame: pd.DataFrame, name: str) -> Path | None:
     folder = report_dir()
     if folder is None:
         return None
-    return atomic_write_text(folder / name, frame.to_csv(index=False))
+    from stage5kit.core.io import write_result_csv
+
+    return write_result_csv(frame, folder / name)

@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 REPORT_NOTEBOOK = "report.ipynb"
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
-_REPORT_FILES = {REPORT_NOTEBOOK, "manifest.json", "manifest.json.sig"}
 VERSIONED_PACKAGES = (
     "stage5kit",
     "papermill",
@@ -215,8 +214,11 @@ def _check_out_dir(out_dir: Path) -> None:
         msg = f"{out_dir}: exists and is not a folder"
         raise ConfigError(msg)
     if out_dir.is_dir() and any(out_dir.iterdir()):
+        from stage5kit.signing import MANIFEST_NAME, signature_path
+
         names = {p.name for p in out_dir.iterdir()}
-        if not names & _REPORT_FILES:
+        report_files = {REPORT_NOTEBOOK, MANIFEST_NAME, signature_path(MANIFEST_NAME).name}
+        if not names & report_files:
             msg = f"{out_dir}: folder is not empty and holds no report; refusing to replace it"
             raise ConfigError(msg)
 

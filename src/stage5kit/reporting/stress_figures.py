@@ -1,6 +1,6 @@
 """Plotly figures of a stress result: fan chart, cost distributions, tornado, probabilities.
 
-Each builder takes a :class:`~stage5kit.core.simulation.StressResult` and returns a
+Each builder takes a :class:`~stage5kit.core.StressResult` and returns a
 ``plotly.graph_objects.Figure`` with a title and units; nothing here computes a metric.
 """
 
@@ -13,7 +13,7 @@ from stage5kit.reporting.figures import style_figure
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
-    from stage5kit.core.simulation import StressResult
+    from stage5kit.core import StressResult
 
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
@@ -58,7 +58,7 @@ def plot_stress_fan(
                 legendgroup=name,
             )
         )
-    basis = "TCO" if result.settings.get("include_tco") else "trading cost"
+    basis = "TCO" if result.settings.include_tco else "trading cost"
     return style_figure(
         figure,
         title=f"Cumulative {basis} over the horizon (median, 25-75% and 5-95% bands)",
@@ -81,10 +81,10 @@ def plot_stress_distributions(result: StressResult, *, currency: str) -> Figure:
                 boxpoints=False,
             )
         )
-    budget = result.settings.get("budget")
-    if isinstance(budget, int | float):
-        figure.add_hline(y=float(budget), line_dash="dash", annotation_text="budget")
-    basis = "TCO" if result.settings.get("include_tco") else "trading cost"
+    budget = result.settings.budget
+    if budget is not None:
+        figure.add_hline(y=budget, line_dash="dash", annotation_text="budget")
+    basis = "TCO" if result.settings.include_tco else "trading cost"
     return style_figure(
         figure,
         title=f"Period {basis} per scenario across simulated paths",
@@ -97,10 +97,12 @@ def plot_stress_tornado(result: StressResult, *, currency: str) -> Figure:
     """Tornado: each scenario's change of period cost against baseline, 5-95% range per path."""
     import plotly.graph_objects as go
 
+    from stage5kit.core import BASELINE_SCENARIO
+
     costs = result.period_costs
     rows = []
     for name in costs.columns[1:]:
-        delta = costs[name] - costs["baseline"]
+        delta = costs[name] - costs[BASELINE_SCENARIO]
         rows.append((str(name), delta.quantile(0.05), delta.mean(), delta.quantile(0.95)))
     rows.sort(key=lambda row: abs(row[2]))
     figure = go.Figure(

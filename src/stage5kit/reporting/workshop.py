@@ -17,7 +17,7 @@ from stage5kit.errors import ConfigError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stage5kit.core import CostShift, StressResult
+    from stage5kit.core import CostShift, StressResult, StressSettings
 
 EXERCISE_SCENARIO = "exercise_cost_growth"
 _MONTHS = (
@@ -57,6 +57,10 @@ def draft_oem_message(
             f"with scenarios '{EXERCISE_SCENARIO}' (or 'all')"
         )
         raise ConfigError(msg)
+    if not shift.significant:
+        return " ".join(
+            [_no_shift_sentence(shift), _budget_sentence(rows, stress.settings, currency)]
+        )
     strategy = by_strategy.iloc[0]
     venue_by_fee = by_venue.sort_values("fee_bps_change", ascending=False).iloc[0]
     cheapest = by_venue.sort_values("cost_bps_after").iloc[0]
@@ -68,6 +72,17 @@ def draft_oem_message(
             _budget_sentence(rows, stress.settings, currency),
             _action_sentence(strategy, venue_by_fee, cheapest),
         ]
+    )
+
+
+def _no_shift_sentence(shift: CostShift) -> str:
+    return (
+        "W analizowanym okresie koszt wykonania nie zmienił się istotnie: największa zmiana "
+        f"poziomu (od {format_polish_date(shift.day)}, "
+        f"{format_polish_number(shift.cost_bps_change, signed=True)} pb) mieści się w "
+        f"zwykłych wahaniach dziennych (p = {format_polish_number(shift.p_value, decimals=3)}) "
+        f"albo jest mniejsza niż {format_polish_number(shift.min_effect_bps)} pb, więc nie "
+        "wskazuje na trwały wzrost kosztów."
     )
 
 
@@ -121,13 +136,15 @@ def _why_sentence(strategy: pd.Series, venue: pd.Series) -> str:
     )
 
 
-def _budget_sentence(rows: pd.DataFrame, settings: dict[str, object], currency: str) -> str:
+def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str) -> str:
+    from stage5kit.core import BASELINE_SCENARIO
+
     exercise = _scenario_row(rows, EXERCISE_SCENARIO)
-    baseline = _scenario_row(rows, "baseline")
-    cost = "expected_tco" if settings.get("include_tco") else "expected_period_cost"
-    what = "TCO" if settings.get("include_tco") else "koszt"
-    budget = settings.get("budget")
-    if isinstance(budget, int | float):
+    baseline = _scenario_row(rows, BASELINE_SCENARIO)
+    cost = "expected_tco" if settings.include_tco else "expected_period_cost"
+    what = "TCO" if settings.include_tco else "koszt"
+    budget = settings.budget
+    if budget is not None:
         risk = (
             f"prawdopodobieństwo przekroczenia budżetu {format_polish_number(budget, decimals=0)} "
             f"{currency} wynosi {_percent(exercise['p_budget_breach'])} (w scenariuszu bazowym "
@@ -145,8 +162,9 @@ def _budget_sentence(rows: pd.DataFrame, settings: dict[str, object], currency: 
         )
     }
     return (
-        f"W scenariuszu stresowym {EXERCISE_SCENARIO} oczekiwany {what} na {settings['days']} "
-        f"dni wynosi {money['exercise']} wobec {money['baseline']} w scenariuszu bazowym, "
+        f"W scenariuszu stresowym {EXERCISE_SCENARIO} oczekiwany {what} na "
+        f"{settings.simulation.days} dni wynosi {money['exercise']} wobec {money['baseline']} "
+        "w scenariuszu bazowym, "
         f"dzienny VaR95 to {money['var']}, ES97,5 {money['es']}, a {risk}."
     )
 

@@ -2,21 +2,18 @@
 
 Recipes: :func:`generate_keypair`, :func:`load_signing_key`, :func:`load_verification_key`,
 :func:`sign_file` / :func:`verify_file` (``<file>.sig``) and :func:`sign_manifest` /
-:func:`verify_manifest` (``manifest.json`` + ``manifest.json.sig``). The format is in
+:func:`verify_manifest` (``manifest.json`` + ``manifest.json.sig``), plus
+:func:`canonicalize_json` (RFC 8785) for any record that signs JSON. The envelope, PAE and
+statement internals live apart in :mod:`stage5kit.signing.dsse`. The format is in
 ``docs/signatures.md``.
 """
 
 from __future__ import annotations
 
+from stage5kit.signing._keyspec import KEY_ENV_VARS
 from stage5kit.signing.canonical import canonicalize_json
 from stage5kit.signing.demo_key import write_demo_keypair
 from stage5kit.signing.detached import sign_file, signature_path, verify_file
-from stage5kit.signing.envelope import (
-    OpenedEnvelope,
-    open_envelope,
-    pae,
-    seal_envelope,
-)
 from stage5kit.signing.keys import (
     Algorithm,
     GeneratedKey,
@@ -26,29 +23,22 @@ from stage5kit.signing.keys import (
     load_signing_key,
     load_verification_key,
 )
-from stage5kit.signing.manifest import sign_manifest, verify_manifest
+from stage5kit.signing.manifest import MANIFEST_NAME, sign_manifest, verify_manifest
 from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.resign import sign_folder
-from stage5kit.signing.statement import Statement, Subject, decode_statement, encode_statement
 
 __all__ = [
+    "KEY_ENV_VARS",
+    "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
-    "OpenedEnvelope",
     "SigningKey",
-    "Statement",
-    "Subject",
     "VerificationKey",
     "VerificationReport",
     "canonicalize_json",
-    "decode_statement",
-    "encode_statement",
     "generate_keypair",
     "load_signing_key",
     "load_verification_key",
-    "open_envelope",
-    "pae",
-    "seal_envelope",
     "sign_file",
     "sign_folder",
     "sign_manifest",

@@ -20,13 +20,14 @@ from stage5kit.signing import _primitives
 
 MaterialKind = Literal["secret", "ed25519_private", "ed25519_public"]
 
-DEFAULT_KEY_VARIABLES = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
+# The environment variables a signing key is read from when no spec is given, in order;
+# "<NAME>_ID" beside each gives the key id. The one list the CLI, reports and docs use.
+KEY_ENV_VARS = ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY")
 KEY_ID_SUFFIX = "_ID"
 MAX_KEY_FILE_BYTES = 64 * 1024
 HOW_TO_GIVE_A_KEY = (
-    "pass a key spec (hex:<hex>, base64:<base64>, file:<path>, a bare path or env:<VAR>)"
-    " or set STAGE5KIT_SIGNING_KEY (and STAGE5KIT_SIGNING_KEY_ID),"
-    " or BOT_CORE_SECURITY_AUDIT_KEY (and BOT_CORE_SECURITY_AUDIT_KEY_ID)"
+    "pass a key spec (hex:<hex>, base64:<base64>, file:<path>, a bare path or env:<VAR>) or set "
+    + ", or ".join(f"{name} (and {name}{KEY_ID_SUFFIX})" for name in KEY_ENV_VARS)
 )
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
@@ -207,7 +208,7 @@ def resolve_key_spec(spec: str | None) -> KeyMaterial:
     """Resolve a key spec, or with None the first default variable that is set, to key bytes."""
     if spec is not None:
         return _resolve_spec(spec)
-    for variable in DEFAULT_KEY_VARIABLES:
+    for variable in KEY_ENV_VARS:
         if os.environ.get(variable):
             return _read_variable(variable, f"env:{variable}")
     msg = f"no key given: {HOW_TO_GIVE_A_KEY}"

@@ -7,16 +7,16 @@ from pathlib import Path
 
 from stage5kit.errors import InputError, SignatureError
 from stage5kit.files import atomic_write_bytes, sha256_file
-from stage5kit.signing.envelope import MAX_ENVELOPE_BYTES, open_envelope, seal_envelope
-from stage5kit.signing.keys import SigningKey, VerificationKey
-from stage5kit.signing.report import VerificationReport
-from stage5kit.signing.statement import (
+from stage5kit.signing.dsse.envelope import MAX_ENVELOPE_BYTES, open_envelope, seal_envelope
+from stage5kit.signing.dsse.statement import (
     SIGNATURE_PREDICATE_TYPE,
     Statement,
     Subject,
     decode_statement,
     encode_statement,
 )
+from stage5kit.signing.keys import SigningKey, VerificationKey
+from stage5kit.signing.report import VerificationReport
 
 SIGNATURE_SUFFIX = ".sig"
 ALGORITHM_NAMES = {"hmac": "hmac-sha256", "ed25519": "ed25519"}
@@ -38,8 +38,10 @@ def hash_file(path: Path) -> str:
         raise InputError(msg, path=path) from None
 
 
-def sign_file(path: str | Path, key: SigningKey) -> Path:
-    """Sign a file: write ``<path>.sig`` (atomically) and return its path."""
+def sign_file(
+    path: str | Path, key: SigningKey, *, signature_file: str | Path | None = None
+) -> Path:
+    """Sign a file: write ``<path>.sig`` (or ``signature_file``) atomically; return its path."""
     target = Path(path)
     if not target.is_file():
         msg = f"{target}: not a file (sign a folder with sign_manifest)"
@@ -49,9 +51,8 @@ def sign_file(path: str | Path, key: SigningKey) -> Path:
         predicate_type=SIGNATURE_PREDICATE_TYPE,
         predicate={"algorithm": ALGORITHM_NAMES[key.algorithm], "keyid": key.key_id},
     )
-    return atomic_write_bytes(
-        signature_path(target), seal_envelope(encode_statement(statement), key)
-    )
+    sig = signature_path(target) if signature_file is None else Path(signature_file)
+    return atomic_write_bytes(sig, seal_envelope(encode_statement(statement), key))
 
 
 def _read_envelope(sig: Path) -> bytes:
@@ -81,10 +82,13 @@ def read_signed_subject(sig: Path, key: VerificationKey, *, name: str) -> tuple[
     return statement.subjects[0], opened.key_id
 
 
-def verify_file(path: str | Path, key: VerificationKey) -> VerificationReport:
-    """Verify ``path`` against ``<path>.sig``; tampering gives a report, never an exception."""
+def verify_file(
+    path: str | Path, key: VerificationKey, *, signature_file: str | Path | None = None
+) -> VerificationReport:
+    """Verify ``path`` against ``<path>.sig`` (or ``signature_file``); tampering gives a
+    report, never an exception."""
     target = Path(path)
-    sig = signature_path(target)
+    sig = signature_path(target) if signature_file is None else Path(signature_file)
     if not sig.is_file():
         return VerificationReport(
             status="missing", message=f"no signature {sig.name}", missing=(sig.name,)

@@ -25,9 +25,9 @@ from stage5kit.signing.detached import (
     sign_file,
     signature_path,
 )
+from stage5kit.signing.dsse.statement import loads_strict_json
 from stage5kit.signing.keys import SigningKey, VerificationKey
 from stage5kit.signing.report import VerificationReport
-from stage5kit.signing.statement import loads_strict_json
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = "stage5kit-manifest/v1"

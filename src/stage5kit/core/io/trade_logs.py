@@ -1,0 +1,635 @@
+"""Reading and writing trade logs: CSV, Parquet or a folder of Parquet files.
+
+The only module that touches trade-log files. Reads validate through
+:func:`stage5kit.core.trades.validation.check_trades`; bad input raises one
+:class:`~stage5kit.errors.InputError` listing up to 50 problems. Rows are numbered as an
+editor shows them: in a CSV the header is row 1 and the first trade row 2; in Parquet,
+row N is the N-th record (1-based).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from stage5kit.core.trades.schema import (
+    KEY_COLUMNS,
+    NUMERIC_COLUMNS,
+    REQUIRED_COLUMNS,
+    TIMESTAMP,
+    TRADE_COLUMNS,
+    TRADE_ID,
+)
+from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check_trades
+from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
+from stage5kit.files import atomic_path
+
+DEFAULT_BATCH_ROWS = 500_000
+_CSV_BYTES_PER_ROW = 128
+# A CSV batch is parsed as this many segments: finer work for the parser threads keeps
+# both cores busy at the start and end of a file.
+_CSV_SEGMENTS_PER_BATCH = 2
+_CSV_PARSERS = 2
+# Blocks a CSV segment is parsed in; fewer, larger blocks are cheaper to convert to pandas.
+_CSV_BLOCK_BYTES = 1 << 23
+T = TypeVar("T")
+R = TypeVar("R")
+_PARQUET_BUFFER_BYTES = 1 << 20
+_SLOW_CHUNK_ROWS = 200_000
+_PARQUET_SUFFIXES = (".parquet", ".pq")
+_DICTIONARY_COLUMNS = (*KEY_COLUMNS, "side", "liquidity")
+
+
+@dataclass(frozen=True, slots=True)
+class TradeBatch:
+    """One validated slice of a trade log, with the notes its reading produced."""
+
+    frame: pd.DataFrame
+    path: str
+    first_row: int
+    notes: tuple[str, ...]
+
+
+def write_trades(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input."""
+    target = Path(path)
+    table = _to_table(frame, for_csv=not _is_parquet(target))
+    with atomic_path(target) as tmp:
+        if _is_parquet(target):
+            pq.write_table(table, tmp, row_group_size=1_000_000, compression="zstd")
+        else:
+            pa_csv.write_csv(table, tmp)
+    return target
+
+
+def load_trades(path: str | Path) -> pd.DataFrame:
+    """Read and validate a whole trade log; timestamps UTC, notes in ``frame.attrs['notes']``."""
+    frames: list[pd.DataFrame] = []
+    notes: list[str] = []
+    ledger = TradeIdLedger()
+    problems: list[InputProblem] = []
+    count = 0
+    files = trade_files(path)
+    for file in files:
+        checked = _read_whole(file)
+        problems.extend(checked.problems)
+        count += checked.error_count
+        notes.extend(checked.notes)
+        notes.extend(str(w) for w in checked.warnings)
+        if count >= MAX_REPORTED_PROBLEMS:
+            break
+        if checked.error_count == 0:
+            ledger.add(checked.frame[TRADE_ID])
+            frames.append(checked.frame)
+    if not count:
+        problems = ledger.duplicates(files)
+        count = len(problems)
+    if count:
+        raise InputError.from_problems(problems, total=count)
+    frame = _concat_frames(frames)
+    frame.attrs["notes"] = tuple(dict.fromkeys(notes))
+    return frame
+
+
+def iter_trade_batches(
+    path: str | Path, *, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> Iterator[TradeBatch]:
+    """Yield validated batches of a trade log of any size with bounded memory.
+
+    Problems are collected and raised as one InputError after the last batch (or once 50
+    are found), so callers must not write anything before the iterator finishes.
+    """
+    ledger = TradeIdLedger()
+    problems: list[InputProblem] = []
+    count = 0
+    files = trade_files(path)
+    for file in files:
+        for checked, first_row in _read_batches(file, batch_rows):
+            problems.extend(checked.problems)
+            count += checked.error_count
+            if count >= MAX_REPORTED_PROBLEMS:
+                raise InputError.from_problems(problems, total=count)
+            if count:
+                continue
+            ledger.add(checked.frame[TRADE_ID])
+            notes = checked.notes + tuple(str(w) for w in checked.warnings)
+            yield TradeBatch(frame=checked.frame, path=str(file), first_row=first_row, notes=notes)
+    if not count:
+        problems = ledger.duplicates(files)
+        count = len(problems)
+    if count:
+        raise InputError.from_problems(problems, total=count)
+
+
+def trade_files(path: str | Path) -> list[Path]:
+    """The files a trade-log path stands for: itself, or the Parquet files in a folder."""
+    source = Path(path)
+    if source.is_dir():
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in _PARQUET_SUFFIXES)
+        if not files:
+            problem = InputProblem(
+                path=str(source),
+                message="folder holds no Parquet files",
+                hint="point to a CSV or Parquet file, or a folder of *.parquet files",
+            )
+            raise InputError.from_problems([problem])
+        return files
+    if not source.is_file():
+        problem = InputProblem(path=str(source), message="file not found", hint="check the path")
+        raise InputError.from_problems([problem])
+    return [source]
+
+
+class TradeIdLedger:
+    """Finds trade ids repeated across batches or files.
+
+    While ids arrive as increasing integers only the last one is kept (a repeat is then
+    impossible); otherwise :meth:`duplicates` takes one more pass over the ``trade_id``
+    column of the files, holding 8 bytes per trade.
+    """
+
+    def __init__(self) -> None:
+        self._last: int | None = None
+        self._ordered = True
+
+    def add(self, ids: pd.Series) -> None:
+        """Note a validated batch's ids (each batch is free of repeats on its own)."""
+        values = ids.to_numpy()
+        if not self._ordered or len(values) == 0:
+            return
+        increasing = pd.api.types.is_integer_dtype(ids.dtype) and bool(
+            np.all(values[1:] > values[:-1])
+        )
+        if increasing and (self._last is None or int(values[0]) > self._last):
+            self._last = int(values[-1])
+            return
+        self._ordered = False
+
+    def duplicates(self, files: list[Path]) -> list[InputProblem]:
+        """Problems for ids seen in an earlier batch or file (none while ids kept increasing)."""
+        return [] if self._ordered else find_repeated_ids(files)
+
+
+def find_repeated_ids(files: list[Path]) -> list[InputProblem]:
+    """Every trade id that occurs twice over ``files``, located at its second occurrence."""
+    hashes = [_hash_ids(ids) for file in files for _, ids in _trade_id_batches(file)]
+    if not hashes:
+        return []
+    merged = np.sort(np.concatenate(hashes))
+    repeated = np.unique(merged[1:][merged[1:] == merged[:-1]])
+    del merged
+    if len(repeated) == 0:
+        return []
+    first: dict[str, tuple[str, int]] = {}
+    found: list[InputProblem] = []
+    batches = ((file, row, ids) for file in files for row, ids in _trade_id_batches(file))
+    for (file, first_row, ids), batch_hashes in zip(batches, hashes, strict=True):
+        for position in np.flatnonzero(np.isin(batch_hashes, repeated)):
+            key = str(ids[position])
+            row = first_row + int(position)
+            if key not in first:
+                first[key] = (str(file), row)
+                continue
+            where = first[key]
+            found.append(
+                InputProblem(
+                    path=str(file),
+                    row=row,
+                    column=TRADE_ID,
+                    value=key,
+                    message=f"duplicate trade_id (first in {where[0]}, row {where[1]})",
+                    hint="trade ids must be unique; drop the repeated trade",
+                )
+            )
+    return found
+
+
+def _hash_ids(ids: np.ndarray) -> np.ndarray:
+    hashed: np.ndarray = pd.util.hash_array(ids.astype(str).astype(object))
+    return hashed
+
+
+def _trade_id_batches(path: Path) -> Iterator[tuple[int, np.ndarray]]:
+    """(row of the first id, ids) over a file, reading only the trade_id column."""
+    if _is_parquet(path):
+        first = 1
+        for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(
+            batch_size=DEFAULT_BATCH_ROWS, columns=[TRADE_ID]
+        ):
+            yield first, batch.column(0).to_numpy(zero_copy_only=False)
+            first += batch.num_rows
+        return
+    delimiter = _sniff_delimiter(path)
+    options = pa_csv.ConvertOptions(
+        include_columns=[TRADE_ID], column_types={TRADE_ID: pa.string()}
+    )
+    reader = pa_csv.open_csv(
+        path, parse_options=pa_csv.ParseOptions(delimiter=delimiter), convert_options=options
+    )
+    first = 2
+    for batch in reader:
+        yield first, np.char.strip(batch.column(0).to_numpy(zero_copy_only=False).astype(str))
+        first += batch.num_rows
+
+
+def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate validated frames, keeping label columns categorical across them."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    for name in _DICTIONARY_COLUMNS:
+        if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+            frame[name] = frame[name].astype("category")
+    return frame
+
+
+def _is_parquet(path: Path) -> bool:
+    return path.suffix.lower() in _PARQUET_SUFFIXES
+
+
+def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
+    columns: dict[str, pa.Array] = {}
+    for name in frame.columns:
+        series = frame[name]
+        if name == TIMESTAMP and for_csv:
+            utc = series.dt.tz_localize("UTC") if series.dt.tz is None else series
+            stamps = utc.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[ms]")
+            text = np.char.add(np.datetime_as_string(stamps, unit="ms"), "Z")
+            columns[name] = pa.array(text, type=pa.string())
+        elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
+            array = pa.array(series.astype(object).to_numpy(), type=pa.string())
+            columns[name] = array if for_csv else array.dictionary_encode()
+        elif pd.api.types.is_string_dtype(series.dtype):
+            array = pa.array(series.to_numpy(dtype=object), type=pa.string())
+            columns[name] = array if for_csv else array.dictionary_encode()
+        else:
+            columns[name] = pa.array(series.to_numpy())
+    return pa.table(columns)
+
+
+def _unreadable(path: Path, error: BaseException | str) -> CheckedTrades:
+    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    problem = InputProblem(
+        path=str(path),
+        message=f"file cannot be read: {detail}",
+        hint="check that it is a UTF-8 CSV or a Parquet file",
+    )
+    return CheckedTrades(
+        frame=pd.DataFrame(), problems=(problem,), error_count=1, warnings=(), notes=()
+    )
+
+
+def _empty(path: Path) -> CheckedTrades:
+    problem = InputProblem(
+        path=str(path), message="file is empty", hint="export the trade log again"
+    )
+    return CheckedTrades(
+        frame=pd.DataFrame(), problems=(problem,), error_count=1, warnings=(), notes=()
+    )
+
+
+def _read_whole(path: Path) -> CheckedTrades:
+    batches = list(_read_batches(path, None))
+    if len(batches) == 1:
+        return batches[0][0]
+    frames = [c.frame for c, _ in batches if c.error_count == 0]
+    problems = [p for c, _ in batches for p in c.problems]
+    count = sum(c.error_count for c, _ in batches)
+    frame = _concat_frames(frames) if frames and not count else pd.DataFrame()
+    return CheckedTrades(
+        frame=frame,
+        problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
+        error_count=count,
+        warnings=batches[0][0].warnings,
+        notes=tuple(dict.fromkeys(n for c, _ in batches for n in c.notes)),
+    )
+
+
+def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    """(checked batch, row number of its first record); ``None`` reads the file at once."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb"):
+            pass
+    except OSError as error:
+        yield _unreadable(path, error), 0
+        return
+    if size == 0:
+        yield _empty(path), 0
+        return
+    if _is_parquet(path):
+        yield from _read_parquet(path, batch_rows)
+    else:
+        yield from _read_csv(path, batch_rows)
+
+
+def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    try:
+        names = pq.read_schema(path).names
+        source = _open_parquet(path, names)
+    except (OSError, pa.ArrowException) as error:
+        yield _unreadable(path, error), 0
+        return
+    if any(n not in names for n in REQUIRED_COLUMNS) or source.metadata.num_rows == 0:
+        yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
+        return
+    wanted = [n for n in names if n in TRADE_COLUMNS]
+    extra = [n for n in names if n not in TRADE_COLUMNS]
+    if batch_rows is None:
+        try:
+            frame = source.read(columns=wanted).to_pandas(split_blocks=True)
+        except (OSError, pa.ArrowException) as error:
+            yield _unreadable(path, error), 1
+            return
+        yield check_trades(frame.assign(**dict.fromkeys(extra)), path=str(path), first_row=1), 1
+        return
+    try:
+        yield from _check_parquet_batches(path, names, batch_rows)
+    except (OSError, pa.ArrowException) as error:
+        yield _unreadable(path, error), 1
+
+
+def _check_parquet_batches(
+    path: Path, names: list[str], batch_rows: int
+) -> Iterator[tuple[CheckedTrades, int]]:
+    """Validated batches of a Parquet file with the row number of each batch's first record."""
+    first = 1
+    wanted = [n for n in names if n in TRADE_COLUMNS]
+    extra = dict.fromkeys(n for n in names if n not in TRADE_COLUMNS)
+    reader = _open_parquet(path, names)
+    for batch in reader.iter_batches(batch_size=batch_rows, columns=wanted):
+        frame = batch.to_pandas(split_blocks=True).assign(**extra)
+        yield check_trades(frame, path=str(path), first_row=first), first
+        first += batch.num_rows
+
+
+def _open_parquet(path: Path, names: list[str]) -> pq.ParquetFile:
+    # Without pre-buffering, pyarrow reads column chunks as it decodes them: about a
+    # quarter of the memory, and faster on large row groups.
+    return pq.ParquetFile(
+        path,
+        read_dictionary=[n for n in names if n in _DICTIONARY_COLUMNS],
+        pre_buffer=False,
+        buffer_size=_PARQUET_BUFFER_BYTES,
+    )
+
+
+def _ordered(
+    pool: ThreadPoolExecutor, task: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """``task`` over ``items`` in the pool, results in order, at most ``ahead`` in flight."""
+    pending = iter(items)
+    running = deque(pool.submit(task, item) for item in islice(pending, ahead))
+    while running:
+        result = running.popleft().result()
+        running.extend(pool.submit(task, item) for item in islice(pending, 1))
+        yield result
+
+
+def _sniff_delimiter(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(65536).decode("utf-8-sig", errors="replace")
+    line = head.splitlines()[0] if head else ""
+    counts = {d: line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_types(header: list[str], *, zoned: bool) -> dict[str, pa.DataType]:
+    types: dict[str, pa.DataType] = {}
+    for name in header:
+        if name == TIMESTAMP:
+            types[name] = pa.timestamp("ns", tz="UTC") if zoned else pa.timestamp("ns")
+        elif name in NUMERIC_COLUMNS:
+            types[name] = pa.float64()
+        elif name in _DICTIONARY_COLUMNS:
+            types[name] = pa.string()
+    return types
+
+
+def _encode_labels(table: pa.Table) -> pa.Table:
+    """Dictionary-encode the label columns of a parsed CSV table, in one chunk per column.
+
+    Parsing them as plain strings and encoding afterwards (one dictionary across the
+    table) costs about a third of pyarrow's per-block dictionary conversion.
+    """
+    for name in _DICTIONARY_COLUMNS:
+        index = table.schema.get_field_index(name)
+        if index >= 0:
+            table = table.set_column(index, name, table.column(index).dictionary_encode())
+    return table.combine_chunks()
+
+
+def _read_csv(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    """Fast typed read via pyarrow; on anything it cannot parse, the exact slow reader."""
+    delimiter = _sniff_delimiter(path)
+    try:
+        header = _csv_header(path, delimiter)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        header = None
+    first = 2
+    if header is not None and any(n not in header for n in REQUIRED_COLUMNS):
+        yield check_trades(pd.DataFrame(columns=header), path=str(path), first_row=2), 2
+        return
+    if header is not None and len(set(header)) == len(header):
+        for zoned in (True, False):
+            failed = False
+            try:
+                for frame in _csv_frames(
+                    path, header, delimiter, zoned=zoned, batch_rows=batch_rows
+                ):
+                    checked = check_trades(frame, path=str(path), first_row=first)
+                    if checked.error_count:
+                        failed = True
+                        break
+                    if not zoned:
+                        checked = _with_note(checked, NAIVE_TIMESTAMP_NOTE)
+                    yield checked, first
+                    first += len(frame)
+            except pa.ArrowInvalid as error:
+                if zoned and first == 2 and "zone offset" in str(error):
+                    continue
+                failed = True
+            if not failed and first > 2:
+                return
+            break
+    # Problems are located by the csv module, whose line numbers match an editor's even
+    # when a quoted field spans lines.
+    yield from _read_csv_slow(path, delimiter, skip=first - 2)
+
+
+def _with_note(checked: CheckedTrades, note: str) -> CheckedTrades:
+    return CheckedTrades(
+        frame=checked.frame,
+        problems=checked.problems,
+        error_count=checked.error_count,
+        warnings=checked.warnings,
+        notes=tuple(dict.fromkeys((*checked.notes, note))),
+    )
+
+
+def _csv_frames(
+    path: Path, header: list[str], delimiter: str, *, zoned: bool, batch_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    parse = pa_csv.ParseOptions(delimiter=delimiter)
+    convert = pa_csv.ConvertOptions(column_types=_csv_types(header, zoned=zoned))
+    if batch_rows is None:
+        table = pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
+        yield _encode_labels(table).to_pandas(split_blocks=True)
+        return
+    # The file is cut at line ends into segments of about half a batch; two threads read
+    # and parse segments ahead of the consumer, which takes them in file order (memory: a
+    # few segments). Like pyarrow's own parallel reader this assumes quoted fields hold no
+    # line breaks; where one does, parsing fails and the exact reader takes over.
+    options = pa_csv.ReadOptions(
+        column_names=header, use_threads=False, block_size=_CSV_BLOCK_BYTES
+    )
+
+    def parse_segment(bounds: tuple[int, int]) -> pa.Table:
+        start, end = bounds
+        # Read into Arrow's memory pool, which reuses freed pages (fewer page faults).
+        with pa.OSFile(str(path)) as handle:
+            handle.seek(start)
+            segment = pa.BufferReader(handle.read_buffer(end - start))
+        return _encode_labels(
+            pa_csv.read_csv(
+                segment, read_options=options, parse_options=parse, convert_options=convert
+            )
+        )
+
+    segment_bytes = batch_rows * _CSV_BYTES_PER_ROW // _CSV_SEGMENTS_PER_BATCH
+    bounds = _segment_bounds(path, max(1 << 12, segment_bytes))
+    with ThreadPoolExecutor(max_workers=_CSV_PARSERS) as pool:
+        for table in _ordered(pool, parse_segment, bounds, _CSV_PARSERS):
+            if table.num_rows:
+                yield table.to_pandas(split_blocks=True)
+
+
+def _segment_bounds(path: Path, segment_bytes: int) -> list[tuple[int, int]]:
+    """Byte ranges after the header line, each ending just after a line break (or at EOF)."""
+    size = path.stat().st_size
+    bounds: list[tuple[int, int]] = []
+    with path.open("rb") as handle:
+        start = _line_end(handle, 0, size)
+        while start < size:
+            end = _line_end(handle, min(start + segment_bytes, size) - 1, size)
+            bounds.append((start, end))
+            start = end
+    return bounds
+
+
+def _line_end(handle: BinaryIO, position: int, size: int) -> int:
+    """The offset just after the first line break at or after ``position`` (or the size)."""
+    handle.seek(position)
+    while position < size:
+        window = handle.read(1 << 16)
+        found = window.find(b"\n")
+        if found >= 0:
+            return position + found + 1
+        position += len(window)
+    return size
+
+
+def _csv_header(path: Path, delimiter: str) -> list[str] | None:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.reader(handle, delimiter=delimiter), None)
+    return None if first is None else [c.strip() for c in first]
+
+
+def _read_csv_slow(path: Path, delimiter: str, *, skip: int) -> Iterator[tuple[CheckedTrades, int]]:
+    """Read every field as text with the csv module: exact line numbers and every problem."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = next(reader, None)
+            if header is None:
+                yield _empty(path), 0
+                return
+            header = [c.strip() for c in header]
+            yield from _check_slow_chunks(path, reader, header, delimiter, skip=skip)
+    except UnicodeDecodeError:
+        yield _unreadable(path, "not UTF-8 text"), 0
+    except csv.Error as error:
+        yield _unreadable(path, error), 0
+
+
+def _check_slow_chunks(
+    path: Path, reader: Iterator[list[str]], header: list[str], delimiter: str, *, skip: int
+) -> Iterator[tuple[CheckedTrades, int]]:
+    width = len(header)
+    duplicated = [n for n in dict.fromkeys(header) if header.count(n) > 1]
+    if duplicated:
+        problem = InputProblem(
+            path=str(path),
+            row=1,
+            column=duplicated[0],
+            message="column appears more than once in the header",
+            hint="keep one column of each name",
+        )
+        yield CheckedTrades(pd.DataFrame(), (problem,), 1, (), ()), 1
+        return
+    records: list[list[str]] = []
+    lines: list[int] = []
+    shape_problems: list[InputProblem] = []
+    shape_count = 0
+    seen_rows = False
+    any_record = False
+    for record in reader:
+        line = getattr(reader, "line_num", 0)
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        if len(record) != width:
+            shape_count += 1
+            if len(shape_problems) < MAX_REPORTED_PROBLEMS:
+                shape_problems.append(_shape_problem(path, line, record, width, delimiter))
+            continue
+        any_record = True
+        if skip > 0:
+            skip -= 1
+            continue
+        records.append(record)
+        lines.append(line)
+        if len(records) >= _SLOW_CHUNK_ROWS:
+            yield _check_text(path, records, lines, header), lines[0]
+            seen_rows = True
+            records, lines = [], []
+    if records or not (seen_rows or any_record or shape_count):
+        yield _check_text(path, records, lines, header), lines[0] if lines else 2
+    if shape_count:
+        yield CheckedTrades(pd.DataFrame(), tuple(shape_problems), shape_count, (), ()), 0
+
+
+def _shape_problem(
+    path: Path, line: int, record: list[str], width: int, delimiter: str
+) -> InputProblem:
+    hint = "quote fields that contain the separator"
+    if len(record) > width and delimiter == ",":
+        hint = "a decimal comma splits the number; use '.' as the decimal separator"
+    return InputProblem(
+        path=str(path),
+        row=line,
+        value=delimiter.join(record)[:80],
+        message=f"row has {len(record)} fields but the header has {width}",
+        hint=hint,
+    )
+
+
+def _check_text(
+    path: Path, records: list[list[str]], lines: list[int], header: list[str]
+) -> CheckedTrades:
+    frame = pd.DataFrame(records, columns=header, dtype=object) if records else None
+    if frame is None:
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in header})
+    return check_trades(frame, path=str(path), row_numbers=np.asarray(lines, dtype=np.int64))

@@ -1,0 +1,360 @@
+"""Linter-style checks of a raw trade-log frame: every problem located by file, row and column.
+
+Works on frames of strings (a CSV read as text) and on typed frames (Parquet, a fast CSV
+read) alike, returns the typed, validated frame and the problems found; never raises.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from stage5kit.core.trades.schema import (
+    KEY_COLUMNS,
+    LIQUIDITIES,
+    NUMERIC_COLUMNS,
+    POSITIVE_COLUMNS,
+    REQUIRED_COLUMNS,
+    SIDES,
+    TIMESTAMP,
+    TRADE_COLUMNS,
+    TRADE_ID,
+)
+from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputProblem
+
+NAIVE_TIMESTAMP_NOTE = "naive timestamps (no UTC offset) were taken as UTC"
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
+_ZONED = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
+_TIMESTAMP_HINT = "use ISO 8601 such as 2026-01-05T13:45:00Z"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedTrades:
+    """A validated, typed trade frame with the problems, warnings and notes found on the way."""
+
+    frame: pd.DataFrame
+    problems: tuple[InputProblem, ...]
+    error_count: int
+    warnings: tuple[InputProblem, ...]
+    notes: tuple[str, ...]
+
+
+class _Collector:
+    """Keeps the first problems of each check and counts them all."""
+
+    def __init__(self, path: str, rows: np.ndarray | None, first_row: int) -> None:
+        self.path = path
+        self.rows = rows
+        self.first_row = first_row
+        self.problems: list[InputProblem] = []
+        self.count = 0
+
+    def row_of(self, position: int) -> int:
+        if self.rows is not None:
+            return int(self.rows[position])
+        return self.first_row + position
+
+    def add_mask(
+        self,
+        mask: np.ndarray,
+        values: pd.Series,
+        *,
+        column: str,
+        message: str,
+        hint: str,
+    ) -> None:
+        positions = np.flatnonzero(mask)
+        self.count += len(positions)
+        for position in positions[:MAX_REPORTED_PROBLEMS]:
+            self.problems.append(
+                InputProblem(
+                    path=self.path,
+                    row=self.row_of(int(position)),
+                    column=column,
+                    value=_show(values.iloc[position]),
+                    message=message,
+                    hint=hint,
+                )
+            )
+
+    def add(self, problem: InputProblem) -> None:
+        self.count += 1
+        self.problems.append(problem)
+
+
+def check_trades(
+    raw: pd.DataFrame,
+    *,
+    path: str,
+    first_row: int = 2,
+    row_numbers: np.ndarray | None = None,
+) -> CheckedTrades:
+    """Validate and type a raw trade frame; row ``i`` is reported as ``first_row + i``.
+
+    ``row_numbers`` overrides the row of each record (a CSV record spanning lines).
+    """
+    found = _Collector(path, row_numbers, first_row)
+    columns = [str(c).strip() for c in raw.columns]
+    raw = raw.set_axis(columns, axis=1)
+    warnings = tuple(
+        InputProblem(
+            path=path,
+            column=name,
+            message="unknown column is ignored",
+            hint=f"known columns: {', '.join(TRADE_COLUMNS)}",
+            severity="warning",
+        )
+        for name in columns
+        if name not in TRADE_COLUMNS
+    )
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    header_row = first_row - 1 if first_row > 1 else None
+    for name in missing:
+        found.add(
+            InputProblem(
+                path=path,
+                row=header_row,
+                column=name,
+                message="required column is missing",
+                hint=f"add it; required columns: {', '.join(REQUIRED_COLUMNS)}",
+            )
+        )
+    if missing:
+        return _result(pd.DataFrame(), found, warnings, ())
+    if len(raw) == 0:
+        found.add(InputProblem(path=path, message="file has no trades", hint="add trade rows"))
+        return _result(pd.DataFrame(), found, warnings, ())
+
+    notes: list[str] = []
+    out: dict[str, object] = {}
+    out[TIMESTAMP] = _check_timestamps(raw[TIMESTAMP], found, notes)
+    out[TRADE_ID] = _check_trade_ids(raw[TRADE_ID], found)
+    for name in KEY_COLUMNS:
+        out[name] = _check_labels(raw[name], found, column=name)
+    out["side"] = _check_choice(raw["side"], found, column="side", allowed=SIDES, optional=False)
+    if "liquidity" in columns:
+        out["liquidity"] = _check_choice(
+            raw["liquidity"], found, column="liquidity", allowed=LIQUIDITIES, optional=True
+        )
+    else:
+        out["liquidity"] = pd.Categorical([None] * len(raw), categories=list(LIQUIDITIES))
+    for name in NUMERIC_COLUMNS:
+        out[name] = _check_number(raw[name], found, column=name)
+    # copy=False: the checked columns are new arrays already; no consolidating copy.
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)), copy=False)
+    return _result(frame[list(TRADE_COLUMNS)], found, warnings, tuple(notes))
+
+
+def _result(
+    frame: pd.DataFrame,
+    found: _Collector,
+    warnings: tuple[InputProblem, ...],
+    notes: tuple[str, ...],
+) -> CheckedTrades:
+    ordered = sorted(found.problems, key=lambda p: (p.row or 0, _column_rank(p.column)))
+    return CheckedTrades(
+        frame=frame,
+        problems=tuple(ordered[:MAX_REPORTED_PROBLEMS]),
+        error_count=found.count,
+        warnings=warnings,
+        notes=notes,
+    )
+
+
+def _column_rank(column: str | None) -> int:
+    return TRADE_COLUMNS.index(column) if column in TRADE_COLUMNS else -1
+
+
+def _show(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _as_text(series: pd.Series) -> pd.Series:
+    """Strings with missing values as empty strings, whitespace stripped."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    text = series.astype("str").where(series.notna(), "")
+    return text.str.strip()
+
+
+def _check_timestamps(series: pd.Series, found: _Collector, notes: list[str]) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(series.dtype):
+        parsed = series
+        if getattr(series.dtype, "tz", None) is None:
+            parsed = series.dt.tz_localize("UTC")
+            notes.append(NAIVE_TIMESTAMP_NOTE)
+        else:
+            parsed = series.dt.tz_convert("UTC")
+        empty = parsed.isna().to_numpy()
+        found.add_mask(
+            empty, series, column=TIMESTAMP, message="timestamp is missing", hint=_TIMESTAMP_HINT
+        )
+        typed: pd.Series = parsed.astype("datetime64[ns, UTC]")
+        return typed
+    text = _as_text(series)
+    parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
+    empty = (text == "").to_numpy()
+    bad = parsed.isna().to_numpy() & ~empty
+    found.add_mask(
+        empty, text, column=TIMESTAMP, message="timestamp is missing", hint=_TIMESTAMP_HINT
+    )
+    found.add_mask(bad, text, column=TIMESTAMP, message="is not a timestamp", hint=_TIMESTAMP_HINT)
+    naive = ~text.str.contains(_ZONED, regex=True).to_numpy() & ~empty & ~bad
+    if naive.any():
+        notes.append(NAIVE_TIMESTAMP_NOTE)
+    return parsed.astype("datetime64[ns, UTC]")
+
+
+def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
+    if pd.api.types.is_integer_dtype(series.dtype):
+        ids = series
+    else:
+        text = _as_text(series)
+        empty = (text == "").to_numpy()
+        found.add_mask(
+            empty,
+            text,
+            column=TRADE_ID,
+            message="trade_id is missing",
+            hint="give every trade an id",
+        )
+        as_int = pd.to_numeric(text, errors="coerce")
+        integral = as_int.notna().all() and bool(
+            (as_int == np.floor(as_int)).all() and text.str.fullmatch(r"[+-]?\d+").all()
+        )
+        ids = as_int.astype(np.int64) if integral else text
+    values = ids.to_numpy()
+    if pd.api.types.is_integer_dtype(ids.dtype) and bool(np.all(values[1:] > values[:-1])):
+        return ids
+    duplicated = ids.duplicated(keep="first").to_numpy().copy()
+    if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
+        duplicated &= (ids != "").to_numpy()
+    if duplicated.any():
+        first_seen = ids.drop_duplicates(keep="first")
+        first_row = pd.Series(first_seen.index.to_numpy(), index=first_seen.to_numpy())
+        for position in np.flatnonzero(duplicated)[:MAX_REPORTED_PROBLEMS]:
+            original = found.row_of(int(first_row[ids.iloc[position]]))
+            found.add(
+                InputProblem(
+                    path=found.path,
+                    row=found.row_of(int(position)),
+                    column=TRADE_ID,
+                    value=_show(ids.iloc[position]),
+                    message=f"duplicate trade_id (first at row {original})",
+                    hint="trade ids must be unique; drop the repeated trade",
+                )
+            )
+        found.count += max(0, int(duplicated.sum()) - MAX_REPORTED_PROBLEMS)
+    return ids
+
+
+def _check_labels(series: pd.Series, found: _Collector, *, column: str) -> pd.Categorical[str]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        # Clean categories and no missing code: the categorical is already valid.
+        labels = series.cat.categories.tolist()
+        codes = series.cat.codes.to_numpy()
+        clean = all(isinstance(label, str) and label and label == label.strip() for label in labels)
+        if clean and (len(codes) == 0 or codes.min() >= 0):
+            return pd.Categorical.from_codes(codes, categories=pd.Index(labels, dtype=object))
+    text = _as_text(series)
+    empty = (text == "").to_numpy()
+    found.add_mask(
+        empty, text, column=column, message=f"{column} is missing", hint=f"name the {column}"
+    )
+    return pd.Categorical(text)
+
+
+def _check_choice(
+    series: pd.Series,
+    found: _Collector,
+    *,
+    column: str,
+    allowed: tuple[str, ...],
+    optional: bool,
+) -> pd.Categorical[str]:
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        lowered = [str(label).strip().lower() for label in series.cat.categories.tolist()]
+        codes = series.cat.codes.to_numpy()
+        unique = len(set(lowered)) == len(lowered)
+        present = optional or len(codes) == 0 or codes.min() >= 0
+        if unique and set(lowered) <= set(allowed) and present:
+            return pd.Categorical.from_codes(codes, categories=pd.Index(lowered, dtype=object))
+    text = _as_text(series).str.lower()
+    empty = (text == "").to_numpy()
+    known = text.isin(allowed).to_numpy()
+    bad = ~known & (~empty if optional else np.ones(len(text), dtype=bool))
+    hint = " or ".join(repr(a) for a in allowed) + (" or leave empty" if optional else "")
+    found.add_mask(
+        bad, _as_text(series), column=column, message=f"unknown {column}", hint=f"use {hint}"
+    )
+    return pd.Categorical(text.where(known, None), categories=list(allowed))
+
+
+def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.ndarray:
+    unparsed = np.zeros(len(series), dtype=bool)
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        shown = series
+    else:
+        shown = _as_text(series)
+        numbers = pd.to_numeric(shown, errors="coerce")
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        unparsed = np.isnan(values) & ~shown.str.lower().isin(["", "nan"]).to_numpy()
+        comma = shown.str.match(_DECIMAL_COMMA).to_numpy() & unparsed
+        found.add_mask(
+            comma,
+            shown,
+            column=column,
+            message="is not a number",
+            hint="use '.' as the decimal separator",
+        )
+        found.add_mask(
+            unparsed & ~comma,
+            shown,
+            column=column,
+            message="is not a number",
+            hint="write a plain number such as 12.5",
+        )
+    if len(values) and _in_range(values, column):
+        return values
+    missing = np.isnan(values) & ~unparsed
+    found.add_mask(
+        missing, shown, column=column, message="is missing or NaN", hint="every trade needs a value"
+    )
+    infinite = np.isinf(values)
+    found.add_mask(
+        infinite, shown, column=column, message="is not finite", hint="write a finite number"
+    )
+    finite = np.isfinite(values)
+    if column in POSITIVE_COLUMNS:
+        found.add_mask(
+            finite & (values <= 0),
+            shown,
+            column=column,
+            message="must be > 0",
+            hint=f"{column} is a positive amount",
+        )
+    elif column == "decision_latency_ms":
+        found.add_mask(
+            finite & (values < 0),
+            shown,
+            column=column,
+            message="must be >= 0",
+            hint="latency in milliseconds cannot be negative",
+        )
+    return values
+
+
+def _in_range(values: np.ndarray, column: str) -> bool:
+    """Whether every value is allowed, from two reductions (NaN fails every comparison)."""
+    low, high = float(values.min()), float(values.max())
+    if column in POSITIVE_COLUMNS:
+        return low > 0 and high < np.inf
+    if column == "decision_latency_ms":
+        return low >= 0 and high < np.inf
+    return low > -np.inf and high < np.inf
