@@ -4,13 +4,15 @@
 
     Stage5Error                      exit code 1 unless a subclass says otherwise
     ├── InputError                   bad input file or value (file, row, column, value); exit 2
-    │   └── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
+    │   ├── ParameterError           a notebook parameter unknown or of the wrong type; exit 2
+    │   └── ArchiveError             a zip refused as unsafe (archive, entry, why); exit 2
     ├── ConfigError                  bad option, config or scenario file; exit 2
     ├── KeyMaterialError             an unresolvable key spec; never echoes key bytes; exit 2
     ├── DependencyError              a missing optional package or program; exit 2
     ├── SignatureError               "signature does not verify" and nothing more; exit 1
     ├── SecretLeakError              key material found in files about to be signed; exit 1
     ├── NotebookError                a notebook cell failed (notebook, cell index); exit 1
+    ├── IncompleteReportError        a report folder lacks a file it must hold; never signed; exit 1
     ├── LogIntegrityError            a decision log is damaged (torn, cut off, edited); exit 1
     └── ResourceError                the environment stopped the run (disk, permissions); exit 3
         └── LockHeldError            another run holds the lock on an output or log; exit 3
@@ -116,6 +118,14 @@ class ParameterError(InputError):
     """A notebook parameter is unknown or has the wrong type."""
 
 
+class ArchiveError(InputError):
+    """A zip is refused before anything in it is trusted: names the archive, the entry and why."""
+
+    def __init__(self, message: str, *, path: str | Path, entry: str | None = None) -> None:
+        super().__init__(message, path=path, value=entry)
+        self.entry = entry
+
+
 class ConfigError(Stage5Error):
     """An option, config, grid or scenario file is invalid."""
 
@@ -158,6 +168,15 @@ class NotebookError(Stage5Error):
         super().__init__(message)
         self.notebook = str(notebook)
         self.cell_index = cell_index
+
+
+class IncompleteReportError(Stage5Error):
+    """A report folder about to be signed lacks a file every report holds; names the file."""
+
+    def __init__(self, message: str, *, folder: str | Path, missing: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.folder = str(folder)
+        self.missing = missing
 
 
 class LogIntegrityError(Stage5Error):

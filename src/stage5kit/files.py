@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 
 from stage5kit.errors import ConfigError, LockHeldError
@@ -70,6 +70,9 @@ def read_config_file(path: str | Path, *, what: str) -> object:
         except json.JSONDecodeError as error:
             msg = f"{source}, line {error.lineno}: not valid JSON ({error.msg})"
             raise ConfigError(msg) from error
+        except ValueError as error:
+            msg = f"{source}: a number is too long ({error}); quote it if it is text"
+            raise ConfigError(msg) from error
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -78,6 +81,29 @@ def read_config_file(path: str | Path, *, what: str) -> object:
         problem = getattr(error, "problem", None) or "parse error"
         msg = f"{source}{where}: not valid YAML (check indentation and colons): {problem}"
         raise ConfigError(msg) from error
+    except ValueError as error:
+        raise ConfigError(_too_long_number(source, text)) from error
+
+
+def _too_long_number(source: Path, text: str) -> str:
+    """Where the YAML number Python refused to convert is (integers over 4300 digits)."""
+    import yaml
+
+    pending = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            digits = sum(c.isdigit() for c in node.value)
+            if node.tag.endswith(":int") and digits > sys.get_int_max_str_digits():
+                return (
+                    f"{source}, line {node.start_mark.line + 1}: an integer of {digits} digits "
+                    "is too long; quote it if it is text"
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
+    return f"{source}: a value cannot be read as a number; quote it if it is text"
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -305,3 +331,69 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
         os.close(lock)
         with contextlib.suppress(OSError):
             _lock_file_of(tmp).unlink()
+
+
+def output_lock_path(target: str | Path) -> Path:
+    """The lock file beside an output folder (outside it, so the folder can be renamed whole)."""
+    final = Path(target)
+    return final.parent / f".{final.name}.lock"
+
+
+def _check_replaceable(final: Path, owned: Collection[str] | None) -> None:
+    """Refuse to replace ``final`` unless it is a folder holding only ``owned`` files."""
+    if not final.exists():
+        return
+    if not final.is_dir():
+        msg = f"{final}: exists and is not a folder; choose another --out"
+        raise ConfigError(msg)
+    if Path.cwd().resolve().is_relative_to(final.resolve()):
+        msg = (
+            f"{final}: is (or holds) the current folder and cannot be replaced; run from outside it"
+        )
+        raise ConfigError(msg)
+    if owned is None:
+        return
+    foreign = sorted(p.name for p in final.iterdir() if p.name not in owned)
+    if foreign:
+        msg = (
+            f"{final}: holds {foreign[0]!r}, which an earlier run of this command did not write; "
+            "refusing to replace the folder (choose an empty or new --out)"
+        )
+        raise ConfigError(msg)
+
+
+@contextlib.contextmanager
+def output_directory(target: str | Path, *, owned: Collection[str] | None) -> Iterator[Path]:
+    """Build an output folder whole: lock it, yield a temp folder beside it, rename it into place.
+
+    The lock (``.<name>.lock`` beside ``target``, removed when done) is taken at once: a
+    second run into the same folder meanwhile raises LockHeldError (exit 3), so two runs
+    never mix files.
+    An existing ``target`` is replaced whole; it may hold only ``owned`` names (an earlier
+    run's outputs; None: anything), else ConfigError and nothing is touched.
+    """
+    final = Path(target)
+    lock = output_lock_path(final)
+    with file_lock(lock, wait=False):
+        try:
+            _check_replaceable(final, owned)
+            with atomic_directory(final) as tmp:
+                yield tmp
+        finally:
+            # Safe while held: a run that opened the old file rechecks the path (_open_locked).
+            lock.unlink(missing_ok=True)
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    """Hard-link a file (no bytes copied); copy it where links are not possible."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
+def link_tree(source: str | Path, destination: str | Path) -> None:
+    """Fill ``destination`` with ``source``'s files as hard links (copies where not possible)."""
+    shutil.copytree(
+        source, destination, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True
+    )

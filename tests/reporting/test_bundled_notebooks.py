@@ -14,7 +14,13 @@ from stage5kit.reporting import bundled_notebooks, copy_notebooks, read_paramete
 from stage5kit.reporting.bundled import data_root, resolve_notebook
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = {"decision_engine", "stress_test", "tco_analysis", "workshop_exercise"}
+SHIPPED = {
+    "decision_engine",
+    "observability",
+    "stress_test",
+    "tco_analysis",
+    "workshop_exercise",
+}
 
 
 def test_an_editable_install_reads_the_checkouts_notebooks() -> None:
@@ -43,9 +49,8 @@ def test_a_path_wins_over_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_an_unknown_name_lists_the_shipped_notebooks() -> None:
     """A typo is refused naming what exists."""
-    with pytest.raises(
-        ConfigError, match="shipped: decision_engine, stress_test, tco_analysis, workshop_exercise"
-    ):
+    shipped = "decision_engine, observability, stress_test, tco_analysis, workshop_exercise"
+    with pytest.raises(ConfigError, match=f"shipped: {shipped}"):
         resolve_notebook("tco_analysys")
     with pytest.raises(ConfigError, match="no such notebook file"):
         resolve_notebook("some/folder/tco_analysis.ipynb")

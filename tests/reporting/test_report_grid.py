@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from stage5kit.reporting.batch import (
     report_names,
     write_index,
 )
+from stage5kit.reporting.batch import grid as grid_module
 
 
 def _grid(tmp_path: Path, body: str) -> Path:
@@ -52,7 +54,8 @@ def test_explicit_list_is_kept_in_order(tmp_path: Path) -> None:
     [
         ("notebook: nb.ipynb\n", "exactly one of 'grid'"),
         ("notebook: nb.ipynb\ngrid: [1]\nproduct: {a: [1]}\n", "exactly one of 'grid'"),
-        ("notebook: nb.ipynb\ngrid: [1, 2]\n", "'grid' must be a list of parameter mappings"),
+        ("notebook: nb.ipynb\ngrid: [1, 2]\n", "grid entry 1: expected a mapping"),
+        ("notebook: nb.ipynb\ngrid: {a: 1}\n", "'grid' must be a list of parameter mappings"),
         ("notebook: nb.ipynb\nproduct: {a: 1}\n", "'product' must map"),
         ("grid: [{a: 1}]\n", "expected a mapping with 'notebook'"),
         ("notebook: nb.ipynb\ngrid: [{a: 1}]\nworkers: 3\n", "unknown key"),
@@ -64,23 +67,111 @@ def test_bad_grids_are_config_errors(tmp_path: Path, body: str, message: str) ->
         load_grid(_grid(tmp_path, body))
 
 
+def _readable(names: list[str]) -> list[str]:
+    """The names without their hash suffix."""
+    return [name.rsplit("__", 1)[0] for name in names]
+
+
 def test_folder_names_come_from_the_varying_parameters() -> None:
     """Names use only parameters that differ between runs; paths contribute their stem."""
     runs = (
         {"ratio": 0.5, "trades_path": "/d/jan.csv", "venue": "X"},
         {"ratio": 0.5, "trades_path": "/d/feb.csv", "venue": "X"},
     )
-    assert report_names(runs) == ["trades_path=jan", "trades_path=feb"]
+    assert _readable(report_names(runs)) == ["trades_path=jan", "trades_path=feb"]
 
 
-def test_duplicate_runs_get_unique_names() -> None:
-    """Two identical parameter sets still get two folders."""
-    assert report_names(({"a": 1}, {"a": 1}, {"a": 2})) == ["a=1", "a=1__2", "a=2"]
+def test_folder_names_end_in_a_hash_of_the_whole_parameter_set() -> None:
+    """The suffix is a hash of every parameter, fixed ones included, whatever the key order."""
+    names = report_names(({"a": 1, "b": 2}, {"a": 3, "b": 2}))
+    assert names[0] == f"a=1__{grid_module.parameters_digest({'b': 2, 'a': 1})}"
+    assert len(names[0].rsplit("__", 1)[1]) == 10
+    assert report_names(({"a": 1, "b": 5}, {"a": 3, "b": 5}))[0] != names[0]
+
+
+def test_values_that_read_alike_get_different_folders() -> None:
+    """Old naming gave 'label=a__3' twice (the third run's suffix); hashes keep them apart."""
+    runs = ({"label": "p/a"}, {"label": "a__3"}, {"label": "q/a"})
+    names = report_names(runs)
+    assert len(set(names)) == 3
+    assert _readable(names) == ["label=a", "label=a__3", "label=a"]
+
+
+def test_a_short_hash_collision_falls_back_to_the_full_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even if two parameter sets shared the short hash, their folders differ."""
+    monkeypatch.setattr(grid_module, "NAME_HASH_CHARS", 0)
+    names = report_names(({"a": 1}, {"a": 2}, {"a": 3}))
+    assert len(set(names)) == 3
+
+
+def test_duplicate_runs_are_refused_naming_both_entries() -> None:
+    """The issue's grid: two runs with the same parameters would share one report."""
+    with pytest.raises(ConfigError, match="grid entries 1 and 3 have the same parameters"):
+        report_names(({"label": "a"}, {"label": "a__3"}, {"label": "a"}))
 
 
 def test_single_run_is_named_report() -> None:
-    """A grid of one run has nothing varying; its folder is 'report'."""
-    assert report_names(({"a": 1},)) == ["report"]
+    """A grid of one run has nothing varying; its folder is 'report' plus the hash."""
+    assert _readable(report_names(({"a": 1},))) == ["report"]
+
+
+def test_a_huge_product_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    """9 parameters x 10 values (10^9 reports) is counted, not built, and refused."""
+    axes = "".join(f"  p{i}: [{', '.join(str(v) for v in range(10))}]\n" for i in range(9))
+    path = _grid(tmp_path, f"notebook: nb.ipynb\nproduct:\n{axes}")
+    with pytest.raises(ConfigError, match=r"1,000,000,000 reports .*limit of 10,000"):
+        load_grid(path)
+    grid = load_grid(path, max_reports=10**9)
+    assert grid.size == 10**9
+    assert next(grid.iter_runs()) == {f"p{i}": 0 for i in range(9)}
+
+
+def test_max_reports_counts_a_listed_grid_too(tmp_path: Path) -> None:
+    """A grid list longer than max_reports is refused as well."""
+    path = _grid(tmp_path, "notebook: nb.ipynb\ngrid: [{a: 1}, {a: 2}, {a: 3}]\n")
+    with pytest.raises(ConfigError, match=r"3 reports .*--max-reports"):
+        load_grid(path, max_reports=2)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            "grid:\n  - {scale: 1}\n  - {scale: " + "7" * 5000 + "}\n",
+            "line 4: an integer of 5000 digits is too long",
+        ),
+        (
+            "grid:\n  - {scale: " + "9" * 30 + "}\n",
+            "grid entry 1, parameter 'scale': an integer of 30 digits is too large",
+        ),
+        ("product:\n  day: [1, 2026-01-05]\n", "product value 2, parameter 'day': datetime.date"),
+        ("grid:\n  - {1: a}\n", "grid entry 1: 1 is not a parameter name"),
+        ("grid:\n  - {a: {1: x}}\n", "parameter 'a': {1: 'x'} has a key that is not text"),
+        ("parameters: {a: 2026-01-01}\ngrid: [{b: 1}]\n", "'parameters', parameter 'a'"),
+        ("grid:\n  - [1, 2]\n", "grid entry 1: expected a mapping"),
+        ("product:\n  a: []\n", "parameter 'a': the list of values is empty"),
+        ("grid:\n  - {a: " + "[" * 20 + "]" * 20 + "}\n", "nested more than 16 levels"),
+    ],
+)
+def test_every_grid_value_is_checked_with_a_precise_message(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    """A bad value names the file, where it is written, the parameter and the problem."""
+    path = _grid(tmp_path, "notebook: nb.ipynb\n" + body)
+    with pytest.raises(ConfigError, match=re.escape(message)) as caught:
+        load_grid(path)
+    assert str(path) in str(caught.value)
+    assert len(str(caught.value)) < 400
+
+
+def test_a_huge_integer_in_a_json_grid_is_a_config_error(tmp_path: Path) -> None:
+    """JSON grids too: a 5000-digit number is a ConfigError, not a ValueError traceback."""
+    path = tmp_path / "grid.json"
+    path.write_text('{"notebook": "nb.ipynb", "grid": [{"a": ' + "7" * 5000 + "}]}")
+    with pytest.raises(ConfigError, match="too long"):
+        load_grid(path)
 
 
 def test_index_lists_parameters_status_kpis_and_links(tmp_path: Path) -> None:

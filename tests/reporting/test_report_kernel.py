@@ -17,6 +17,7 @@ from stage5kit.reporting.execute import (
     PYTHON_KERNEL,
     NotebookKernel,
     execute_notebook,
+    kernel_program,
     kernel_transport,
     notebook_kernel,
 )
@@ -178,3 +179,15 @@ def test_transport_is_tcp_on_windows(
     with caplog.at_level(logging.INFO, logger="stage5kit.reporting.execute"):
         assert kernel_transport(PYTHON_KERNEL, tmp_path)["transport"] == "tcp"
     assert "Windows" in caplog.text
+
+
+def test_a_kernel_program_is_found_on_path_or_refused_by_name(tmp_path: Path) -> None:
+    """The launch wrapper execs without PATH: the program is resolved first, or refused."""
+    program = tmp_path / "bin" / "R"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n")
+    program.chmod(0o755)
+    r_kernel = NotebookKernel(name="ir", language="r")
+    assert kernel_program(r_kernel, "R", str(program.parent)) == str(program)
+    with pytest.raises(DependencyError, match=r"'ir' starts 'R', which is not found on PATH"):
+        kernel_program(r_kernel, "R", str(tmp_path / "empty"))

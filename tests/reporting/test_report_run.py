@@ -268,7 +268,7 @@ def test_out_dir_that_is_not_a_report_is_never_replaced(
 
 def test_kernel_is_reached_over_ipc_sockets(probe_notebook: Path, tmp_path: Path) -> None:
     """The kernel's connection uses the IPC transport with sockets in a private folder."""
-    with KernelSession(env=kernel_environment(os.environ)) as session:
+    with KernelSession(env=kernel_environment(os.environ), writable=(tmp_path,)) as session:
         session.run(probe_notebook, tmp_path / "r.ipynb", parameters={}, cwd=tmp_path)
         info = session._km.get_connection_info()  # private on purpose: the transport
         sockets = [p.name for p in Path(info["ip"]).parent.iterdir() if p.is_socket()]

@@ -3,7 +3,8 @@
 Subcommand modules import only click and the standard library at module level, so
 ``stage5kit --help`` stays fast; library code is imported inside each command.
 Any :class:`~stage5kit.errors.Stage5Error` is printed as ``ClassName: message`` on stderr
-and turned into its exit code (2 bad input or usage, 1 a finding, 0 ok).
+and turned into its exit code (0 ok, 1 a finding, 2 bad input or usage, 3 the environment
+stopped the run, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from stage5kit.errors import Stage5Error
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
+    "alerts": "stage5kit.cli.bundle:alerts",
+    "bundle": "stage5kit.cli.bundle:bundle",
     "decide": "stage5kit.cli.decisions:decide",
     "decision-log": "stage5kit.cli.decision_log:decision_log",
     "demo": "stage5kit.cli.demo:demo",
@@ -61,8 +64,9 @@ class _Stage5Group(click.Group):
     cls=_Stage5Group,
     epilog=(
         "Exit codes: 0 ok; 1 a finding (signature invalid or missing, failed report, "
-        "breach with --fail-on-breach); 2 bad usage or bad input. "
-        "'stage5kit COMMAND --help' describes each command."
+        "breach with --fail-on-breach); 2 bad usage or bad input; 3 the environment "
+        "stopped the run (output locked by another run, disk full, permission denied); "
+        "130 interrupted. 'stage5kit COMMAND --help' describes each command."
     ),
 )
 @click.version_option(__version__, "--version", prog_name="stage5kit")

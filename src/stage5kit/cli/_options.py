@@ -86,6 +86,11 @@ def load_output_key(key_spec: str | None, key_id: str | None = None) -> SigningK
     return load_signing_key(key_spec, key_id=key_id)
 
 
+def output_names(*names: str) -> frozenset[str]:
+    """A command's output files and their signatures: what its --out folder may hold."""
+    return frozenset({*names, *(f"{name}.sig" for name in names)})
+
+
 def sign_outputs(paths: Iterable[Path], key: SigningKey | None) -> None:
     """Write ``PATH.sig`` beside each written file when there is a key."""
     if key is None:

@@ -124,7 +124,7 @@ def decide(
 ) -> None:
     """Decide each candidate order in ORDERS (CSV or Parquet): approve, reduce, reject, escalate."""
     from stage5kit.core.decisions import DecisionOrchestrator, ThresholdRiskEngine
-    from stage5kit.core.decisions_io import (
+    from stage5kit.core.io.decisions import (
         load_candidate_orders,
         load_decision_kpis,
         load_risk_limits,

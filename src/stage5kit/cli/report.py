@@ -176,6 +176,18 @@ def run(
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf for each report.")
 @_cell_timeout_option
+@click.option(
+    "--max-reports",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Refuse a grid of more reports than this, before anything starts.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another batch is writing into OUT, wait for it instead of exiting 3.",
+)
 @format_option(help_text="text: short lines for people; json: the same facts on stdout.")
 @click.pass_context
 def batch(
@@ -188,12 +200,18 @@ def batch(
     key_spec: str | None,
     pdf: bool,
     cell_timeout: int,
+    max_reports: int,
+    wait: bool,
     output_format: str,
 ) -> None:
-    """Run every parameter set of GRID (YAML) into OUT/<name>/; exit 1 if any report failed."""
+    """Run every parameter set of GRID (YAML) into OUT/<name>/; exit 1 if any report failed.
+
+    A rerun resumes every signed report whose parameters, notebook and input files are
+    unchanged and rebuilds the rest, saying why. One batch at a time writes into OUT.
+    """
     from stage5kit.reporting import load_grid, run_batch
 
-    plan = load_grid(grid)
+    plan = load_grid(grid, max_reports=max_reports)
     key = _signing_key(key_spec)
     result = run_batch(
         plan,
@@ -203,17 +221,26 @@ def batch(
         key=key,
         pdf=pdf,
         cell_timeout=cell_timeout,
+        max_reports=max_reports,
+        wait=wait,
     )
     if output_format == "json":
         entries = [
-            {"name": e.name, "status": e.status, "error": e.error, "results": e.results}
+            {
+                "name": e.name,
+                "status": e.status,
+                "error": e.error,
+                "note": e.note,
+                "results": e.results,
+            }
             for e in result.entries
         ]
         click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2))
     else:
         for entry in result.entries:
             suffix = f"  {entry.error}" if entry.error else ""
-            click.echo(f"{entry.status:9} {entry.name}{suffix}")
+            rebuilt = f"  (rebuilt: {entry.note})" if entry.note else ""
+            click.echo(f"{entry.status:9} {entry.name}{suffix}{rebuilt}")
         click.echo(f"index: {out_dir / 'index.html'}")
     if result.failed:
         ctx.exit(1)

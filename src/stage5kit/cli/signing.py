@@ -43,13 +43,20 @@ def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> N
     """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig.
 
     Re-signing a signed folder keeps its manifest's metadata and adds a ``resigned`` record.
+    A folder is signed in a copy (hard links) beside it that then replaces it whole, under
+    a lock: a second signer meanwhile exits 3, and no manifest ever pairs with another
+    signer's signature.
     """
+    from stage5kit.files import link_tree, output_directory
     from stage5kit.signing import load_signing_key, sign_file, sign_folder, signature_path
 
     key = load_signing_key(key_spec, key_id=key_id)
     for path in paths:
         if path.is_dir():
-            click.echo(str(signature_path(sign_folder(path, key))))
+            with output_directory(path, owned=None) as folder:
+                link_tree(path, folder)
+                manifest = sign_folder(folder, key)
+            click.echo(str(signature_path(path / manifest.name)))
         else:
             click.echo(str(sign_file(path, key)))
 
@@ -103,8 +110,14 @@ def verify(
     """Verify PATH (a file against PATH.sig, a folder against its manifest); exit 1 unless ok.
 
     Given a signature (X.sig) it verifies X; given a folder's manifest.json.sig, the folder.
+    A .zip with no X.zip.sig beside it is a signed bundle, verified without extracting it.
     """
-    from stage5kit.signing import load_verification_key, verify_file, verify_manifest
+    from stage5kit.signing import (
+        load_verification_key,
+        signature_path,
+        verify_file,
+        verify_manifest,
+    )
 
     if key_spec is not None and public_key is not None:
         msg = "give --key or --public-key, not both"
@@ -114,7 +127,14 @@ def verify(
     if signed != path:
         click.echo(f"note: {path} is a signature; verifying {signed}", err=True)
         path = signed
-    report = verify_manifest(path, key) if path.is_dir() else verify_file(path, key)
+    if path.is_dir():
+        report = verify_manifest(path, key)
+    elif path.suffix.lower() == ".zip" and not signature_path(path).exists():
+        from stage5kit.compliance.observability import verify_bundle
+
+        report = verify_bundle(path, key)
+    else:
+        report = verify_file(path, key)
     _echo_report(path, report, output_format=output_format)
     if not report.ok:
         ctx.exit(1)

@@ -124,7 +124,7 @@ def stress(
     from tqdm import tqdm
 
     from stage5kit import __version__
-    from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.cli._options import load_output_key, output_names, sign_outputs
     from stage5kit.core import (
         Budget,
         SimulationSettings,
@@ -139,7 +139,9 @@ def stress(
         trade_files,
         write_stress_outputs,
     )
+    from stage5kit.core.io.stress_output import RESULTS_NAME, SUMMARY_NAME
     from stage5kit.errors import ConfigError
+    from stage5kit.files import output_directory
 
     if infra_costs is not None and not include_tco:
         msg = "--infra-costs is only used with --include-tco (add --include-tco)"
@@ -150,37 +152,41 @@ def stress(
     )
     infra_frame = load_infra_costs(infra_costs) if infra_costs is not None else None
     budget = _resolve_budget(budget_spec)
-    log = load_trades(trades)
-    venues = sorted(log["venue"].astype(str).unique())
-    scenarios = resolve_scenarios(scenario_spec, venues=venues)
-    with tqdm(total=len(scenarios), unit="scenario", disable=not sys.stderr.isatty()) as bar:
+    owned = output_names(RESULTS_NAME, SUMMARY_NAME)
+    with output_directory(out_dir, owned=owned) as folder:
+        log = load_trades(trades)
+        venues = sorted(log["venue"].astype(str).unique())
+        scenarios = resolve_scenarios(scenario_spec, venues=venues)
+        with tqdm(total=len(scenarios), unit="scenario", disable=not sys.stderr.isatty()) as bar:
 
-        def advance(_: str) -> None:
-            bar.update()
+            def advance(_: str) -> None:
+                bar.update()
 
-        result = run_stress_test(
-            log,
-            scenarios,
-            settings,
-            include_tco=include_tco,
-            infra_costs=infra_frame,
-            budget=budget,
-            gross_edge_bps=gross_edge_bps,
-            infra_proration=infra_proration,
-            on_scenario_done=advance,
+            result = run_stress_test(
+                log,
+                scenarios,
+                settings,
+                include_tco=include_tco,
+                infra_costs=infra_frame,
+                budget=budget,
+                gross_edge_bps=gross_edge_bps,
+                infra_proration=infra_proration,
+                on_scenario_done=advance,
+            )
+        budget_file = budget_spec if isinstance(budget, Budget) else None
+        inputs = describe_inputs(
+            {"trades": trades, "infra_costs": infra_costs, "budget": budget_file},
+            {"trades": trade_files(trades)},
         )
-    budget_file = budget_spec if isinstance(budget, Budget) else None
-    inputs = describe_inputs(
-        {"trades": trades, "infra_costs": infra_costs, "budget": budget_file},
-        {"trades": trade_files(trades)},
-    )
-    summary = summarise_stress(
-        result, inputs=inputs, scenario_spec=scenario_spec, kit_version=__version__
-    )
-    written = write_stress_outputs(result, summary, out_dir)
-    sign_outputs(written, key)
+        summary = summarise_stress(
+            result, inputs=inputs, scenario_spec=scenario_spec, kit_version=__version__
+        )
+        built = write_stress_outputs(result, summary, folder)
+        sign_outputs(built, key)
+        summary_text = built[1].read_text(encoding="utf-8")
+    written = [out_dir / path.name for path in built]
     if output_format == "json":
-        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
+        click.echo(summary_text, nl=False)
     else:
         click.echo(_format_table(result))
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)

@@ -194,7 +194,7 @@ def tco(
     from tqdm import tqdm
 
     from stage5kit import __version__
-    from stage5kit.cli._options import load_output_key, sign_outputs
+    from stage5kit.cli._options import load_output_key, output_names, sign_outputs
     from stage5kit.core import (
         TcoOptions,
         analyse_tco_file,
@@ -203,6 +203,8 @@ def tco(
         load_thresholds,
     )
     from stage5kit.core.io import describe_inputs, trade_files, write_tco_outputs
+    from stage5kit.core.io.tco_output import REPORT_NAME, SUMMARY_NAME
+    from stage5kit.files import output_directory
 
     out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir
     key = load_output_key(key_spec)
@@ -216,26 +218,34 @@ def tco(
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
-    with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
-        result = analyse_tco_file(
-            trades,
-            options,
-            infra_costs=infra_frame,
-            thresholds=limits,
-            budget=budgets,
-            batch_rows=batch_rows,
-            progress=bar.update,
-            **({"exact_rows": 0} if stream else {}),
+    with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
+        with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
+            result = analyse_tco_file(
+                trades,
+                options,
+                infra_costs=infra_frame,
+                thresholds=limits,
+                budget=budgets,
+                batch_rows=batch_rows,
+                progress=bar.update,
+                **({"exact_rows": 0} if stream else {}),
+            )
+        inputs = describe_inputs(
+            {
+                "trades": trades,
+                "infra_costs": infra_costs,
+                "thresholds": thresholds,
+                "budget": budget,
+            },
+            {"trades": trade_files(trades)},
         )
-    inputs = describe_inputs(
-        {"trades": trades, "infra_costs": infra_costs, "thresholds": thresholds, "budget": budget},
-        {"trades": trade_files(trades)},
-    )
-    written = write_tco_outputs(result, out_dir, inputs=inputs, kit_version=__version__)
-    sign_outputs(written, key)
+        built = write_tco_outputs(result, folder, inputs=inputs, kit_version=__version__)
+        sign_outputs(built, key)
+        summary_text = built[1].read_text(encoding="utf-8")
+    written = (out_dir / built[0].name, out_dir / built[1].name)
     over = int((result.budget_status["status"] == "over").sum()) if len(result.budget_status) else 0
     if output_format == "json":
-        click.echo(written[1].read_text(encoding="utf-8"), nl=False)
+        click.echo(summary_text, nl=False)
     else:
         _echo_overview(
             overall=result.overall,

@@ -22,6 +22,7 @@ from stage5kit.reporting.figures import (
     plot_scatter,
     plot_series_with_markers,
 )
+from stage5kit.reporting.observability_figures import plot_burn_rate
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.period_figures import plot_period_comparison
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
@@ -59,6 +60,7 @@ __all__ = [
     "draft_oem_message",
     "headline_table",
     "load_grid",
+    "plot_burn_rate",
     "plot_cost_waterfall",
     "plot_decision_flows",
     "plot_distribution",

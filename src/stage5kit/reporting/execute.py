@@ -1,7 +1,10 @@
 """Run a parameterized notebook with papermill on a real kernel that never sees a key.
 
-A :class:`KernelSession` owns one kernel started with a cleaned environment (signing-key
-variables removed). A Python kernel is connected over IPC sockets where the system has them
+A :class:`KernelSession` owns one kernel started through
+:mod:`~stage5kit.reporting.kernel_launch` (parent-death signal; Landlock confinement to the
+kernel's own install prefix, the notebook's folder, its inputs, the working folder, the
+report folder and a private temp folder where Linux offers it) with an allow-listed
+environment. A Python kernel is connected over IPC sockets where the system has them
 and over TCP on loopback otherwise (Windows, or a socket path too long for macOS), the
 reason logged. A batch worker keeps its session for many reports: between reports the
 kernel's variables are cleared, its working directory moved and its execution counter
@@ -18,16 +21,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from stage5kit.errors import DependencyError, NotebookError
+from stage5kit.reporting.kernel_launch import landlock_abi, launch_command
 from stage5kit.reporting.record import REPORT_DIR_ENV
 from stage5kit.signing import KEY_ENV_VARS
 
@@ -164,21 +169,120 @@ def _failed_cell_text(output: Path) -> tuple[int, str] | None:
     return None
 
 
+# Variables a kernel may inherit: what Python, Jupyter, the OS and numeric libraries read.
+KERNEL_ENV_ALLOWED = frozenset(
+    {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "LANG",
+        "LANGUAGE",
+        "TZ",
+        "TERM",
+        "PYTHONHASHSEED",
+        "PYTHONUTF8",
+        "PYTHONIOENCODING",
+        "PYTHONWARNINGS",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+        "CONDA_DEFAULT_ENV",
+        "SOURCE_DATE_EPOCH",
+        "OMP_NUM_THREADS",
+        "OPENBLAS_NUM_THREADS",
+        "MKL_NUM_THREADS",
+        "NUMEXPR_MAX_THREADS",
+        "SYSTEMROOT",
+        "SYSTEMDRIVE",
+        "WINDIR",
+        "COMSPEC",
+        "PATHEXT",
+        "USERPROFILE",
+        "APPDATA",
+        "LOCALAPPDATA",
+        "PROGRAMDATA",
+    }
+)
+KERNEL_ENV_ALLOWED_PREFIXES = ("LC_",)
+# Never passed on, even when allow-listed: names that suggest a secret, values that are key specs.
+_SECRET_NAME = re.compile(r"KEY|SECRET|TOKEN|PASSW|CREDENTIAL", re.IGNORECASE)
+_KEY_SPEC_VALUE = re.compile(r"\s*(hex|base64|file|env):", re.IGNORECASE)
+
+
+def _allowed_variable(name: str, value: str) -> bool:
+    listed = name in KERNEL_ENV_ALLOWED or name.startswith(KERNEL_ENV_ALLOWED_PREFIXES)
+    return listed and not _SECRET_NAME.search(name) and not _KEY_SPEC_VALUE.match(value)
+
+
 def kernel_environment(
     base: Mapping[str, str], *, secrets: Iterable[bytes] = (), hidden: Iterable[str] = ()
 ) -> dict[str, str]:
-    """Return the environment a kernel gets: no key variables, no value holding a secret."""
+    """Return the environment a kernel gets: allow-listed names only, no value holding a secret.
+
+    A variable that names or holds a key never passes, whatever it is called: only the
+    names in :data:`KERNEL_ENV_ALLOWED` (and ``LC_*``) are kept.
+    """
     drop = {*SECRET_ENV_VARS, *hidden, REPORT_DIR_ENV}
     forms = [s.decode("latin-1") for s in secrets if s]
     env = {
         name: value
         for name, value in base.items()
-        if name not in drop and not any(form in value for form in forms)
+        if name not in drop
+        and _allowed_variable(name, value)
+        and not any(form in value for form in forms)
     }
     env["PLOTLY_RENDERER"] = "plotly_mimetype"
     env["JUPYTER_PLATFORM_DIRS"] = "1"
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     return env
+
+
+def _private_folders(base: Path) -> dict[str, str]:
+    """Variables that point a kernel's caches, config and temp files into its own folder."""
+    folders = {
+        "TMPDIR": "tmp",
+        "IPYTHONDIR": "ipython",
+        "MPLCONFIGDIR": "matplotlib",
+        "XDG_CACHE_HOME": "cache",
+        "JUPYTER_CONFIG_DIR": "jupyter-config",
+        "JUPYTER_DATA_DIR": "jupyter-data",
+        "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+    }
+    env = {}
+    for variable, name in folders.items():
+        folder = base / name
+        folder.mkdir(mode=0o700)
+        env[variable] = str(folder)
+    return env
+
+
+def python_environment_paths(kernel_executable: str) -> list[str]:
+    """Folders a Python kernel reads its interpreter, standard library and packages from."""
+    candidates = [
+        sys.prefix,
+        sys.base_prefix,
+        sys.exec_prefix,
+        sys.base_exec_prefix,
+        str(Path(sys.executable).resolve().parent.parent),
+        str(Path(kernel_executable).parent.parent),
+        str(Path(kernel_executable).resolve().parent.parent),
+        str(Path(__file__).resolve().parents[2]),
+        *(entry for entry in sys.path if entry and Path(entry).is_absolute()),
+    ]
+    cwd = str(Path.cwd())
+    return [p for p in dict.fromkeys(candidates) if p != cwd and Path(p).exists()]
+
+
+def confinement_available() -> bool:
+    """Whether kernels are confined with Landlock here (Linux 5.13+ with Landlock enabled)."""
+    return landlock_abi() > 0
+
+
+CONFINEMENT_UNAVAILABLE = (
+    "note: Landlock is not available here, so the notebook kernel is not confined from key "
+    "files; keep keys in environment variables or outside what the notebook can read "
+    "(see docs/security.md)"
+)
 
 
 def _timed_out_cell(notebook: Path, error: BaseException) -> int | None:
@@ -193,17 +297,56 @@ def _timed_out_cell(notebook: Path, error: BaseException) -> int | None:
     return None
 
 
+def kernel_program(kernel: NotebookKernel, program: str, search_path: str | None) -> str:
+    """The kernel's program as an absolute path (the launch wrapper execs it without PATH)."""
+    found = shutil.which(program, path=search_path)
+    if found is None:
+        msg = (
+            f"the Jupyter kernel {kernel.name!r} starts {program!r}, which is not found on PATH; "
+            "install it or fix the kernelspec's argv (jupyter kernelspec list shows where it is)"
+        )
+        raise DependencyError(msg)
+    return str(Path(found).absolute())
+
+
+def _kernel_start_failure(notebook: Path, kernel: NotebookKernel, error: Exception) -> str:
+    """Why a kernel of another language stopped while starting, and what to do."""
+    msg = f"{notebook.name}: the {kernel.language} kernel {kernel.name!r} did not start ({error})"
+    if not confinement_available():
+        return msg
+    return (
+        f"{msg}; kernels run confined by Landlock and may read only the system folders, their "
+        "install prefix, their kernelspec folder, the notebook's folder, its inputs and the "
+        "working and report folders, so install the kernel's libraries (e.g. R packages) "
+        "under its install prefix rather than in your home folder"
+    )
+
+
 class KernelSession:
-    """One kernel (cleaned environment) that runs notebooks one after another."""
+    """One kernel (cleaned environment) that runs notebooks one after another.
+
+    ``readable`` and ``writable`` are the folders and files the kernel may open besides the
+    Python environment, system libraries and its own temp folder; they are enforced with
+    Landlock where Linux offers it (see :func:`confinement_available`). A kernel of another
+    language may also read its own install prefix and kernelspec folder.
+    """
 
     def __init__(
-        self, *, env: Mapping[str, str], cell_timeout: int = DEFAULT_CELL_TIMEOUT_S
+        self,
+        *,
+        env: Mapping[str, str],
+        cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
+        readable: Sequence[Path] = (),
+        writable: Sequence[Path] = (),
     ) -> None:
         self._env = dict(env)
         self._cell_timeout = cell_timeout
+        self._readable = tuple(readable)
+        self._writable = tuple(writable)
         self._socket_dir: Path | None = None
         self._km: AsyncKernelManager | None = None
         self._kernel = PYTHON_KERNEL
+        self._launching: AsyncKernelManager | None = None
         self._clients: list[AsyncKernelClient] = []
 
     def __enter__(self) -> KernelSession:
@@ -224,20 +367,39 @@ class KernelSession:
         from jupyter_core.utils import run_sync
 
         clients = self._clients
+        self._socket_dir = Path(tempfile.mkdtemp(prefix="s5k-"))
+        private = _private_folders(self._socket_dir)
+        readable = [*map(str, self._readable)]
+        writable = [str(self._socket_dir), *map(str, self._writable)]
+        search_path = self._env.get("PATH")
 
         class _TrackedKernelManager(AsyncKernelManager):
-            """Remembers the clients papermill opens so their sockets can be closed."""
+            """Starts the kernel through the confining wrapper; remembers papermill's clients."""
 
             def client(self, **kwargs: Any) -> AsyncKernelClient:  # type: ignore[override]  # noqa: ANN401 - base signature
                 kernel_client = super().client(**kwargs)
                 clients.append(kernel_client)
                 return kernel_client
 
-        self._socket_dir = Path(tempfile.mkdtemp(prefix="s5k-"))
+            def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+                argv = super().format_kernel_cmd(extra_arguments)
+                argv[0] = kernel_program(kernel, argv[0], search_path)
+                spec = self.kernel_spec
+                own = [spec.resource_dir] if spec is not None and not kernel.is_python else []
+                return launch_command(
+                    argv,
+                    readable=[*python_environment_paths(argv[0]), *own, *readable],
+                    writable=writable,
+                    landlock=confinement_available(),
+                )
+
         km = _TrackedKernelManager(
-            kernel_name=kernel.name, **kernel_transport(kernel, self._socket_dir)
+            kernel_name=kernel.name,
+            connection_file=str(self._socket_dir / "kernel.json"),
+            **kernel_transport(kernel, self._socket_dir),
         )
-        env = dict(self._env)
+        self._launching = km
+        env = {**self._env, **private}
         if report_dir is not None:
             env[REPORT_DIR_ENV] = str(report_dir)
         run_sync(km.start_kernel)(
@@ -252,6 +414,13 @@ class KernelSession:
         for kernel_client in self._clients:
             kernel_client.stop_channels()
         self._clients.clear()
+
+    def kill(self) -> None:
+        """Kill the kernel process at once, from any thread (the caller is about to exit)."""
+        km = self._km or self._launching
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None:
+            process.kill()
 
     def close(self) -> None:
         """Shut the kernel down and remove its socket folder."""
@@ -340,6 +509,10 @@ class KernelSession:
             )
             msg = f"{notebook.name}: {where} {reason}"
             failure = NotebookError(msg, notebook=notebook, cell_index=index)
+        except RuntimeError as error:
+            if kernel.is_python:
+                raise
+            raise DependencyError(_kernel_start_failure(notebook, kernel, error)) from None
         finally:
             self._close_clients()
             if not kernel.is_python:
@@ -359,7 +532,12 @@ def execute_notebook(
 ) -> None:
     """Run one notebook on a fresh kernel of its own kernelspec (see :class:`KernelSession`)."""
     kernel_env = kernel_environment(os.environ if env is None else env)
-    with KernelSession(env=kernel_env, cell_timeout=cell_timeout) as session:
+    with KernelSession(
+        env=kernel_env,
+        cell_timeout=cell_timeout,
+        readable=(notebook.resolve().parent,),
+        writable=(cwd.resolve(), output.resolve().parent),
+    ) as session:
         session.run(
             notebook, output, parameters=parameters, cwd=cwd, kernel=notebook_kernel(notebook)
         )

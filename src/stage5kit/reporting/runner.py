@@ -24,7 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stage5kit.errors import ConfigError, NotebookError, ParameterError
+from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError, ParameterError
 from stage5kit.files import atomic_directory, sha256_file
 from stage5kit.reporting.execute import (
     DEFAULT_CELL_TIMEOUT_S,
@@ -152,6 +152,21 @@ def prepare_report(
     )
 
 
+def report_inputs(prepared: PreparedReport) -> tuple[Path, ...]:
+    """Files and folders named by the parameters that exist now: the kernel may use them."""
+    paths = [
+        Path(value)
+        for value in prepared.parameters.values()
+        if isinstance(value, str) and value and Path(value).is_absolute() and Path(value).exists()
+    ]
+    return tuple(dict.fromkeys(paths))
+
+
+def working_folders(prepared: PreparedReport) -> tuple[Path, ...]:
+    """The kernel's working folder when it is not the report (the notebook's or ``--cwd``)."""
+    return (prepared.cwd,) if prepared.cwd is not None else ()
+
+
 def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for package in VERSIONED_PACKAGES:
@@ -198,8 +213,23 @@ def build_report(
         render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
 
 
-def seal_report(prepared: PreparedReport, folder: Path, key: SigningKey | None) -> bool:
-    """Scan ``folder`` for key material, then sign it; return False when there is no key."""
+def _require_report_files(folder: Path, *, pdf: bool) -> None:
+    """Refuse a folder that lacks a file every report holds: it must never be signed."""
+    expected = (REPORT_NOTEBOOK, REPORT_HTML, *((REPORT_PDF,) if pdf else ()))
+    missing = tuple(name for name in expected if not (folder / name).is_file())
+    if missing:
+        msg = f"{folder}: the report is incomplete ({', '.join(missing)} missing); not signed"
+        raise IncompleteReportError(msg, folder=folder, missing=missing)
+
+
+def seal_report(
+    prepared: PreparedReport, folder: Path, key: SigningKey | None, *, pdf: bool = False
+) -> bool:
+    """Check ``folder`` is a whole report, scan it for key material, then sign it.
+
+    Returns False when there is no key (nothing is signed).
+    """
+    _require_report_files(folder, pdf=pdf)
     if key is None:
         return False
     from stage5kit.signing import sign_manifest
@@ -248,14 +278,19 @@ def run_report(
     failure: NotebookError | None = None
     with (
         atomic_directory(target) as folder,
-        KernelSession(env=env, cell_timeout=cell_timeout) as session,
+        KernelSession(
+            env=env,
+            cell_timeout=cell_timeout,
+            readable=(prepared.notebook.parent,),
+            writable=(folder, *working_folders(prepared), *report_inputs(prepared)),
+        ) as session,
     ):
         try:
             build_report(prepared, folder, session=session, pdf=pdf)
         except NotebookError as error:
             failure = error
         if failure is None:
-            signed = seal_report(prepared, folder, key)
+            signed = seal_report(prepared, folder, key, pdf=pdf)
     if failure is not None:
         raise failure
     return ReportResult(

@@ -23,7 +23,13 @@ from stage5kit.signing.keys import (
     load_signing_key,
     load_verification_key,
 )
-from stage5kit.signing.manifest import MANIFEST_NAME, sign_manifest, verify_manifest
+from stage5kit.signing.manifest import (
+    MANIFEST_NAME,
+    ManifestListing,
+    open_manifest_bytes,
+    sign_manifest,
+    verify_manifest,
+)
 from stage5kit.signing.report import VerificationReport
 from stage5kit.signing.resign import sign_folder
 
@@ -32,6 +38,7 @@ __all__ = [
     "MANIFEST_NAME",
     "Algorithm",
     "GeneratedKey",
+    "ManifestListing",
     "SigningKey",
     "VerificationKey",
     "VerificationReport",
@@ -39,6 +46,7 @@ __all__ = [
     "generate_keypair",
     "load_signing_key",
     "load_verification_key",
+    "open_manifest_bytes",
     "sign_file",
     "sign_folder",
     "sign_manifest",

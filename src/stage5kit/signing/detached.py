@@ -66,7 +66,15 @@ def _read_envelope(sig: Path) -> bytes:
 
 def read_signed_subject(sig: Path, key: VerificationKey, *, name: str) -> tuple[Subject, str]:
     """Return the subject ``name`` that ``sig`` signs and the signer's id; else SignatureError."""
-    opened = open_envelope(_read_envelope(sig), key)
+    return signed_subject_of(_read_envelope(sig), key, name=name)
+
+
+def signed_subject_of(envelope: bytes, key: VerificationKey, *, name: str) -> tuple[Subject, str]:
+    """Return the subject ``name`` that signature bytes sign and the signer's id, else raise.
+
+    For signatures that are not files on disk (a ``manifest.json.sig`` inside a zip).
+    """
+    opened = open_envelope(envelope, key)
     try:
         statement = decode_statement(opened.payload)
     except ValueError:

@@ -13,6 +13,7 @@ import hmac
 import os
 import re
 from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from stage5kit.errors import InputError, SignatureError
@@ -24,6 +25,7 @@ from stage5kit.signing.detached import (
     read_signed_subject,
     sign_file,
     signature_path,
+    signed_subject_of,
 )
 from stage5kit.signing.dsse.statement import loads_strict_json
 from stage5kit.signing.keys import SigningKey, VerificationKey
@@ -159,6 +161,37 @@ def _matches(path: Path, size: int, sha256: str) -> bool:
     if path.is_symlink() or not path.is_file() or path.stat().st_size != size:
         return False
     return hmac.compare_digest(hash_file(path), sha256)
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestListing:
+    """What a verified manifest lists: path -> (size, sha256), its exclude globs, the signer."""
+
+    key_id: str
+    files: Mapping[str, tuple[int, str]]
+    exclude: tuple[str, ...]
+
+
+def open_manifest_bytes(
+    manifest: bytes, signature: bytes, key: VerificationKey
+) -> ManifestListing | VerificationReport:
+    """Check manifest bytes against their signature's bytes: what it lists, or a failure report.
+
+    For manifests that are not files in a folder (a signed bundle read inside its zip).
+    """
+    try:
+        subject, key_id = signed_subject_of(signature, key, name=MANIFEST_NAME)
+        if not hmac.compare_digest(hashlib.sha256(manifest).hexdigest(), subject.sha256):
+            return VerificationReport(
+                status="invalid",
+                message="manifest.json was modified",
+                key_id=key_id,
+                modified=(MANIFEST_NAME,),
+            )
+        listed, exclude = _listed_files(manifest)
+    except (SignatureError, ValueError):
+        return VerificationReport(status="invalid", message=SIGNATURE_DOES_NOT_VERIFY)
+    return ManifestListing(key_id=key_id, files=listed, exclude=tuple(exclude))
 
 
 def _open_manifest(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from stage5kit.core.decisions_io import load_candidate_orders
+from stage5kit.core.io.decisions import load_candidate_orders
 from stage5kit.errors import InputError
 
 HEADER = "order_id,strategy,venue,symbol,side,quantity,price\n"

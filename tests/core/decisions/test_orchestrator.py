@@ -24,10 +24,10 @@ from stage5kit.core.decisions import (
     parse_risk_limits,
     smoke_scenario,
 )
-from stage5kit.core.decisions_io import load_decision_kpis, load_risk_limits
+from stage5kit.core.io.decisions import load_decision_kpis, load_risk_limits
 from stage5kit.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 LIMITS = RiskLimits(
     max_cost_bps=10.0,
     max_slippage_bps=5.0,

@@ -53,9 +53,10 @@ def load_decision_kpis(source: str | Path) -> DecisionKpis:
     location = Path(source)
     if location.is_dir():
         return _kpis_of_tco_run(location)
-    from stage5kit.core import analyse_tco, load_trades
+    from stage5kit.core.io.trade_logs import load_trades
+    from stage5kit.core.tco import TcoOptions, analyse_tco
 
-    result = analyse_tco(load_trades(location), by=("strategy", "venue"))
+    result = analyse_tco(load_trades(location), TcoOptions(by=("strategy", "venue")))
     return DecisionKpis.from_tco(result.kpis, result.overall, result.daily_costs)
 
 
