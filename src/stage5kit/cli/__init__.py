@@ -37,6 +37,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "init": "stage5kit.cli.workspace:init",
     "report": "stage5kit.cli.report:report",
     "keys": "stage5kit.cli.signing:keys",
+    "notebooks": "stage5kit.cli.notebooks:notebooks",
     "sign": "stage5kit.cli.signing:sign",
     "verify": "stage5kit.cli.signing:verify",
     "sample": "stage5kit.cli.tco:sample",

@@ -47,19 +47,20 @@ def generate(algorithm: Literal["ed25519", "hmac"], key_id: str, out_dir: Path) 
 def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> None:
     """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig.
 
+    Re-signing a signed folder keeps its manifest's metadata and adds a ``resigned`` record.
     A folder is signed in a copy (hard links) beside it that then replaces it whole, under
     a lock: a second signer meanwhile exits 3, and no manifest ever pairs with another
     signer's signature.
     """
     from stage5kit.files import link_tree, output_directory
-    from stage5kit.signing import load_signing_key, sign_file, sign_manifest, signature_path
+    from stage5kit.signing import load_signing_key, sign_file, sign_folder, signature_path
 
     key = load_signing_key(key_spec, key_id=key_id)
     for path in paths:
         if path.is_dir():
             with output_directory(path, owned=None) as folder:
                 link_tree(path, folder)
-                manifest = sign_manifest(folder, key)
+                manifest = sign_folder(folder, key)
             click.echo(str(signature_path(path / manifest.name)))
         else:
             click.echo(str(sign_file(path, key)))
