@@ -198,7 +198,8 @@ def batch(
             }
             for e in result.entries
         ]
-        click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2, ensure_ascii=False))
+        document = {"out_dir": str(out_dir), "reports": entries}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for entry in result.entries:
             suffix = f"  {entry.error}" if entry.error else ""

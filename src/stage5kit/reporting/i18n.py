@@ -77,6 +77,14 @@ def format_number(value: float, lang: str, *, decimals: int = 2, signed: bool = 
     return text
 
 
+def number_symbols(lang: str) -> tuple[str, str]:
+    """The decimal mark and thousands separator of ``lang`` (``(",", "\xa0")`` for Polish)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _LOCALES[check_lang(lang)]
+    return str(get_decimal_symbol(locale)), str(get_group_symbol(locale))
+
+
 def format_count(value: float, lang: str) -> str:
     """A whole count with thousands separators (``20 000`` in Polish, ``20,000`` in English)."""
     return format_number(value, lang, decimals=0)

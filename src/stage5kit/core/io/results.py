@@ -31,9 +31,12 @@ def write_result_json(document: object, path: str | Path) -> Path:
 
 def format_result_json(document: object) -> str:
     """The exact text :func:`write_result_json` writes (for printing the same bytes)."""
-    return json.dumps(
-        json_ready(document), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False
-    ) + "\n"
+    return (
+        json.dumps(
+            json_ready(document), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def json_ready(value: object) -> object:
