@@ -35,7 +35,7 @@ _PLOT_CONFIG = {"responsive": True, "displaylogo": False}
 
 def _script_json(value: object) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(value, separators=(",", ":"))
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
@@ -65,8 +65,11 @@ def inline_figures(notebook: NotebookNode) -> int:
     return count
 
 
-def render_html(notebook: Path, target: Path, *, title: str) -> Path:
-    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once)."""
+def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -> Path:
+    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once).
+
+    ``lang`` is the report's language, written as ``<html lang>``.
+    """
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
@@ -81,6 +84,7 @@ def render_html(notebook: Path, target: Path, *, title: str) -> Path:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=lang,
     )
     resources = {"metadata": {"name": title}, "plotly_js": get_plotlyjs()}
     body, _ = exporter.from_notebook_node(executed, resources=resources)

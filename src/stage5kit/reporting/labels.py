@@ -22,6 +22,7 @@ COLUMN_LABELS = {
     "symbol": "symbol",
     "liquidity": "liquidity",
     "scenario": "scenario",
+    "description": "description",
     "metric": "metric",
     "scope": "scope",
     "status": "status",

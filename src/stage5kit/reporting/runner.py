@@ -22,6 +22,7 @@ from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError
 from stage5kit.files import atomic_directory, sha256_file
 from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
 from stage5kit.reporting.html import render_html
+from stage5kit.reporting.i18n import DEFAULT_LANG, check_lang
 from stage5kit.reporting.parameters import coerce_parameters, read_parameters, resolve_paths
 from stage5kit.reporting.pdf import render_pdf
 from stage5kit.reporting.record import JsonValue, read_results
@@ -55,6 +56,7 @@ class PreparedReport:
     notebook: Path
     parameters: dict[str, object]
     title: str
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,10 +96,12 @@ def prepare_report(
         declared, coerced, notebook_dir=path.parent, given_dir=given_dir or Path.cwd()
     )
     title = resolved.get("title")
+    lang = resolved.get("lang", declared["lang"].default if "lang" in declared else DEFAULT_LANG)
     return PreparedReport(
         notebook=path,
         parameters=resolved,
         title=title if isinstance(title, str) and title else path.stem,
+        lang=check_lang(str(lang)),
     )
 
 
@@ -144,7 +148,9 @@ def build_report(
     session.run(
         prepared.notebook, folder / REPORT_NOTEBOOK, parameters=prepared.parameters, cwd=folder
     )
-    render_html(folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title)
+    render_html(
+        folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title, lang=prepared.lang
+    )
     if pdf:
         render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
 

@@ -7,15 +7,21 @@ The numbers and the lever that answers a scenario come from :mod:`stage5kit.core
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.i18n import format_money, format_number, format_percent, translate
+from stage5kit.reporting.i18n import (
+    catalog,
+    format_money,
+    format_number,
+    format_percent,
+    translate,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from stage5kit.core import StressResult, StressSettings
+    from stage5kit.core import Scenario, StressResult, StressSettings
 
 _Money = Callable[[float], str]
 
@@ -192,4 +198,20 @@ def _share(delta: float, base: float, lang: str) -> str:
         lang,
         "{share} on baseline",
         share=format_percent(delta / base, lang, decimals=0, signed=True),
+    )
+
+
+def describe_scenarios(scenarios: Sequence[Scenario], lang: str = "en") -> pd.DataFrame:
+    """Name and description of each scenario; built-in descriptions come in ``lang``.
+
+    A custom scenario's description is the user's own text and is shown as written.
+    """
+    import pandas as pd
+
+    known = catalog(lang)
+    return pd.DataFrame(
+        {
+            "scenario": [s.name for s in scenarios],
+            "description": [known.get(s.description, s.description) for s in scenarios],
+        }
     )
