@@ -93,7 +93,7 @@ def format_count(value: float, lang: str) -> str:
 def format_money(value: float, currency: str, lang: str, *, decimals: int = 2) -> str:
     """An amount followed by its currency code (``12 548,00 USD``; ``12,548.00 USD``)."""
     number = format_number(value, lang, decimals=decimals)
-    return f"{number}\N{NO-BREAK SPACE}{currency}" if currency else number
+    return f"{number} {currency}" if currency else number
 
 
 def format_percent(share: float, lang: str, *, decimals: int = 1, signed: bool = False) -> str:

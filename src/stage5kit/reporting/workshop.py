@@ -268,5 +268,5 @@ def _action_sentence(strategy: pd.Series, venue: pd.Series, cheapest: pd.Series,
         lang,
         "We propose {actions}; the signed report with the data is attached and can be "
         "verified with the public key using the stage5kit verify command.",
-        actions=translate(lang, " and ").join(actions),
+        actions=translate(lang, " as well as ").join(actions),
     )
