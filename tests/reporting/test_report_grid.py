@@ -196,3 +196,18 @@ def test_grid_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
     """A grid path that cannot be read (here a folder) is a ConfigError, not a traceback."""
     with pytest.raises(ConfigError, match="cannot read the grid file"):
         load_grid(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("Zofia Łęcka", "zofia-lecka"),
+        ("Żaneta Źrebięta-Ćwik", "zaneta-zrebieta-cwik"),
+        ("Łukasz Ślusarczyk", "lukasz-slusarczyk"),
+        ("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż", "acelnoszz-acelnoszz"),
+    ],
+)
+def test_folder_names_transliterate_polish_letters(value: str, fragment: str) -> None:
+    """Polish letters become their base letters (lower case), never dropped."""
+    names = report_names(({"participant": value, "seed": 13}, {"participant": "x", "seed": 13}))
+    assert _readable(names)[0] == f"participant={fragment}"
