@@ -37,6 +37,7 @@ REPORTING = ROOT / "src" / "stage5kit" / "reporting"
 NOTEBOOKS = ("tco_analysis", "stress_test", "workshop_exercise")
 NBSP = "\N{NO-BREAK SPACE}"
 COST_COMPONENTS = ("maker fees", "taker fees", "rebates", "slippage", "infra", "total")
+DEFAULT_TITLES = ("Where the money goes",)
 
 
 def english_sources() -> set[str]:
@@ -63,6 +64,7 @@ def english_sources() -> set[str]:
         *SECTIONS.values(),
         *(label for _, label, _ in HEADLINE),
         *COST_COMPONENTS,
+        *DEFAULT_TITLES,
         *(s.description for s in BUILTIN_SCENARIOS),
     ]
     return found | set(tables)

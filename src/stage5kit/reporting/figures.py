@@ -212,7 +212,7 @@ def plot_percentiles(
         figure,
         title=title,
         x_title=translate(lang, "percentile"),
-        y_title=f"{translate(lang, 'latency')} ({unit})",
+        y_title=translate(lang, "latency ({unit})", unit=unit),
     )
 
 

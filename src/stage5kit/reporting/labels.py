@@ -55,12 +55,37 @@ COLUMN_LABELS = {
     "decision_latency_ms_p95": "decision latency p95",
     "decision_latency_ms_p99": "decision latency p99",
     "slippage_bps_per_10ms": "slippage per +10 ms",
+    "slippage_bps_per_10ms_se": "standard error of the slope",
+    "slope_note": "note",
+    "month": "month",
+    "week": "week",
+    "value": "value",
+    "limit": "limit",
+    "excess": "excess",
+    "utilisation": "budget used",
+    "expected_trades": "expected trades",
+    "expected_notional": "expected notional",
+    "expected_fee_cost": "expected fees",
+    "expected_slippage_cost": "expected slippage cost",
+    "period_cost_se": "standard error of the period cost",
+    "avg_cost_per_trade": "average cost per trade",
+    "cost_drag_pct": "costs as % of gross PnL",
+    "break_even_cost_bps": "break-even cost (bps)",
+    "break_even_fee_mult": "break-even fee multiple",
 }
+_CHANGE_PREFIX = "delta_"
 
 
 def column_label(column: object, lang: str) -> str:
-    """The label of ``column`` in ``lang`` (an unknown column keeps its identifier)."""
-    source = COLUMN_LABELS.get(str(column))
+    """The label of ``column`` in ``lang`` (an unknown column keeps its identifier).
+
+    ``delta_<column>`` (a change against baseline) reads "<label> vs baseline".
+    """
+    name = str(column)
+    if name.startswith(_CHANGE_PREFIX) and name.removeprefix(_CHANGE_PREFIX) in COLUMN_LABELS:
+        label = column_label(name.removeprefix(_CHANGE_PREFIX), lang)
+        return translate(lang, "{label} vs baseline", label=label)
+    source = COLUMN_LABELS.get(name)
     return translate(lang, source) if source is not None else str(column)
 
 
