@@ -178,4 +178,4 @@ def section(key: str, lang: str, **fields: object) -> Markdown:
     """Section ``key`` in ``lang`` as Markdown a notebook cell displays."""
     from IPython.display import Markdown
 
-    return Markdown(section_text(key, lang, **fields))
+    return Markdown(section_text(key, lang, **fields))  # type: ignore[no-untyped-call]
