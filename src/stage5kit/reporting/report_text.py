@@ -113,7 +113,11 @@ SECTIONS = {
         "The hands-on exercise of the Stage5 workshop (agenda block 5, `workshop/cwiczenie.md`): "
         "**cost growth simulation**. From some day on, the strategies' costs grow. Your task: "
         "generate your own trade log, compute the TCO, find the day and the place of the "
-        "growth, assess the budget risk in a stress test and draft a message for the OEM."
+        "growth, assess the budget risk in a stress test and draft a message for the OEM. Set "
+        "your name and your own `seed` in the parameters cell, then *Run → Run All Cells*; "
+        '`stage5kit report run notebooks/workshop_exercise.ipynb -p participant "Jan Nowak" '
+        "-p seed 11 --out moje/cwiczenie --key file:moje/klucze/warsztat.key` builds the "
+        "signed report."
     ),
     "exercise.step1": (
         "## Step 1 - your own trade log\n\nThe log is synthetic but has the workshop's cost "
