@@ -11,6 +11,7 @@ A message missing from a catalog is an error, never silent English in a Polish r
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import functools
 import math
 from importlib import resources
@@ -69,9 +70,10 @@ def format_number(value: float, lang: str, *, decimals: int = 2, signed: bool = 
     if not math.isfinite(number):
         return _MISSING[check_lang(lang)]
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(
-        number, format=pattern, locale=_LOCALES[check_lang(lang)], decimal_quantization=True
-    )
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):  # 21.05 -> 21.1, as people round
+        text = format_decimal(
+            number, format=pattern, locale=_LOCALES[check_lang(lang)], decimal_quantization=True
+        )
     if signed and number >= 0:
         text = "+" + text
     return text
