@@ -198,6 +198,17 @@ def test_grid_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
         load_grid(tmp_path)
 
 
+def test_grid_notebook_by_shipped_name(tmp_path: Path) -> None:
+    """`notebook: tco_analysis` names the shipped notebook; a path stays relative to the grid."""
+    from stage5kit.reporting import resolve_notebook
+
+    grid = load_grid(_grid(tmp_path, "notebook: tco_analysis\ngrid: [{period: week}]\n"))
+    assert grid.notebook == resolve_notebook("tco_analysis")
+    assert grid.notebook.name == "tco_analysis.ipynb"
+    with pytest.raises(ConfigError, match="no shipped notebook of that name"):
+        load_grid(_grid(tmp_path, "notebook: no_such_report\ngrid: [{a: 1}]\n"))
+
+
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
