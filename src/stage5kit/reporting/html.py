@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+# A notebook's "description" cell tells a developer what it does (`stage5kit notebooks list`);
+# the report shows its own introduction, in the report's language, instead.
+DESCRIPTION_TAG = "description"
 _TEMPLATE_NAME = "stage5kit_offline.html.j2"
 _TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
@@ -76,6 +79,9 @@ def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -
     from plotly.offline import get_plotlyjs
 
     executed = nbformat.read(notebook, as_version=4)
+    executed.cells = [
+        cell for cell in executed.cells if DESCRIPTION_TAG not in cell.metadata.get("tags", [])
+    ]
     inline_figures(executed)
     exporter = HTMLExporter(
         template_name="lab",
