@@ -118,10 +118,13 @@ def test_dates(day: str, lang: str, long: str, short: str) -> None:
 
 @given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 4))
 def test_polish_numbers_read_back(value: float, decimals: int) -> None:
-    """Undoing the Polish separators gives back the number rounded to the decimals shown."""
+    """Undoing the Polish separators gives back the number to within one step of the last digit.
+
+    (A decimal tie such as 0.125 rounds half up; Python rounds the nearest binary value.)
+    """
     text = format_number(value, "pl", decimals=decimals)
     assert float(text.replace(NBSP, "").replace(",", ".")) == pytest.approx(
-        float(f"{value:.{decimals}f}"), abs=10**-decimals
+        float(f"{value:.{decimals}f}"), abs=1.5 * 10**-decimals
     )
 
 
