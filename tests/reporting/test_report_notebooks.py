@@ -60,6 +60,7 @@ def test_tco_notebook_declares_the_documented_parameters() -> None:
         "thresholds_path",
         "budget_path",
         "title",
+        "lang",
     }
     for name in ("trades_path", "infra_costs_path", "thresholds_path", "budget_path"):
         default = parameters[name].default

@@ -84,8 +84,8 @@ def test_anomaly_points_are_the_flagged_days(result: TcoResult) -> None:
 
 
 def test_budget_limits_name_each_strategy(result: TcoResult) -> None:
-    """Each budgeted strategy gets one limit line at its budget amount."""
-    assert budget_limits(result)["budget momentum"] == 40000.0
+    """Each budgeted strategy gets one budget line at its amount, keyed by the strategy."""
+    assert budget_limits(result)["momentum"] == 40000.0
 
 
 def test_reading_states_the_numbers(result: TcoResult) -> None:
@@ -96,7 +96,7 @@ def test_reading_states_the_numbers(result: TcoResult) -> None:
     if result.breaches.empty:
         assert "No cost, slippage or latency limit was breached." in text
     else:
-        assert f"{len(result.breaches)} limit breach(es)" in text
+        assert f"Limit breaches: {len(result.breaches)}" in text
 
 
 def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) -> None:

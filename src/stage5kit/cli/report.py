@@ -172,7 +172,7 @@ def run(
             "results": result.results,
             "seconds": round(result.seconds, 3),
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     state = "signed" if result.signed else "UNSIGNED"
     click.echo(f"report ({state}): {result.html}")
@@ -251,7 +251,8 @@ def batch(
             }
             for e in result.entries
         ]
-        click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2))
+        document = {"out_dir": str(out_dir), "reports": entries}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for entry in result.entries:
             suffix = f"  {entry.error}" if entry.error else ""

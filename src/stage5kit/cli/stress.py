@@ -142,6 +142,7 @@ def stress(
     from stage5kit.core.io.stress_output import RESULTS_NAME, SUMMARY_NAME
     from stage5kit.errors import ConfigError
     from stage5kit.files import output_directory
+    from stage5kit.reporting.stress_reading import describe_stress_result
 
     if infra_costs is not None and not include_tco:
         msg = "--infra-costs is only used with --include-tco (add --include-tco)"
@@ -181,7 +182,11 @@ def stress(
             {"trades": trade_files(trades)},
         )
         summary = summarise_stress(
-            result, inputs=inputs, scenario_spec=scenario_spec, kit_version=__version__
+            result,
+            inputs=inputs,
+            scenario_spec=scenario_spec,
+            kit_version=__version__,
+            reading=describe_stress_result(result),
         )
         built = write_stress_outputs(result, summary, folder)
         sign_outputs(built, key)

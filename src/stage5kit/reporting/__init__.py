@@ -16,16 +16,30 @@ from stage5kit.reporting.bundled import (
 )
 from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
+    add_limit_lines,
     plot_cost_waterfall,
     plot_distribution,
     plot_percentiles,
     plot_scatter,
     plot_series_with_markers,
 )
+from stage5kit.reporting.i18n import (
+    LANGUAGES,
+    format_count,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    format_short_date,
+    translate,
+)
+from stage5kit.reporting.labels import column_label, label_columns, style_table
 from stage5kit.reporting.observability_figures import plot_burn_rate
+from stage5kit.reporting.palette import colour_map, name_colour
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.period_figures import plot_period_comparison
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
+from stage5kit.reporting.report_text import section, section_text
 from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
 from stage5kit.reporting.stress_figures import (
     plot_stress_distributions,
@@ -33,6 +47,7 @@ from stage5kit.reporting.stress_figures import (
     plot_stress_probabilities,
     plot_stress_tornado,
 )
+from stage5kit.reporting.stress_reading import describe_scenarios, describe_stress_result
 from stage5kit.reporting.tco_view import (
     anomaly_points,
     budget_limits,
@@ -44,22 +59,36 @@ from stage5kit.reporting.tco_view import (
 from stage5kit.reporting.workshop import draft_oem_message
 
 __all__ = [
+    "LANGUAGES",
     "BatchEntry",
     "BatchGrid",
     "BatchResult",
     "BundledNotebook",
     "NotebookParameter",
     "ReportResult",
+    "add_limit_lines",
     "anomaly_points",
     "budget_limits",
     "bundled_notebooks",
+    "colour_map",
+    "column_label",
     "copy_notebooks",
     "cost_components",
     "daily_cost_per_trade",
+    "describe_scenarios",
+    "describe_stress_result",
     "describe_tco",
     "draft_oem_message",
+    "format_count",
+    "format_date",
+    "format_money",
+    "format_number",
+    "format_percent",
+    "format_short_date",
     "headline_table",
+    "label_columns",
     "load_grid",
+    "name_colour",
     "plot_burn_rate",
     "plot_cost_waterfall",
     "plot_decision_flows",
@@ -81,4 +110,8 @@ __all__ = [
     "run_batch",
     "run_report",
     "save_table",
+    "section",
+    "section_text",
+    "style_table",
+    "translate",
 ]

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+# A notebook's "description" cell tells a developer what it does (`stage5kit notebooks list`);
+# the report shows its own introduction, in the report's language, instead.
+DESCRIPTION_TAG = "description"
 _TEMPLATE_NAME = "stage5kit_offline.html.j2"
 _TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
@@ -35,7 +38,7 @@ _PLOT_CONFIG = {"responsive": True, "displaylogo": False}
 
 def _script_json(value: object) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(value, separators=(",", ":"))
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
@@ -65,14 +68,20 @@ def inline_figures(notebook: NotebookNode) -> int:
     return count
 
 
-def render_html(notebook: Path, target: Path, *, title: str) -> Path:
-    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once)."""
+def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -> Path:
+    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once).
+
+    ``lang`` is the report's language, written as ``<html lang>``.
+    """
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
     from plotly.offline import get_plotlyjs
 
     executed = nbformat.read(notebook, as_version=4)
+    executed.cells = [
+        cell for cell in executed.cells if DESCRIPTION_TAG not in cell.metadata.get("tags", [])
+    ]
     inline_figures(executed)
     exporter = HTMLExporter(
         template_name="lab",
@@ -81,6 +90,7 @@ def render_html(notebook: Path, target: Path, *, title: str) -> Path:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=lang,
     )
     resources = {"metadata": {"name": title}, "plotly_js": get_plotlyjs()}
     body, _ = exporter.from_notebook_node(executed, resources=resources)

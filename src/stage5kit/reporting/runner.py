@@ -42,6 +42,7 @@ from stage5kit.reporting.execute import (
     notebook_kernel,
 )
 from stage5kit.reporting.html import render_html
+from stage5kit.reporting.i18n import DEFAULT_LANG, check_lang
 from stage5kit.reporting.parameters import (
     coerce_parameters,
     parameters_source,
@@ -83,6 +84,7 @@ class PreparedReport:
     title: str
     kernel: NotebookKernel = PYTHON_KERNEL
     cwd: Path | None = None  # the kernel's working folder; None: the report folder
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +150,14 @@ def prepare_report(
         declared, coerced, notebook_dir=path.parent, given_dir=given_dir or Path.cwd()
     )
     title = resolved.get("title")
+    lang = resolved.get("lang", declared["lang"].default if "lang" in declared else DEFAULT_LANG)
     if cwd is None and not imports_kit(path):
         cwd = path.parent
     return PreparedReport(
         notebook=path,
         parameters=resolved,
         title=title if isinstance(title, str) and title else path.stem,
+        lang=check_lang(str(lang)),
         kernel=notebook_kernel(path),
         cwd=cwd.resolve() if cwd is not None else None,
     )
@@ -215,7 +219,9 @@ def build_report(
         cwd=prepared.cwd or folder,
         kernel=prepared.kernel,
     )
-    render_html(folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title)
+    render_html(
+        folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title, lang=prepared.lang
+    )
     if pdf:
         render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
 
