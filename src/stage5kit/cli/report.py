@@ -96,6 +96,7 @@ def run(
 ) -> None:
     """Run NOTEBOOK with typed parameters into a signed report folder OUT."""
     from stage5kit.cli._options import format_kpi
+    from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import prepare_report, run_report
     from stage5kit.reporting.parameters import load_parameter_file
 
@@ -107,7 +108,13 @@ def run(
     key = _signing_key(key_spec)
     out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / notebook.stem
     result = run_report(
-        notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
+        notebook,
+        parameters=given,
+        out_dir=out_dir,
+        key=key,
+        pdf=pdf,
+        cell_timeout=cell_timeout,
+        progress=progress_wanted(output_format),
     )
     if output_format == "json":
         payload = {
@@ -172,6 +179,7 @@ def batch(
     A rerun resumes every signed report whose parameters, notebook and input files are
     unchanged and rebuilds the rest, saying why. One batch at a time writes into OUT.
     """
+    from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import load_grid, run_batch
 
     plan = load_grid(grid, max_reports=max_reports)
@@ -186,6 +194,7 @@ def batch(
         cell_timeout=cell_timeout,
         max_reports=max_reports,
         wait=wait,
+        progress=progress_wanted(output_format),
     )
     if output_format == "json":
         entries = [

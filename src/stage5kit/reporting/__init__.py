@@ -16,6 +16,7 @@ from stage5kit.reporting.figures import (
     plot_scatter,
     plot_series_with_markers,
 )
+from stage5kit.reporting.formatting import format_kpi, readable_table, scenario_table
 from stage5kit.reporting.observability_figures import plot_burn_rate
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.period_figures import plot_period_comparison
@@ -49,6 +50,7 @@ __all__ = [
     "daily_cost_per_trade",
     "describe_tco",
     "draft_oem_message",
+    "format_kpi",
     "headline_table",
     "load_grid",
     "plot_burn_rate",
@@ -66,9 +68,11 @@ __all__ = [
     "prepare_report",
     "read_parameters",
     "read_results",
+    "readable_table",
     "record",
     "report_dir",
     "run_batch",
     "run_report",
     "save_table",
+    "scenario_table",
 ]

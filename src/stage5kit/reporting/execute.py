@@ -188,7 +188,8 @@ class KernelSession:
 
     ``readable`` and ``writable`` are the folders and files the kernel may open besides the
     Python environment, system libraries and its own temp folder; they are enforced with
-    Landlock where Linux offers it (see :func:`confinement_available`).
+    Landlock where Linux offers it (see :func:`confinement_available`). With ``progress``
+    papermill draws a bar of executed cells (total and ETA) on stderr.
     """
 
     def __init__(
@@ -198,8 +199,10 @@ class KernelSession:
         cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
         readable: Sequence[Path] = (),
         writable: Sequence[Path] = (),
+        progress: bool = False,
     ) -> None:
         self._env = dict(env)
+        self._progress = progress
         self._cell_timeout = cell_timeout
         self._readable = tuple(readable)
         self._writable = tuple(writable)
@@ -317,7 +320,7 @@ class KernelSession:
                 parameters=dict(parameters),
                 km=km,
                 kernel_name=KERNEL_NAME,
-                progress_bar=False,
+                progress_bar=self._progress,
                 log_output=False,
                 execution_timeout=self._cell_timeout,
                 request_save_on_cell_execute=False,

@@ -9,6 +9,7 @@ unsigned, and :class:`~stage5kit.errors.NotebookError` is raised.
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import time
@@ -30,6 +31,7 @@ from stage5kit.reporting.secrets_scan import ensure_no_secrets
 if TYPE_CHECKING:
     from stage5kit.signing import SigningKey
 
+_log = logging.getLogger(__name__)
 REPORT_NOTEBOOK = "report.ipynb"
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -198,11 +200,13 @@ def run_report(
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     given_dir: Path | None = None,
+    progress: bool = False,
 ) -> ReportResult:
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
 
     Parameters are checked before any kernel starts (ParameterError). The kernel never
     sees the key: its environment is cleaned, and signing happens here after execution.
+    ``progress`` draws a bar of executed cells on stderr.
     """
     started = time.perf_counter()
     prepared = prepare_report(notebook, parameters, given_dir=given_dir)
@@ -218,6 +222,7 @@ def run_report(
             cell_timeout=cell_timeout,
             readable=(prepared.notebook.parent,),
             writable=(folder, *report_inputs(prepared)),
+            progress=progress,
         ) as session,
     ):
         try:
@@ -228,6 +233,7 @@ def run_report(
             signed = seal_report(prepared, folder, key, pdf=pdf)
     if failure is not None:
         raise failure
+    _log.info("report %s written to %s", prepared.notebook.name, target)
     return ReportResult(
         folder=target,
         parameters=prepared.parameters,

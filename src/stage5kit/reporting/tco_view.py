@@ -29,12 +29,21 @@ HEADLINE = (
 _WARN_STATUSES = ("warn", "critical", "over")
 
 
-def headline_table(result: TcoResult) -> pd.DataFrame:
-    """The headline KPIs over all trades as a three-column table (KPI, value, unit)."""
+def headline_table(result: TcoResult, *, currency: str | None = None) -> pd.DataFrame:
+    """The headline KPIs over all trades as a table (KPI, value), each value with its unit.
+
+    Counts are whole numbers, money has 2 decimals and ``currency`` (else "currency"),
+    bps 2 decimals, ms 1 (see :func:`stage5kit.reporting.formatting.format_kpi`).
+    """
     import pandas as pd
 
-    rows = [(label, result.overall[key], unit) for key, label, unit in HEADLINE]
-    return pd.DataFrame(rows, columns=["KPI", "value", "unit"]).set_index("KPI")
+    from stage5kit.reporting.formatting import format_kpi
+
+    rows = [
+        (label, format_kpi(result.overall[key], unit, currency=currency))
+        for key, label, unit in HEADLINE
+    ]
+    return pd.DataFrame(rows, columns=["KPI", "value"]).set_index("KPI")
 
 
 def cost_components(costed: pd.DataFrame, *, infra_cost: float) -> dict[str, float]:
