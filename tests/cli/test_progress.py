@@ -31,7 +31,13 @@ def _run(arguments: Sequence[str], *, cwd: Path, terminal: bool) -> tuple[int, s
     env = {**os.environ, "COLUMNS": "120"}
     if not terminal:
         done = subprocess.run(
-            command, cwd=cwd, capture_output=True, text=True, env=env, timeout=STOP_AFTER_S
+            command,
+            check=False,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=STOP_AFTER_S,
         )
         return done.returncode, done.stdout, done.stderr
     master, slave = os.openpty()
