@@ -16,9 +16,11 @@ from stage5kit.signing.demo_key import write_demo_keypair
 from stage5kit.signing.detached import sign_file, signature_path, verify_file
 from stage5kit.signing.keys import (
     Algorithm,
+    DeferredSigningKey,
     GeneratedKey,
     SigningKey,
     VerificationKey,
+    check_signing_key,
     generate_keypair,
     load_signing_key,
     load_verification_key,
@@ -30,22 +32,27 @@ from stage5kit.signing.manifest import (
     sign_manifest,
     verify_manifest,
 )
+from stage5kit.signing.passphrase import open_with_passphrase, seal_with_passphrase
 from stage5kit.signing.report import VerificationReport
 
 __all__ = [
     "KEY_ENV_VARS",
     "MANIFEST_NAME",
     "Algorithm",
+    "DeferredSigningKey",
     "GeneratedKey",
     "ManifestListing",
     "SigningKey",
     "VerificationKey",
     "VerificationReport",
     "canonicalize_json",
+    "check_signing_key",
     "generate_keypair",
     "load_signing_key",
     "load_verification_key",
     "open_manifest_bytes",
+    "open_with_passphrase",
+    "seal_with_passphrase",
     "sign_file",
     "sign_manifest",
     "signature_path",
