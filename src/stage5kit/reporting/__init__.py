@@ -8,6 +8,12 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
+from stage5kit.reporting.bundled import (
+    BundledNotebook,
+    bundled_notebooks,
+    copy_notebooks,
+    resolve_notebook,
+)
 from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
     plot_cost_waterfall,
@@ -42,10 +48,13 @@ __all__ = [
     "BatchEntry",
     "BatchGrid",
     "BatchResult",
+    "BundledNotebook",
     "NotebookParameter",
     "ReportResult",
     "anomaly_points",
     "budget_limits",
+    "bundled_notebooks",
+    "copy_notebooks",
     "cost_components",
     "daily_cost_per_trade",
     "describe_tco",
@@ -71,6 +80,7 @@ __all__ = [
     "readable_table",
     "record",
     "report_dir",
+    "resolve_notebook",
     "run_batch",
     "run_report",
     "save_table",
