@@ -59,6 +59,7 @@ def test_tco_notebook_declares_the_documented_parameters() -> None:
         "group_by",
         "thresholds_path",
         "budget_path",
+        "currency",
         "title",
         "lang",
     }

@@ -23,6 +23,7 @@ from stage5kit.reporting.figures import (
     plot_scatter,
     plot_series_with_markers,
 )
+from stage5kit.reporting.formatting import format_kpi, readable_table, scenario_table
 from stage5kit.reporting.i18n import (
     LANGUAGES,
     format_count,
@@ -81,6 +82,7 @@ __all__ = [
     "draft_oem_message",
     "format_count",
     "format_date",
+    "format_kpi",
     "format_money",
     "format_number",
     "format_percent",
@@ -104,12 +106,14 @@ __all__ = [
     "prepare_report",
     "read_parameters",
     "read_results",
+    "readable_table",
     "record",
     "report_dir",
     "resolve_notebook",
     "run_batch",
     "run_report",
     "save_table",
+    "scenario_table",
     "section",
     "section_text",
     "style_table",

@@ -14,6 +14,7 @@ papermill runs it (relative reads work); ``cwd`` overrides both. ``record`` and
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import re
@@ -56,6 +57,7 @@ from stage5kit.reporting.secrets_scan import ensure_no_secrets, find_secret_leak
 if TYPE_CHECKING:
     from stage5kit.signing import DeferredSigningKey, SigningKey
 
+_log = logging.getLogger(__name__)
 REPORT_NOTEBOOK = "report.ipynb"
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -293,6 +295,7 @@ def run_report(
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     given_dir: Path | None = None,
+    progress: bool = False,
     cwd: Path | None = None,
 ) -> ReportResult:
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
@@ -301,6 +304,7 @@ def run_report(
     sees the key: its environment is allow-listed, a deferred key is read only after the
     kernel has exited, and signing happens here. A failed report is kept only when it
     holds no key material; every error message leaving here has key material redacted.
+    ``progress`` draws a bar of executed cells on stderr.
     """
     started = time.perf_counter()
     prepared = prepare_report(notebook, parameters, given_dir=given_dir, cwd=cwd)
@@ -314,6 +318,7 @@ def run_report(
                 cell_timeout=cell_timeout,
                 readable=(prepared.notebook.parent,),
                 writable=(folder, *working_folders(prepared), *report_inputs(prepared)),
+                progress=progress,
             ) as session:
                 try:
                     build_report(prepared, folder, session=session, pdf=pdf)
@@ -329,6 +334,7 @@ def run_report(
     except Stage5Error as error:
         redact_error(error)
         raise
+    _log.info("report %s written to %s", prepared.notebook.name, target)
     return ReportResult(
         folder=target,
         parameters=prepared.parameters,
