@@ -60,11 +60,13 @@ def test_cost_components_add_up_to_the_tco(trades: pd.DataFrame, result: TcoResu
 
 
 def test_headline_table_carries_units(result: TcoResult) -> None:
-    """The headline table names each KPI with its unit and the overall value."""
-    table = headline_table(result)
-    assert table.loc["execution cost", "unit"] == "bps"
-    assert table.loc["execution cost", "value"] == result.overall["cost_bps"]
-    assert table.loc["decision latency p95", "unit"] == "ms"
+    """The headline table shows each overall value formatted with its unit and currency."""
+    table = headline_table(result, currency="USD")
+    assert table.loc["execution cost", "value"] == f"{result.overall['cost_bps']:,.2f} bps"
+    assert table.loc["decision latency p95", "value"].endswith(" ms")
+    assert table.loc["trades", "value"] == f"{result.overall['n_trades']:,.0f}"
+    assert table.loc["total cost of ownership", "value"] == f"{result.overall['tco']:,.2f} USD"
+    assert "currency" not in " ".join(table["value"])
 
 
 def test_cost_per_trade_is_cost_over_trades(result: TcoResult) -> None:
@@ -84,8 +86,8 @@ def test_anomaly_points_are_the_flagged_days(result: TcoResult) -> None:
 
 
 def test_budget_limits_name_each_strategy(result: TcoResult) -> None:
-    """Each budgeted strategy gets one limit line at its budget amount."""
-    assert budget_limits(result)["budget momentum"] == 40000.0
+    """Each budgeted strategy gets one budget line at its amount, keyed by the strategy."""
+    assert budget_limits(result)["momentum"] == 40000.0
 
 
 def test_reading_states_the_numbers(result: TcoResult) -> None:
@@ -96,7 +98,7 @@ def test_reading_states_the_numbers(result: TcoResult) -> None:
     if result.breaches.empty:
         assert "No cost, slippage or latency limit was breached." in text
     else:
-        assert f"{len(result.breaches)} limit breach(es)" in text
+        assert f"Limit breaches: {len(result.breaches)}" in text
 
 
 def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) -> None:

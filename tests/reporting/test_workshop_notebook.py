@@ -36,6 +36,7 @@ def test_workshop_notebook_declares_the_exercise_parameters() -> None:
         "budget": "float",
         "gross_edge_bps": "float",
         "currency": "str",
+        "lang": "str",
     }
     for name in ("infra_costs_path", "thresholds_path", "budget_path"):
         default = parameters[name].default

@@ -1,29 +1,57 @@
-"""A progress bar on stderr with a total and an ETA, quiet when nobody is watching.
+"""Progress bars and logging for long commands: one helper, so every bar behaves the same.
 
-Shown only when stderr is a terminal and the command prints text (``--format json``
-output is for machines). Commands count work in their own unit: rows, bytes, reports.
+A bar shows done/total, rate and ETA on stderr. It stays silent when the output is for a
+machine (``--format json``), when the user asked for quiet (``stage5kit --quiet``) or when
+stderr is not a terminal (a pipe, a log file, CI). ``stage5kit -v`` turns on the standard
+:mod:`logging` output of every layer on stderr (``-vv`` for debug detail).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from typing import TYPE_CHECKING, Never
 
+import click
 
-@contextmanager
-def progress_bar(
-    *, total: float | None, unit: str, quiet: bool = False
-) -> Iterator[Callable[[float], object]]:
-    """Yield ``advance(amount)``; a tqdm bar with ``total`` and an ETA when stderr is a tty."""
-    if quiet or not sys.stderr.isatty():
-        yield _ignore
-        return
+if TYPE_CHECKING:
     from tqdm import tqdm
 
-    with tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, leave=False) as bar:
-        yield bar.update
+_QUIET_KEY = "stage5kit.quiet"
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def _ignore(amount: float) -> None:
-    """Progress nobody sees."""
+def configure_output(ctx: click.Context, *, verbose: int, quiet: bool) -> None:
+    """Remember ``--quiet`` for every bar of this run; ``-v`` logs INFO, ``-vv`` DEBUG."""
+    ctx.meta[_QUIET_KEY] = quiet
+    if verbose:
+        level = logging.INFO if verbose == 1 else logging.DEBUG
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        package = logging.getLogger("stage5kit")
+        package.addHandler(handler)
+        package.setLevel(level)
+
+
+def progress_wanted(output_format: str = "text") -> bool:
+    """True when a bar may be drawn: text output, no ``--quiet``, stderr a terminal."""
+    context = click.get_current_context(silent=True)
+    quiet = bool(context is not None and context.meta.get(_QUIET_KEY, False))
+    return output_format != "json" and not quiet and sys.stderr.isatty()
+
+
+def progress_bar(
+    *, total: float | None, unit: str, desc: str, output_format: str = "text"
+) -> tqdm[Never]:
+    """A tqdm bar on stderr with a total and an ETA (disabled per :func:`progress_wanted`)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        unit=unit,
+        desc=desc,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        unit_scale=unit.strip() in {"trades", "rows"},
+        disable=not progress_wanted(output_format),
+    )

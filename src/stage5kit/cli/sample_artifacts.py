@@ -15,6 +15,7 @@ from __future__ import annotations
 import shlex
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 DEMO_KEY_DIR = "demo_key"
@@ -96,23 +97,32 @@ FILES = (
 )
 
 
-def write_sample_artifacts(out_dir: str | Path) -> list[Path]:
+SAMPLE_STEPS = ("inputs and demo key", "tco", "stress")
+
+
+def write_sample_artifacts(
+    out_dir: str | Path, *, on_step: Callable[[str], None] | None = None
+) -> list[Path]:
     """Rebuild ``out_dir`` with the sample inputs, demo key and signed sample outputs.
 
     Returns the paths of the files in the rebuilt folder. Anything else
     in ``out_dir`` is removed: the folder is replaced in one rename when complete.
+    ``on_step`` is called with each of :data:`SAMPLE_STEPS` when it is done (progress).
     """
     from stage5kit.core import write_sample_inputs
     from stage5kit.files import atomic_directory, atomic_write_text
     from stage5kit.signing import write_demo_keypair
 
+    done = on_step if on_step is not None else (lambda _step: None)
     target = Path(out_dir)
     with atomic_directory(target) as folder:
         write_sample_inputs(folder / "inputs")
         write_demo_keypair(folder / DEMO_KEY_DIR)
         atomic_write_text(folder / DEMO_KEY_DIR / "README.txt", DEMO_KEY_NOTE)
-        for command in (TCO_COMMAND, STRESS_COMMAND):
+        done(SAMPLE_STEPS[0])
+        for step, command in zip(SAMPLE_STEPS[1:], (TCO_COMMAND, STRESS_COMMAND), strict=True):
             _run_stage5kit(command, cwd=folder)
+            done(step)
         atomic_write_text(folder / "README.md", describe_sample_artifacts())
     return [target / name for name, _, _ in FILES]
 

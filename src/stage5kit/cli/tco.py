@@ -68,9 +68,12 @@ def sample() -> None:
 )
 def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
     """Write a synthetic trade log of ROWS trades (CSV or Parquet by suffix)."""
+    from stage5kit.cli._progress import progress_bar
     from stage5kit.core import generate_trades, write_trades
 
-    write_trades(generate_trades(rows=rows, seed=seed, days=days), out)
+    frame = generate_trades(rows=rows, seed=seed, days=days)
+    with progress_bar(total=rows, unit=" rows", desc=f"writing {out.name}") as bar:
+        write_trades(frame, out, progress=bar.update)
     click.echo(f"wrote {rows} trades to {out}", err=True)
 
 
@@ -90,9 +93,17 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
 @out_dir_option("Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, README.md.")
 def sample_artifacts(out_dir: Path) -> None:
     """Rebuild the sample inputs and the demo-key-signed sample outputs (`make sample`)."""
-    from stage5kit.cli.sample_artifacts import write_sample_artifacts
+    from stage5kit.cli._progress import progress_bar
+    from stage5kit.cli.sample_artifacts import SAMPLE_STEPS, write_sample_artifacts
 
-    for path in write_sample_artifacts(out_dir):
+    with progress_bar(total=len(SAMPLE_STEPS), unit="step", desc="sample artifacts") as bar:
+
+        def advance(step: str) -> None:
+            bar.set_postfix_str(step)
+            bar.update()
+
+        written = write_sample_artifacts(out_dir, on_step=advance)
+    for path in written:
         click.echo(f"wrote {path}", err=True)
 
 
@@ -225,10 +236,12 @@ def tco(
     files = trade_files(trades)
     total, unit, scale = _progress_scale(files)
     with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
-        with progress_bar(total=total, unit=unit, quiet=output_format == "json") as advance:
+        with progress_bar(
+            total=total, unit=unit, desc="tco", output_format=output_format
+        ) as bar:
 
             def progress(rows: int) -> None:
-                advance(rows * scale)
+                bar.update(rows * scale)
 
             if scheduler:
                 from stage5kit.reporting.tco_cluster import analyse_tco_on_cluster

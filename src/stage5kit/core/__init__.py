@@ -26,7 +26,7 @@ Stress
     :class:`CostHistory`, :func:`build_cost_history`, :class:`SimulationSettings`,
     :func:`simulate_stress`, :func:`simulate_daily_costs`, :class:`StressResult`,
     :class:`StressSettings`, :func:`compute_value_at_risk`, :func:`compute_expected_shortfall`,
-    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`describe_stress_result`,
+    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`advice_lever`,
     :func:`collect_stress_kpis`, :func:`tabulate_stress_risk`.
 Sample
     :func:`generate_trades`, :func:`write_sample_inputs`.
@@ -59,6 +59,7 @@ from stage5kit.core.stress import (
     SimulationSettings,
     StressResult,
     StressSettings,
+    advice_lever,
     build_cost_history,
     builtin_scenario_names,
     check_scenario_venues,
@@ -67,7 +68,6 @@ from stage5kit.core.stress import (
     compute_quantile_bands,
     compute_tail_risk,
     compute_value_at_risk,
-    describe_stress_result,
     parse_scenarios,
     run_stress_test,
     scale_budget_to_horizon,
@@ -111,6 +111,7 @@ __all__: list[str] = [
     "TcoResult",
     "Thresholds",
     "add_trade_costs",
+    "advice_lever",
     "aggregate_trade_file",
     "aggregate_trades",
     "allocate_infra_costs",
@@ -126,7 +127,6 @@ __all__: list[str] = [
     "compute_quantile_bands",
     "compute_tail_risk",
     "compute_value_at_risk",
-    "describe_stress_result",
     "detect_cost_anomalies",
     "evaluate_budgets",
     "find_breaches",

@@ -55,6 +55,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 _PARQUET_BUFFER_BYTES = 1 << 20
 _SLOW_CHUNK_ROWS = 200_000
+_WRITE_SLICE_ROWS = 100_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _DICTIONARY_COLUMNS = (*KEY_COLUMNS, "side", "liquidity")
 
@@ -69,15 +70,26 @@ class TradeBatch:
     notes: tuple[str, ...]
 
 
-def write_trades(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input."""
+def write_trades(
+    frame: pd.DataFrame, path: str | Path, *, progress: Callable[[int], object] | None = None
+) -> Path:
+    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input.
+
+    ``progress`` is called with the number of rows each time a slice of rows is written.
+    """
     target = Path(path)
     table = _to_table(frame, for_csv=not _is_parquet(target))
+    advance = progress if progress is not None else (lambda _rows: None)
     with atomic_path(target) as tmp:
         if _is_parquet(target):
             pq.write_table(table, tmp, row_group_size=1_000_000, compression="zstd")
+            advance(table.num_rows)
         else:
-            pa_csv.write_csv(table, tmp)
+            with pa_csv.CSVWriter(tmp, table.schema) as writer:
+                for start in range(0, table.num_rows, _WRITE_SLICE_ROWS):
+                    part = table.slice(start, _WRITE_SLICE_ROWS)
+                    writer.write_table(part)
+                    advance(part.num_rows)
     return target
 
 

@@ -1,0 +1,185 @@
+"""The prose of the report notebooks, one entry per section, in the report's language.
+
+A notebook cell shows a section with ``section("tco.inputs", lang)``; the English text
+here is the catalog's source, so ``lang="pl"`` shows its translation from ``locales/pl.po``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stage5kit.errors import ConfigError
+from stage5kit.reporting.i18n import translate
+
+if TYPE_CHECKING:
+    from IPython.display import Markdown
+
+SECTIONS = {
+    "tco.title": "TCO analysis",
+    "tco.intro": (
+        "The total cost of ownership (TCO) of the trading bot: what trading cost in fees, "
+        "rebates and slippage, plus the infrastructure it runs on, where that cost comes "
+        "from, and which limits and budgets it broke. Run it on your own trade log by "
+        "changing the parameters, in JupyterLab or with `stage5kit report run "
+        "notebooks/tco_analysis.ipynb -p trades_path my_trades.csv --out DIR`."
+    ),
+    "tco.inputs": (
+        "## The inputs\n\nThe trade log is validated as it is read: a bad row stops the report "
+        "with the file, row and column to fix."
+    ),
+    "tco.headline": (
+        "## Headline KPIs\n\nCosts are in the trade log's quote currency; bps are basis points "
+        "of traded notional. Positive is a cost; rebates and price improvement are negative. "
+        "Execution cost is fees plus slippage; TCO adds the allocated infra cost."
+    ),
+    "tco.waterfall": (
+        "## Where the money goes\n\nEach bar adds one cost component; rebates pull the total "
+        "down. The biggest bar is where a saving matters most."
+    ),
+    "tco.over_time": (
+        "## Cost over time\n\nDaily cost per trade and execution cost in bps, one line per "
+        "strategy. Crosses mark anomalous days (cost above the mean + k standard deviations "
+        "of the previous days): look at what changed on those days."
+    ),
+    "tco.budget": (
+        "Spend against budget per period: a line above its dashed budget line (same colour) "
+        "is an overspend."
+    ),
+    "tco.venues": (
+        "## Slippage by venue\n\nThe spread of per-trade slippage on each venue; a wide box or "
+        "a high mean line points at the venue to renegotiate or route away from."
+    ),
+    "tco.latency": (
+        "## Latency\n\nDecision latency percentiles per strategy, then slippage against "
+        "latency. The table gives the slope: how many bps of slippage each +10 ms of latency "
+        "costs."
+    ),
+    "tco.breaches": (
+        "## Breaches\n\nEvery group whose cost, slippage or latency went over its limit, with "
+        "the excess. An empty table means no limit was breached."
+    ),
+    "tco.meaning": "## What this means and what to do",
+    "tco.data": (
+        "## Data\n\nIn a report run the tables behind the charts are saved beside the report "
+        "as CSV."
+    ),
+    "stress.title": "Cost stress test",
+    "stress.intro": (
+        "What would a fee hike, a liquidity crunch, a latency spike, a volume surge or a venue "
+        "outage do to our trading costs and budget? This report replays the trade log's "
+        "history with a block bootstrap (whole days, in runs, so bad days stay clustered), "
+        "applies each scenario's shocks, and reads the result. The same numbers come from "
+        "`stage5kit stress TRADES --out DIR`."
+    ),
+    "stress.history": (
+        "## The history and the scenarios\n\nThe trade log is validated and costed with the "
+        "same model as the TCO report; the scenarios are checked against its venues."
+    ),
+    "stress.simulation": (
+        "## Simulation\n\nEach path draws whole historical days in blocks, then applies the "
+        "scenario; every scenario sees the same drawn days, so differences between scenarios "
+        "are the shocks and not noise."
+    ),
+    "stress.reading": "## What the numbers say",
+    "stress.fan": (
+        "## Cost over the horizon\n\nThe line is the median cumulative cost; the bands hold "
+        "the middle 50% and 90% of paths. A wide band means the scenario makes the month hard "
+        "to predict, not only dearer."
+    ),
+    "stress.distribution": (
+        "## Distribution of the period cost\n\nOne box per scenario over all paths; the dashed "
+        "line is the budget. Boxes above the line are budget overruns in most paths."
+    ),
+    "stress.tail": (
+        "## Tail risk: VaR and expected shortfall\n\nVaR95 is the daily cost exceeded on one "
+        "day in twenty; ES97.5 is the average of the worst 2.5% of days. Plan cash and limits "
+        "for ES, not for the average day."
+    ),
+    "stress.probabilities": (
+        "## Breach probabilities\n\nThe share of paths whose period cost breaks the budget, "
+        "and whose net PnL (gross edge minus costs) is negative."
+    ),
+    "stress.tornado": (
+        "## Which scenario hurts most\n\nThe tornado ranks scenarios by their mean change of "
+        "period cost against baseline; whiskers show the 5-95% range over paths. Work on the "
+        "longest bars first."
+    ),
+    "stress.full_table": (
+        "## Full table\n\nEvery metric per scenario, with its change against baseline "
+        "(`delta_` columns)."
+    ),
+    "exercise.title": "Cost growth simulation - {participant}",
+    "exercise.intro": (
+        "The hands-on exercise of the Stage5 workshop (agenda block 5, `workshop/cwiczenie.md`): "
+        "**cost growth simulation**. From some day on, the strategies' costs grow. Your task: "
+        "generate your own trade log, compute the TCO, find the day and the place of the "
+        "growth, assess the budget risk in a stress test and draft a message for the OEM. Set "
+        "your name and your own `seed` in the parameters cell, then *Run → Run All Cells*; "
+        '`stage5kit report run notebooks/workshop_exercise.ipynb -p participant "Jan Nowak" '
+        "-p seed 11 --out moje/cwiczenie --key file:moje/klucze/warsztat.key` builds the "
+        "signed report."
+    ),
+    "exercise.step1": (
+        "## Step 1 - your own trade log\n\nThe log is synthetic but has the workshop's cost "
+        "structure: several strategies, four venues, maker/taker fees, slippage growing with "
+        "decision latency. The same `seed` gives an identical log - the report holds it as "
+        "`trades.csv`, and its SHA-256 digest is in the signed manifest: compare it with a "
+        "neighbour who used the same seed."
+    ),
+    "exercise.step2": (
+        "## Step 2 - TCO analysis\n\nKPIs computed as in `notebooks/tco_analysis.ipynb` and "
+        "`stage5kit tco` (glossary: `workshop/kpi.md`). Costs are in the log's currency, bps "
+        "are basis points of notional; a positive value is a cost."
+    ),
+    "exercise.step3": (
+        "## Step 3 - when and where costs grew\n\nDaily execution cost of all strategies "
+        "together: the tool finds the day on which the level changed most clearly (one change "
+        "point, least squares) and compares the periods before and after it. The dashed lines "
+        "are the mean levels of the two periods."
+    ),
+    "exercise.anomalies": (
+        "Cost per trade by strategy, day by day. Crosses are anomalies: days above the 30-day "
+        "moving average + 2.5 standard deviations. Anomalies are single bad days; a change of "
+        "level is a lasting increase - each calls for a different response."
+    ),
+    "exercise.compare": (
+        "Before and after the change, by strategy and by venue, from the largest increase of "
+        "execution cost. The change of fees and of slippage tells whether the growth comes "
+        "from fees or from slippage; the change of decision latency - whether we decide more "
+        "slowly; the extra cost - what the trades after the change cost above the earlier rate."
+    ),
+    "exercise.step4": (
+        "## Step 4 - stress test\n\nWhat if the growth lasts and speeds up? Scenario "
+        "`exercise_cost_growth` (fees +25%, slippage +1.5 bps, latency +10 ms, volume x1.5) "
+        "against the baseline scenario (`baseline`, history unchanged). The simulation draws "
+        "whole days from your log in blocks, so bad days stay together; the same `seed` gives "
+        "the same numbers."
+    ),
+    "exercise.step5": (
+        "## Step 5 - message for the OEM\n\nA five-sentence draft built from the numbers "
+        "above: what grew and by how much, where, why, what the budget risk is and what we "
+        "propose. Read it critically and rewrite it in your own words; attach the signed "
+        "report folder to the message - the recipient verifies it with the public key "
+        "(`stage5kit verify`)."
+    ),
+    "exercise.step6": (
+        "## Step 6 - results for the report\n\nThe key numbers go into the signed report's "
+        "`results.json` (in the batch `index.csv` as `result.*` columns), the tables beside it "
+        "as CSV."
+    ),
+}
+
+
+def section_text(key: str, lang: str, **fields: object) -> str:
+    """The Markdown of section ``key`` in ``lang``."""
+    if key not in SECTIONS:
+        msg = f"no report section {key!r}; known: {', '.join(sorted(SECTIONS))}"
+        raise ConfigError(msg)
+    return translate(lang, SECTIONS[key], **fields)
+
+
+def section(key: str, lang: str, **fields: object) -> Markdown:
+    """Section ``key`` in ``lang`` as Markdown a notebook cell displays."""
+    from IPython.display import Markdown
+
+    return Markdown(section_text(key, lang, **fields))  # type: ignore[no-untyped-call]
