@@ -236,9 +236,7 @@ def tco(
     files = trade_files(trades)
     total, unit, scale = _progress_scale(files)
     with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
-        with progress_bar(
-            total=total, unit=unit, desc="tco", output_format=output_format
-        ) as bar:
+        with progress_bar(total=total, unit=unit, desc="tco", output_format=output_format) as bar:
 
             def progress(rows: int) -> None:
                 bar.update(rows * scale)

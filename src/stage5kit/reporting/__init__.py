@@ -16,8 +16,8 @@ from stage5kit.reporting.bundled import (
 )
 from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.figures import (
-    plot_box_summary,
     add_limit_lines,
+    plot_box_summary,
     plot_cost_waterfall,
     plot_distribution,
     plot_percentiles,
@@ -94,8 +94,8 @@ __all__ = [
     "headline_table",
     "label_columns",
     "load_grid",
-    "plot_box_summary",
     "name_colour",
+    "plot_box_summary",
     "plot_burn_rate",
     "plot_cost_waterfall",
     "plot_decision_flows",
