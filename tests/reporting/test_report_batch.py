@@ -68,7 +68,7 @@ def test_batch_reports_verify_and_the_failure_stays_alone(
     _, out, _ = local_batch
     for name in ("label=one__scale=1", "label=three__scale=3"):
         assert verify_manifest(_folder(out, name), signing_key.verification_key()).ok
-    failed = _folder(out, "label=two__scale=2__fail=True")
+    failed = _folder(out, "label=two__scale=2__fail=true")
     assert (failed / "report.ipynb").is_file()
     assert not (failed / "manifest.json").exists()
 
