@@ -11,6 +11,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,7 +184,9 @@ def _check_lines(
     ``first_number`` is the line number (= seq) of ``lines[0]``; ``chained_to`` the digest
     its ``prev`` must equal (None: take it as given, for a chunk of a parallel pass).
     """
-    keys = {key_id.encode("ascii"): key for key_id, key in keyring.keys.items()}
+    checkers = {
+        key_id.encode("ascii"): key.signature_checker() for key_id, key in keyring.keys.items()
+    }
     log_id: bytes | None = None
     prev = None if chained_to is None else chained_to.encode("ascii")
     seen_keys: set[bytes] = set()
@@ -194,8 +197,8 @@ def _check_lines(
             if fields is None:
                 raise _Finding(*_describe_malformed(line), line=number)
             entry_bytes, key_id, line_log_id, line_prev, seq, tag = fields
-            key = keys.get(key_id)
-            if key is None:
+            signature_matches = checkers.get(key_id)
+            if signature_matches is None:
                 name = key_id.decode("ascii", "replace")
                 held = ", ".join(keyring.key_ids()) or "none"
                 detail = (
@@ -203,8 +206,9 @@ def _check_lines(
                     " add the retired key to verify it"
                 )
                 raise _Finding("missing_key", detail, line=number, missing_key_id=name)
-            if not key.signature_matches(entry_bytes, tag):
-                detail = f"bad HMAC under key '{key.key_id}' (the line was edited or forged)"
+            if not signature_matches(entry_bytes, tag):
+                name = key_id.decode("ascii")
+                detail = f"bad HMAC under key '{name}' (the line was edited or forged)"
                 raise _Finding("bad_hmac", detail, line=number)
             if log_id is None:
                 log_id = line_log_id
@@ -262,12 +266,19 @@ def _chunks(data: bytes, parts: int) -> list[tuple[int, int, int]]:
     return chunks
 
 
+def _start_method() -> str:
+    """Fork when this process runs one thread and the OS can (workers start in milliseconds,
+    not the second a fresh interpreter takes to import the kit); spawn otherwise."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    return "fork" if forkable and threading.active_count() == 1 else "spawn"
+
+
 def _check_lines_in_parallel(
     path: Path, data: bytes, count: int, keyring: KeyRing, workers: int
 ) -> _Progress | None:
     """Verify chunks in ``workers`` processes and stitch them; None when anything is off."""
     chunks = _chunks(data, workers)
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
         futures = [
             pool.submit(_verify_chunk, path, start, end, number, keyring)
