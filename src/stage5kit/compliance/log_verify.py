@@ -11,6 +11,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -18,13 +19,15 @@ from pathlib import Path
 
 from stage5kit.compliance._log_format import (
     GENESIS_DIGEST,
+    Head,
     decode_head,
     line_digest,
     line_digest_ascii,
     split_line,
 )
-from stage5kit.compliance.decision_log import head_path
+from stage5kit.compliance.decision_log import HEAD_RECORD, head_path
 from stage5kit.compliance.log_keys import KeyRing
+from stage5kit.errors import InputError
 
 PARALLEL_MIN_LINES = 50_000
 MAX_WORKERS = 4
@@ -353,13 +356,101 @@ def _check_head(
     return head.last_seq
 
 
+_RECORD_FIELDS = ("log_id", "last_seq", "last_digest")
+_LOG_ID = re.compile(r"[0-9a-f]{32}")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _recorded_fields(record: object, source: Path) -> Head:
+    if not isinstance(record, dict) or any(name not in record for name in _RECORD_FIELDS):
+        msg = (
+            f"{source}: no decision-log head recorded ({', '.join(_RECORD_FIELDS)});"
+            " give a signed report's manifest.json made in a workspace with a decision log"
+        )
+        raise InputError(msg, path=source, column=HEAD_RECORD)
+    log_id, last_seq, last_digest = (record[name] for name in _RECORD_FIELDS)
+    if (
+        not isinstance(log_id, str)
+        or not _LOG_ID.fullmatch(log_id)
+        or not isinstance(last_seq, int)
+        or isinstance(last_seq, bool)
+        or last_seq < 0
+        or not isinstance(last_digest, str)
+        or not _DIGEST.fullmatch(last_digest)
+    ):
+        shown = json.dumps({name: record[name] for name in _RECORD_FIELDS})[:80]
+        msg = f"{source}: the recorded head {shown} is not a decision-log head"
+        raise InputError(msg, path=source, column=HEAD_RECORD, value=shown)
+    return Head(
+        log_id=log_id,
+        last_seq=last_seq,
+        last_digest=last_digest,
+        key_id=str(record.get("key_id", "")),
+        updated=str(record.get("updated", "")),
+    )
+
+
+def load_recorded_head(path: str | Path) -> Head:
+    """A copy of the log's head kept elsewhere: a signed report's folder or ``manifest.json``
+    (``metadata.decision_log_head``) or a head checkpoint file; InputError otherwise.
+
+    Check the report's signature first (``stage5kit verify``): this reads the record only.
+    """
+    source = Path(path)
+    if source.is_dir():
+        source = source / "manifest.json"
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        msg = f"{source}: cannot read ({error.strerror or type(error).__name__})"
+        raise InputError(msg, path=source) from None
+    sealed = decode_head(data)
+    if sealed is not None:
+        return sealed.head
+    try:
+        document = json.loads(data)
+    except ValueError:
+        msg = f"{source}: neither a report manifest (JSON) nor a decision-log head checkpoint"
+        raise InputError(msg, path=source) from None
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    record = metadata.get(HEAD_RECORD) if isinstance(metadata, dict) else None
+    return _recorded_fields(record, source)
+
+
+def _check_recorded_head(lines: list[bytes], progress: _Progress, recorded: Head) -> None:
+    """Raise a finding when the log no longer holds the entry a recorded head names
+    (the log and its head were put back to an older pair, or the log was rewritten)."""
+    count = progress.checked
+    if progress.log_id is not None and recorded.log_id != progress.log_id:
+        detail = f"the recorded head is of log {recorded.log_id}, this log is {progress.log_id}"
+        raise _Finding("recorded_head_mismatch", detail)
+    if recorded.last_seq > count:
+        detail = (
+            f"a recorded head says seq {recorded.last_seq} existed; the log ends at seq"
+            f" {count}: it was rolled back (log and head replaced by an older pair)"
+        )
+        raise _Finding("rolled_back", detail, line=count + 1)
+    if recorded.last_seq and line_digest(lines[recorded.last_seq - 1]) != recorded.last_digest:
+        detail = (
+            f"seq {recorded.last_seq} is not the entry the recorded head names"
+            " (the log was rewritten from there)"
+        )
+        raise _Finding("rolled_back", detail, line=recorded.last_seq)
+
+
 def verify_log(
-    path: str | Path, *, keyring: KeyRing, workers: int | None = None
+    path: str | Path,
+    *,
+    keyring: KeyRing,
+    workers: int | None = None,
+    recorded_head: Head | None = None,
 ) -> LogVerification:
     """Verify every line, the chain and the head; the first bad line is named with why.
 
     Logs of at least ``PARALLEL_MIN_LINES`` lines are checked by ``workers`` processes
     (default: the CPU count, at most 4); any problem is then located by one sequential pass.
+    ``recorded_head`` (a copy kept elsewhere, :func:`load_recorded_head`) must still be in
+    the log: that catches a rollback of log and head together, which they cannot show.
     """
     log = Path(path)
     data = log.read_bytes() if log.exists() else b""
@@ -375,6 +466,8 @@ def verify_log(
             _check_lines(lines, keyring, progress)
         _check_torn_tail(torn, len(lines) + 1)
         head_seq = _check_head(log, lines, keyring, progress)
+        if recorded_head is not None:
+            _check_recorded_head(lines, progress, recorded_head)
     except _Finding as finding:
         return _result(
             log,
