@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     import pyarrow as pa
+    from distributed import Client
 
 GIB = 1024**3
 CHUNK_ROWS = 1_000_000
@@ -94,17 +95,22 @@ def _child(task: str, path: str) -> None:
     """Run one measured task in this (fresh) process and print wall seconds and peak RSS.
 
     The libraries a task uses are imported before the clock starts, for every contender;
-    a Dask task's cluster is started before it too, and its workers' peak RSS reported.
+    a Dask task's cluster is started before it too, and its workers' CPU time (added to
+    the caller's) and largest peak RSS are reported.
     """
     for module in _IMPORTS[task]:
         importlib.import_module(module)
-    with _cluster() if task == "cli-dask" else contextlib.nullcontext() as scheduler:
+    with _cluster() if task == "cli-dask" else contextlib.nullcontext() as client:
+        workers = client.run(_cpu_seconds) if client else {}
         cpu = _cpu_seconds()
         start = time.perf_counter()
-        found = _TASKS[task](path, *([scheduler] if scheduler else []))
+        found = _TASKS[task](path, *([client.scheduler.address] if client else []))
         wall = time.perf_counter() - start
         cpu = _cpu_seconds() - cpu
-        extra = _worker_rss(scheduler) if scheduler else {}
+        extra = {}
+        if client:
+            cpu += sum(client.run(_cpu_seconds).values()) - sum(workers.values())
+            extra = {"worker_rss": max(client.run(_peak_rss).values())}
     groups, more = found if isinstance(found, tuple) else (found, {})
     print(
         json.dumps(
@@ -114,22 +120,17 @@ def _child(task: str, path: str) -> None:
 
 
 @contextlib.contextmanager
-def _cluster() -> Iterator[str]:
-    """A real 2-worker Dask LocalCluster (processes, one thread each); yields its address."""
-    from distributed import LocalCluster
+def _cluster() -> Iterator[Client]:
+    """A real 2-worker Dask LocalCluster (processes, one thread each) and a client of it."""
+    from distributed import Client, LocalCluster
 
-    with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
-        yield str(cluster.scheduler_address)
-
-
-def _worker_rss(scheduler: str) -> dict[str, float]:
-    from distributed import Client
-
-    with Client(scheduler) as client:
-        peaks = client.run(_peak_rss)
-    return {"worker_rss": max(peaks.values())}
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def _cpu_seconds() -> float:
@@ -366,6 +367,10 @@ def _dask_section(folder: Path, files: int, rows: int) -> None:
     assert local["groups"] == dask["groups"] == duck["groups"], (local, dask, duck)
     assert local["csv_sha256"] == dask["csv_sha256"], "Dask and local tco_report.csv differ"
     print(f"6. {files} files x {rows:,} trades (shape 2), one folder; CSVs identical")
+    _line(
+        "  CPU Dask (caller + workers) vs local", dask["cpu"], "local --stream", local["cpu"], "s"
+    )
+    _line("  CPU local streamed vs DuckDB", local["cpu"], "DuckDB", duck["cpu"], "s")
     _line("  Dask 2 workers vs local streamed", dask["wall"], "local --stream", local["wall"], "s")
     _line("  Dask 2 workers vs DuckDB", dask["wall"], "DuckDB", duck["wall"], "s")
     _line("  local streamed vs DuckDB", local["wall"], "DuckDB", duck["wall"], "s")
