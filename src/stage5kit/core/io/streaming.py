@@ -1,5 +1,8 @@
 """TCO over a trade log of any size: validated batches reduced and merged, bounded memory.
 
+The report notebooks read logs the same way: :func:`profile_trade_file` (TCO report) and
+:func:`read_stress_inputs` (stress test) make one streamed pass each.
+
 Memory holds about two batches (one read and validated while the previous one is reduced
 in a worker thread) plus a few partials (cells and sketches, independent of the number of
 trades); see :class:`~stage5kit.core.trades.trade_ids.TradeIdLedger` for the duplicate-id check.
@@ -267,8 +270,8 @@ def read_stress_inputs(
     The same as :func:`~stage5kit.core.stress.stress_inputs` on the loaded log (sums added
     in another order, so equal to rounding); give ``infra_costs`` only for the TCO view.
     """
-    exact = EXACT_QUANTILE_ROWS if len(trade_files(path)) == 1 else 0
-    reducer = _Reducer(("strategy",), exact_rows=exact)
+    # The stress test uses the slope and infra cost, never a quantile: sketches suffice.
+    reducer = _Reducer(("strategy",), exact_rows=0)
     cells: list[pd.DataFrame] = []
     notes: dict[str, None] = {}
     rows = 0
