@@ -33,10 +33,10 @@ from stage5kit.reporting import (
     trade_log_size,
 )
 from stage5kit.reporting.i18n import (
-    _read_catalog,
     format_count,
     plural_catalog,
     plural_rule,
+    read_catalog,
     translate_count,
 )
 
@@ -100,8 +100,8 @@ def test_english_has_one_and_other(count: int) -> None:
 def test_the_header_is_cldrs_polish_rule_and_every_message_has_three_forms() -> None:
     """Plural-Forms agrees with Babel's CLDR data; each plural message fills every form."""
     rule = get_plural("pl")
-    assert _read_catalog("pl").num_plurals == rule.num_plurals == 3
-    assert _read_catalog("pl").plural_expr == rule.plural_expr
+    assert read_catalog("pl").num_plurals == rule.num_plurals == 3
+    assert read_catalog("pl").plural_expr == rule.plural_expr
     assert plural_catalog("pl")
     for singular, forms in plural_catalog("pl").items():
         assert len(forms) == 3, singular
@@ -112,7 +112,7 @@ def test_plural_translations_keep_the_placeholders() -> None:
     """Every Polish form fills the same {fields} as the English singular and plural."""
     formatter = string.Formatter()
     plurals = {
-        str(m.id[0]): str(m.id[1]) for m in _read_catalog("pl") if isinstance(m.id, tuple | list)
+        str(m.id[0]): str(m.id[1]) for m in read_catalog("pl") if isinstance(m.id, tuple | list)
     }
     for singular, forms in plural_catalog("pl").items():
         fields = {name for _, name, _, _ in formatter.parse(singular) if name}
@@ -238,7 +238,7 @@ def plural_sources() -> set[tuple[str, str]]:
 def test_polish_catalog_covers_every_plural_source() -> None:
     """Each counted text of the reports has its Polish forms, under the same English plural."""
     plurals = {
-        str(m.id[0]): str(m.id[1]) for m in _read_catalog("pl") if isinstance(m.id, tuple | list)
+        str(m.id[0]): str(m.id[1]) for m in read_catalog("pl") if isinstance(m.id, tuple | list)
     }
     sources = plural_sources()
     assert len(sources) >= 9

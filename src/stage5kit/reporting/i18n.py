@@ -44,7 +44,8 @@ def check_lang(lang: str) -> str:
 
 
 @functools.cache
-def _read_catalog(lang: str) -> Catalog:
+def read_catalog(lang: str) -> Catalog:
+    """The Babel catalog of ``locales/<lang>.po``: header (``Plural-Forms``) and messages."""
     from babel.messages.pofile import read_po
 
     source = resources.files("stage5kit.reporting") / "locales" / f"{lang}.po"
@@ -59,7 +60,7 @@ def catalog(lang: str) -> dict[str, str]:
         return {}
     return {
         str(message.id): str(message.string)
-        for message in _read_catalog(lang)
+        for message in read_catalog(lang)
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
 
@@ -71,7 +72,7 @@ def plural_catalog(lang: str) -> dict[str, tuple[str, ...]]:
         return {}
     return {
         str(message.id[0]): tuple(str(form) for form in message.string)
-        for message in _read_catalog(lang)
+        for message in read_catalog(lang)
         if isinstance(message.id, tuple | list)
         and isinstance(message.string, tuple | list)
         and all(message.string)
@@ -88,7 +89,7 @@ def plural_rule(lang: str) -> Callable[[int], int]:
     """
     if check_lang(lang) == DEFAULT_LANG:
         return gettext.c2py("n != 1")
-    return gettext.c2py(str(_read_catalog(lang).plural_expr))
+    return gettext.c2py(str(read_catalog(lang).plural_expr))
 
 
 def translate(lang: str, source: str, **fields: object) -> str:
