@@ -36,7 +36,9 @@ Promise.all([...document.querySelectorAll(".stage5kit-figure")].map(async (div) 
     return [box.left - origin.left, box.top - origin.top, box.right - origin.left,
             box.bottom - origin.top];
   });
-  return {plot: [size.l, size.t, size.l + size.w, size.t + size.h], labels: labels};
+  const ticks = (axis) => [...div.querySelectorAll(`g.${axis}tick text`)].map((t) => t.textContent);
+  return {plot: [size.l, size.t, size.l + size.w, size.t + size.h], labels: labels,
+          xticks: ticks("x"), yticks: ticks("y")};
 })).then((found) => { document.body.setAttribute("data-measured", JSON.stringify(found)); });
 </script>
 """
@@ -65,7 +67,8 @@ def _budget_figure(amounts: dict[str, float], lang: str):
 @pytest.mark.browser
 @pytest.mark.slow
 def test_chromium_draws_every_label_clear_and_inside_the_plot(tmp_path: Path) -> None:
-    """Close budgets of eight strategies, equal budgets, and a stress budget, as drawn."""
+    """Close budgets of eight strategies, equal budgets, and a stress budget, as drawn;
+    the Polish figure's ticks read 40 000 and 01.2026, the English one's 40,000."""
     trades = generate_trades(rows=2000, seed=2, days=30)
     stress = run_stress_test(
         trades, BUILTIN_SCENARIOS, SimulationSettings(paths=50, days=5, seed=1), budget=3e4
@@ -85,7 +88,7 @@ def test_chromium_draws_every_label_clear_and_inside_the_plot(tmp_path: Path) ->
     )
     page = tmp_path / "labels.html"
     page.write_text(
-        f"<html><head><script>{get_plotlyjs()}</script></head>"
+        f'<html><head><meta charset="utf-8"><script>{get_plotlyjs()}</script></head>'
         f'<body style="width:900px">{divs}{MEASURE}</body></html>',
         encoding="utf-8",
     )
@@ -109,3 +112,9 @@ def test_chromium_draws_every_label_clear_and_inside_the_plot(tmp_path: Path) ->
         boxes = sorted(each["labels"], key=lambda box: box[1])
         for upper, lower in itertools.pairwise(boxes):
             assert upper[3] <= lower[1] + 0.5, (upper, lower)
+    polish, english = measured[0], measured[1]
+    assert polish["xticks"]
+    assert all(re.fullmatch(r"\d{2}\.\d{4}", tick) for tick in polish["xticks"])
+    assert any("\N{NO-BREAK SPACE}" in tick for tick in polish["yticks"]), polish["yticks"]
+    assert not any("," in tick for tick in polish["yticks"])
+    assert any("," in tick for tick in english["yticks"]), english["yticks"]

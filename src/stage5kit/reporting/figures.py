@@ -6,11 +6,19 @@ nothing here computes a KPI (that is ``stage5kit.core``'s job).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.i18n import format_number, translate
+from stage5kit.reporting.i18n import (
+    DEFAULT_LANG,
+    date_patterns,
+    format_number,
+    number_symbols,
+    translate,
+)
 from stage5kit.reporting.label_layout import labels_fit, stagger_labels
 from stage5kit.reporting.labels import column_label
 from stage5kit.reporting.palette import colour_map
@@ -36,8 +44,20 @@ LABEL_GAP = 2.0
 LEGEND_RESERVE = 80
 
 
-def style_figure(figure: Figure, *, title: str, x_title: str, y_title: str) -> Figure:
-    """Give a figure the kit's look: title, axis titles with units, template, bottom legend."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def style_figure(
+    figure: Figure, *, title: str, x_title: str, y_title: str, lang: str = DEFAULT_LANG
+) -> Figure:
+    """Give a figure the kit's look: title, axis titles with units, template, bottom legend.
+
+    Axis numbers are written out with the separators of ``lang`` (``40 000,5`` in Polish,
+    not ``40k``); a date axis of a report not in English shows its days or months as the
+    tables do (``14.03.2026``).
+    """
+    decimal, thousands = number_symbols(lang)
     figure.update_layout(
         title={"text": title},
         template=TEMPLATE,
@@ -45,8 +65,31 @@ def style_figure(figure: Figure, *, title: str, x_title: str, y_title: str) -> F
         yaxis_title=y_title,
         margin=MARGIN,
         legend={"orientation": "h", "y": LEGEND_Y},
+        separators=decimal + thousands,
     )
+    figure.update_xaxes(exponentformat="none", separatethousands=True)
+    figure.update_yaxes(exponentformat="none", separatethousands=True)
+    pattern = _date_pattern(figure, lang)
+    if pattern is not None:
+        figure.update_xaxes(tickformat=pattern, hoverformat=pattern)
     return figure
+
+
+def _date_pattern(figure: Figure, lang: str) -> str | None:
+    """The tick pattern of the x axis when every trace's x is days or months, else None.
+
+    English keeps plotly's own date ticks (month names in English).
+    """
+    if lang == DEFAULT_LANG:
+        return None
+    xs = [trace.x for trace in figure.data if getattr(trace, "x", None) is not None]
+    texts = [v.isoformat() if isinstance(v, dt.date) else str(v) for x in xs for v in x[:1]]
+    day, month = date_patterns(lang)
+    if texts and all(_DAY.match(text) for text in texts):
+        return day
+    if texts and all(_MONTH.fullmatch(text) for text in texts):
+        return month
+    return None
 
 
 def label_height() -> float:
@@ -115,6 +158,7 @@ def plot_cost_waterfall(
         title=translate(lang, title),
         x_title=translate(lang, "cost component"),
         y_title=translate(lang, "cost ({currency})", currency=currency),
+        lang=lang,
     )
 
 
@@ -239,6 +283,7 @@ def plot_series_with_markers(
         title=title,
         x_title=column_label(x, lang),
         y_title=f"{column_label(y, lang)} ({unit})",
+        lang=lang,
     )
 
 
@@ -260,6 +305,7 @@ def plot_distribution(
         title=title,
         x_title=column_label(group, lang),
         y_title=f"{column_label(value, lang)} ({unit})",
+        lang=lang,
     )
 
 
@@ -331,6 +377,7 @@ def plot_percentiles(
         title=title,
         x_title=translate(lang, "percentile"),
         y_title=translate(lang, "latency ({unit})", unit=unit),
+        lang=lang,
     )
 
 
@@ -369,4 +416,5 @@ def plot_scatter(
         title=title,
         x_title=f"{column_label(x, lang)} ({x_unit})",
         y_title=f"{column_label(y, lang)} ({y_unit})",
+        lang=lang,
     )

@@ -33,6 +33,8 @@ LANGUAGES = ("en", "pl")
 DEFAULT_LANG = "en"
 _LOCALES = {"en": "en_US", "pl": "pl_PL"}
 _MISSING = {"en": "n/a", "pl": "b/d"}
+# strftime patterns of a day and of a month in tables and on chart axes.
+_SHORT_DATES = {"en": ("%Y-%m-%d", "%Y-%m"), "pl": ("%d.%m.%Y", "%m.%Y")}
 
 
 def check_lang(lang: str) -> str:
@@ -176,4 +178,10 @@ def format_date(day: str | dt.date, lang: str) -> str:
 def format_short_date(day: str | dt.date, lang: str) -> str:
     """A day in a table or axis (``14.03.2026`` in Polish, ``2026-03-14`` in English)."""
     date = dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day
-    return date.strftime("%d.%m.%Y") if check_lang(lang) == "pl" else date.isoformat()
+    return date.strftime(date_patterns(lang)[0])
+
+
+def date_patterns(lang: str) -> tuple[str, str]:
+    """The strftime patterns of a day and of a month in tables and on chart axes of ``lang``
+    (``%d.%m.%Y`` and ``%m.%Y`` in Polish, ISO in English)."""
+    return _SHORT_DATES[check_lang(lang)]
