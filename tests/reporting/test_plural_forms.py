@@ -7,6 +7,7 @@ The Polish rule is written here a second time, independently of the catalog's
 from __future__ import annotations
 
 import dataclasses
+import re
 import string
 
 import pytest
@@ -33,6 +34,7 @@ from stage5kit.reporting import (
     trade_log_size,
 )
 from stage5kit.reporting.i18n import (
+    catalog,
     format_count,
     plural_catalog,
     plural_rule,
@@ -243,3 +245,34 @@ def test_polish_catalog_covers_every_plural_source() -> None:
     sources = plural_sources()
     assert len(sources) >= 9
     assert sorted(s for s, p in sources if plurals.get(s) != p) == []
+
+
+COUNT_FIELDS = {"count", "trades", "days", "paths", "history", "strategies", "venues"}
+COUNT_FIELDS |= {"days_before", "days_after", "over"}
+UNITS = {
+    "pb",
+    "ms",
+    "USD",
+    "z",
+    "do",
+    "w",
+    "na",
+    "oraz",
+}  # units and words that agree with any count
+
+
+def test_no_fixed_noun_follows_a_count_in_a_singular_polish_message() -> None:
+    """A count in a one-form message is followed by punctuation, a unit or a preposition,
+    never by a noun in one fixed form ("{trades} transakcji" is wrong for 22).
+
+    The one left is the exercise notebook's size line, which another branch (issue 20)
+    is changing; it goes when that cell calls trade_log_size.
+    """
+    nouns = [
+        (source, match.group(0))
+        for source, text in catalog("pl").items()
+        for match in re.finditer(r"\{(\w+)\} (\w+)", text)
+        if match.group(1) in COUNT_FIELDS and match.group(2) not in UNITS
+    ]
+    assert [noun for _, noun in nouns] == ["{trades} transakcji"]
+    assert nouns[0][0].endswith("from {first} to {last}")
