@@ -64,6 +64,7 @@ def test_polish_date_axes_read_like_polish_tables(
     )
     assert polish.layout.xaxis.tickformat == pattern
     assert polish.layout.xaxis.hoverformat == pattern
+    assert polish.layout.xaxis.dtick == ("M1" if x == "period" else None)
     english = plot_series_with_markers(frame, x=x, y=y, group="strategy", unit="u", title="t")
     assert english.layout.xaxis.tickformat is None
 

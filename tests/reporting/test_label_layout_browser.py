@@ -114,7 +114,7 @@ def test_chromium_draws_every_label_clear_and_inside_the_plot(tmp_path: Path) ->
             assert upper[3] <= lower[1] + 0.5, (upper, lower)
     polish, english = measured[0], measured[1]
     assert polish["xticks"]
-    assert all(re.fullmatch(r"\d{2}\.\d{4}", tick) for tick in polish["xticks"])
+    assert polish["xticks"] == ["01.2026", "02.2026", "03.2026"]
     assert any("\N{NO-BREAK SPACE}" in tick for tick in polish["yticks"]), polish["yticks"]
     assert not any("," in tick for tick in polish["yticks"])
     assert any("," in tick for tick in english["yticks"]), english["yticks"]

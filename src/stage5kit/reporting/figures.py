@@ -70,7 +70,9 @@ def style_figure(
     figure.update_xaxes(exponentformat="none", separatethousands=True)
     figure.update_yaxes(exponentformat="none", separatethousands=True)
     pattern = _date_pattern(figure, lang)
-    if pattern is not None:
+    if pattern == date_patterns(lang)[1]:  # one tick per month, not two with one name
+        figure.update_xaxes(tickformat=pattern, hoverformat=pattern, dtick="M1")
+    elif pattern is not None:
         figure.update_xaxes(tickformat=pattern, hoverformat=pattern)
     return figure
 
