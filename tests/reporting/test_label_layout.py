@@ -227,3 +227,13 @@ def test_labels_that_cannot_fit_are_refused() -> None:
     with pytest.raises(ValueError, match="do not fit"):
         stagger_labels([0.0] * 5, height=90.0, label_height=18.0, gap=2.0)
     assert stagger_labels([10.0, 10.0], height=100.0, label_height=18.0, gap=2.0) == (10.0, 30.0)
+
+
+def test_a_level_that_is_not_a_number_draws_nothing() -> None:
+    """A missing limit (NaN) adds no line and no label; the others are drawn."""
+    frame = pd.DataFrame({"day": ["2026-01-01", "2026-01-02"], "cost_bps": [4.0, 5.0]})
+    figure = plot_series_with_markers(
+        frame, x="day", y="cost_bps", unit="bps", title="t", limits={"a": float("nan"), "b": 5.5}
+    )
+    assert [a.text for a in figure.layout.annotations] == ["b: 5.50 bps"]
+    assert_labels_clear(figure)

@@ -179,20 +179,22 @@ def add_limit_lines(
     budget line, its label and its strategy's line match; other limits take the limit
     colours in turn. Labels of close levels are staggered (:func:`stagger_labels`) so
     none overlaps another or leaves the plot; for that the figure gets a fixed y range
-    and height. Call it once per figure, with every level.
+    and height. Call it once per figure, with every level, after the data traces; a level
+    that is not a finite number draws nothing.
     """
     import plotly.graph_objects as go
 
-    if not levels:
+    drawn = {name: float(level) for name, level in levels.items() if math.isfinite(level)}
+    if not drawn:
         return figure
-    others = iter(LIMIT_COLOURS * (1 + len(levels)))
-    named = {name: (colours or {}).get(name) or next(others) for name in levels}
-    low, high = _value_range(figure, list(levels.values()))
-    height = _figure_height(len(levels))
+    others = iter(LIMIT_COLOURS * (1 + len(drawn)))
+    named = {name: (colours or {}).get(name) or next(others) for name in drawn}
+    low, high = _value_range(figure, list(drawn.values()))
+    height = _figure_height(len(drawn))
     plot_height = smallest_plot_height(height)
-    wanted = [(float(level) - low) / (high - low) * plot_height for level in levels.values()]
+    wanted = [(float(level) - low) / (high - low) * plot_height for level in drawn.values()]
     bottoms = stagger_labels(wanted, height=plot_height, label_height=label_height(), gap=LABEL_GAP)
-    for (name, level), position, bottom in zip(levels.items(), wanted, bottoms, strict=True):
+    for (name, level), position, bottom in zip(drawn.items(), wanted, bottoms, strict=True):
         label = f"{name}: {format_number(level, lang)} {unit}"
         figure.add_trace(
             go.Scatter(
