@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
-from stage5kit.reporting.i18n import translate
+from stage5kit.reporting.i18n import translate, translate_count
 
 if TYPE_CHECKING:
     from IPython.display import Markdown
@@ -24,8 +24,9 @@ SECTIONS = {
         "notebooks/tco_analysis.ipynb -p trades_path my_trades.csv --out DIR`."
     ),
     "tco.inputs": (
-        "## The inputs\n\nThe trade log is validated as it is read: a bad row stops the report "
-        "with the file, row and column to fix."
+        "## The inputs\n\nThe trade log is validated as it is read, in batches, so a log of "
+        "any length fits in memory: a bad row stops the report with the file, row and column "
+        "to fix. The charts of single trades show a fixed-size random sample of them."
     ),
     "tco.headline": (
         "## Headline KPIs\n\nCosts are in the trade log's quote currency; bps are basis points "
@@ -46,8 +47,9 @@ SECTIONS = {
         "is an overspend."
     ),
     "tco.venues": (
-        "## Slippage by venue\n\nThe spread of per-trade slippage on each venue; a wide box or "
-        "a high mean line points at the venue to renegotiate or route away from."
+        "## Slippage by venue\n\nThe spread of per-trade slippage on each venue (quartiles of "
+        "a random sample of trades, with some of its outliers); a wide box or a high mean line "
+        "points at the venue to renegotiate or route away from."
     ),
     "tco.latency": (
         "## Latency\n\nDecision latency percentiles per strategy, then slippage against "
@@ -73,7 +75,8 @@ SECTIONS = {
     ),
     "stress.history": (
         "## The history and the scenarios\n\nThe trade log is validated and costed with the "
-        "same model as the TCO report; the scenarios are checked against its venues."
+        "same model as the TCO report, in batches, and reduced to daily sums per venue, so a "
+        "log of any length fits in memory; the scenarios are checked against its venues."
     ),
     "stress.simulation": (
         "## Simulation\n\nEach path draws whole historical days in blocks, then applies the "
@@ -183,3 +186,18 @@ def section(key: str, lang: str, **fields: object) -> Markdown:
     from IPython.display import Markdown
 
     return Markdown(section_text(key, lang, **fields))  # type: ignore[no-untyped-call]
+
+
+def trade_log_size(lang: str, *, trades: int, strategies: int, venues: int) -> str:
+    """The size of a trade log in words, each count in its plural form.
+
+    ``20 000 transakcji, 5 strategii, 4 giełdy`` in Polish (``1 transakcja``,
+    ``22 transakcje``); ``20,000 trades, 5 strategies, 4 venues`` in English.
+    """
+    return ", ".join(
+        [
+            translate_count(lang, "{count} trade", "{count} trades", trades),
+            translate_count(lang, "{count} strategy", "{count} strategies", strategies),
+            translate_count(lang, "{count} venue", "{count} venues", venues),
+        ]
+    )
