@@ -1,8 +1,10 @@
-"""Compliance tests: no key variables set, and helpers to make keys, rings and small logs."""
+"""Compliance tests: no key variables set; helpers for keys, rings, small logs and registries."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,9 @@ KEY_VARIABLES = (
     "STAGE5KIT_SIGNING_KEY_ID",
     "BOT_CORE_SECURITY_AUDIT_KEY",
     "BOT_CORE_SECURITY_AUDIT_KEY_ID",
+    "STAGE5KIT_ARCHIVE_PASSPHRASE",
+    "METRICS_SERVICE_AUTH_TOKEN",
+    "CORE_SCHEDULER_TOKEN",
 )
 
 
@@ -60,6 +65,59 @@ def write_log(log_key: SigningKey) -> Callable[[Path, int], Path]:
             for n in range(1, count + 1)
         ]
         append_entries(path, drafts, key=log_key)
+        return path
+
+    return write
+
+
+def _key_record(
+    key_id: str, *, age_days: int, today: date, bundle: str = "core-oem", purpose: str = "hmac"
+) -> dict[str, object]:
+    """A registry entry for an active key last rotated ``age_days`` before ``today``."""
+    rotated = (today - timedelta(days=age_days)).isoformat()
+    return {
+        "bundle": bundle,
+        "purpose": purpose,
+        "key_id": key_id,
+        "algorithm": "ed25519" if purpose == "mtls" else "hmac",
+        "state": "active",
+        "created": rotated,
+        "last_rotated": rotated,
+        "interval_days": 90,
+        "warning_days": 14,
+    }
+
+
+@pytest.fixture
+def key_record() -> Callable[..., dict[str, object]]:
+    """Build a registry entry for an active key last rotated ``age_days`` before ``today``."""
+    return _key_record
+
+
+@pytest.fixture
+def write_registry(tmp_path: Path) -> Callable[..., Path]:
+    """Write a registry (keys in ``tmp_path/secrets/keys``) and the key files of its keys."""
+
+    def write(records: list[dict[str, object]], *, with_key_files: bool = True) -> Path:
+        path = tmp_path / "var" / "security" / "key_rotation.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key_dir = tmp_path / "secrets" / "keys"
+        key_dir.mkdir(parents=True, exist_ok=True)
+        if with_key_files:
+            from stage5kit.signing import generate_keypair
+
+            for record in records:
+                generate_keypair(
+                    algorithm=record["algorithm"],  # type: ignore[arg-type]
+                    key_id=str(record["key_id"]),
+                    out_dir=key_dir,
+                )
+        document = {
+            "format": "stage5kit.key_rotation/v1",
+            "key_dir": "../../secrets/keys",
+            "keys": records,
+        }
+        path.write_text(json.dumps(document, indent=2), encoding="utf-8")
         return path
 
     return write

@@ -32,6 +32,8 @@ _SUBCOMMANDS: dict[str, str] = {
     "smoke": "stage5kit.cli.decisions:smoke",
     "stress": "stage5kit.cli.stress:stress",
     "tco": "stage5kit.cli.tco:tco",
+    "audit": "stage5kit.cli.audit:audit",
+    "training": "stage5kit.cli.training:training",
 }
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from stage5kit.cli._options import format_option, key_option, out_dir_option
+from stage5kit.cli.keys import archive, plan, restore, rotate, status
 
 if TYPE_CHECKING:
     from stage5kit.signing import VerificationReport
@@ -16,7 +17,11 @@ if TYPE_CHECKING:
 
 @click.group("keys")
 def keys() -> None:
-    """Create and manage signing keys."""
+    """Create, rotate, plan, archive and restore keys."""
+
+
+for _command in (status, rotate, plan, archive, restore):
+    keys.add_command(_command)
 
 
 @keys.command("generate")

@@ -30,6 +30,7 @@ from stage5kit.signing.manifest import (
     sign_manifest,
     verify_manifest,
 )
+from stage5kit.signing.passphrase import open_with_passphrase, seal_with_passphrase
 from stage5kit.signing.report import VerificationReport
 
 __all__ = [
@@ -46,6 +47,8 @@ __all__ = [
     "load_signing_key",
     "load_verification_key",
     "open_manifest_bytes",
+    "open_with_passphrase",
+    "seal_with_passphrase",
     "sign_file",
     "sign_manifest",
     "signature_path",
