@@ -35,16 +35,21 @@ from stage5kit.reporting.tco_view import (
     describe_tco,
     headline_table,
 )
+from stage5kit.reporting.exercise import Exercise, all_checks_passed
 from stage5kit.reporting.workshop import draft_oem_message
+from stage5kit.reporting.workshop_build import build_workshop
 
 __all__ = [
     "BatchEntry",
     "BatchGrid",
     "BatchResult",
+    "Exercise",
     "NotebookParameter",
     "ReportResult",
+    "all_checks_passed",
     "anomaly_points",
     "budget_limits",
+    "build_workshop",
     "cost_components",
     "daily_cost_per_trade",
     "describe_tco",

@@ -161,11 +161,20 @@ def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str
             ("es", exercise["es975_daily_cost"]),
         )
     }
+    loss = float(exercise.get("p_net_pnl_negative", math.nan))
+    net = (
+        f" Prawdopodobieństwo ujemnego wyniku netto (zysk brutto minus koszty) wynosi "
+        f"{_percent(loss)} (w scenariuszu bazowym "
+        f"{_percent(float(baseline.get('p_net_pnl_negative', math.nan)))})"
+        + (" – to największe ryzyko tego wyniku." if loss >= 0.5 else ".")
+        if math.isfinite(loss)
+        else ""
+    )
     return (
-        f"W scenariuszu stresowym {EXERCISE_SCENARIO} oczekiwany {what} na "
+        f"W teście warunków skrajnych (scenariusz {EXERCISE_SCENARIO}) oczekiwany {what} na "
         f"{settings.simulation.days} dni wynosi {money['exercise']} wobec {money['baseline']} "
         "w scenariuszu bazowym, "
-        f"dzienny VaR95 to {money['var']}, ES97,5 {money['es']}, a {risk}."
+        f"dzienny VaR95 to {money['var']}, ES97,5 {money['es']}, a {risk}.{net}"
     )
 
 
@@ -208,4 +217,6 @@ def format_polish_date(day: str) -> str:
 
 
 def _percent(share: float) -> str:
+    if not math.isfinite(share):
+        return "b/d"
     return f"{format_polish_number(float(share) * 100.0, decimals=1)}%"

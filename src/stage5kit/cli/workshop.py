@@ -1,0 +1,95 @@
+"""`stage5kit workshop build|answers`: the exercise's two notebooks and the printable answer key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from stage5kit.cli._options import format_option
+
+EXERCISE_SOURCE = Path("notebooks") / "workshop_exercise.ipynb"
+
+
+def _find_source() -> Path:
+    """The exercise source: under the working directory, else in the source checkout."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        candidate = root / EXERCISE_SOURCE
+        if candidate.is_file():
+            return candidate
+    msg = f"{EXERCISE_SOURCE} not found; pass --source or run from the stage5kit source folder"
+    raise click.UsageError(msg)
+
+
+def _parse_seeds(text: str) -> list[int]:
+    """Seeds from '1-30', '3,7,11' or a mix ('1-5,9'); UsageError naming the bad part."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        bounds = part.strip().split("-")
+        if len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+            msg = f"--seeds: {part.strip()!r} is not a seed or a range like 1-30"
+            raise click.BadParameter(msg)
+        low, high = int(bounds[0]), int(bounds[-1])
+        if high < low:
+            msg = f"--seeds: range {part.strip()!r} ends before it starts"
+            raise click.BadParameter(msg)
+        seeds.extend(range(low, high + 1))
+    return list(dict.fromkeys(seeds))
+
+
+@click.group("workshop")
+def workshop() -> None:
+    """The Stage5 workshop exercise: participant and facilitator notebooks, answer key."""
+
+
+@workshop.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for cwiczenie_uczestnik.ipynb, cwiczenie_prowadzacy.ipynb and dane/.",
+)
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Exercise source with '# ROZWIĄZANIE' answer lines. Default: {EXERCISE_SOURCE}.",
+)
+def build(*, out_dir: Path, source: Path | None) -> None:
+    """Build the participant notebook (answers to fill) and the facilitator one (solutions)."""
+    from stage5kit.reporting import build_workshop
+
+    built = build_workshop(source if source is not None else _find_source(), out_dir)
+    click.echo(f"participant: {built.participant}")
+    click.echo(f"facilitator: {built.facilitator}")
+    click.echo(f"inputs:      {built.data}")
+
+
+@workshop.command("answers")
+@click.option("--seeds", default="1-30", show_default=True, help="Seeds: '1-30', '3,7,11'.")
+@click.option("--rows", default=20_000, show_default=True, help="Trades per log (as in the notebook).")
+@click.option("--days", default=120, show_default=True, help="Days per log (as in the notebook).")
+@format_option(help_text="Output: a printable table per seed, or JSON.")
+def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
+    """Print the answer key of questions 1-5 for each seed (question 6 is free text)."""
+    import tempfile
+
+    from stage5kit.core.io import write_sample_inputs
+    from stage5kit.reporting.exercise import QUESTIONS, Exercise
+
+    key: dict[int, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="stage5kit-answers-") as scratch:
+        write_sample_inputs(Path(scratch), rows=10)
+        for seed in _parse_seeds(seeds):
+            exercise = Exercise(
+                seed=seed, rows=rows, days=days, budget_path=str(Path(scratch) / "budget.yaml")
+            )
+            key[seed] = {q.variable: exercise.expected(q.number) for q in QUESTIONS[:5]}
+    if output_format == "json":
+        click.echo(json.dumps(key, indent=2, ensure_ascii=False))
+        return
+    header = ["seed", *(q.variable for q in QUESTIONS[:5])]
+    click.echo("  ".join(f"{h:<16}" for h in header))
+    for seed, values in key.items():
+        click.echo("  ".join(f"{v!s:<16}" for v in (seed, *values.values())))
