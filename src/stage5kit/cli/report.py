@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -131,7 +132,7 @@ def run(
 
 
 def _register_exercise(
-    results: dict[str, object], folder: Path, *, signed: bool, root: Path | None
+    results: Mapping[str, object], folder: Path, *, signed: bool, root: Path | None
 ) -> None:
     """After a workshop exercise: a stage5_training entry when every self-check passed."""
     from stage5kit.reporting.exercise import CHECK_PREFIX, all_checks_passed
@@ -148,8 +149,8 @@ def _register_exercise(
     from stage5kit.compliance.decision_log import append_entry
     from stage5kit.compliance.log_keys import load_log_key
     from stage5kit.compliance.training import TRAINING_CATEGORY
-    from stage5kit.signing import MANIFEST_NAME
     from stage5kit.files import sha256_file
+    from stage5kit.signing import MANIFEST_NAME
 
     workspace = workspace_of(root)
     log_key = load_log_key(None, default_key_file=workspace.decision_log_key)

@@ -68,7 +68,9 @@ def build(*, out_dir: Path, source: Path | None) -> None:
 
 @workshop.command("answers")
 @click.option("--seeds", default="1-30", show_default=True, help="Seeds: '1-30', '3,7,11'.")
-@click.option("--rows", default=20_000, show_default=True, help="Trades per log (as in the notebook).")
+@click.option(
+    "--rows", default=20_000, show_default=True, help="Trades per log (as in the notebook)."
+)
 @click.option("--days", default=120, show_default=True, help="Days per log (as in the notebook).")
 @format_option(help_text="Output: a printable table per seed, or JSON.")
 def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:

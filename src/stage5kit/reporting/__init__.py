@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
 from stage5kit.reporting.decision_figures import plot_decision_flows
+from stage5kit.reporting.exercise import Exercise, all_checks_passed
 from stage5kit.reporting.figures import (
     plot_cost_waterfall,
     plot_distribution,
@@ -35,7 +36,6 @@ from stage5kit.reporting.tco_view import (
     describe_tco,
     headline_table,
 )
-from stage5kit.reporting.exercise import Exercise, all_checks_passed
 from stage5kit.reporting.workshop import draft_oem_message
 from stage5kit.reporting.workshop_build import build_workshop
 

@@ -10,6 +10,7 @@ process can register the exercise only when every check passed.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -224,7 +225,7 @@ class Exercise:
             "zmiana kosztu w pb": format_polish_number(self.shift.cost_bps_change, signed=True),
             "strategia": str(self.by_strategy["strategy"].iloc[0]),
             "prawdopodobieństwo ujemnego wyniku netto w teście warunków skrajnych": (
-                _percent(float(risk["p_net_pnl_negative"]))
+                _percent(float(str(risk["p_net_pnl_negative"])))
             ),
         }
 
@@ -253,35 +254,47 @@ class Exercise:
 
     def _problem(self, number: int, answer: object) -> str | None:
         """What is wrong with an answer, in Polish, without the right answer; None when right."""
-        expected = self.expected(number)
         if number == 2:
-            value = _as_number(answer)
-            if value is None:
-                return "odpowiedź musi być liczbą (punkty bazowe), a nie tekstem."
-            if abs(value - float(str(expected))) <= COST_TOLERANCE_BPS:
-                return None
-            if (value < 0) != (float(str(expected)) < 0):
-                return "zły znak: wzrost kosztu to liczba dodatnia, spadek ujemna."
-            return "ta wartość nie zgadza się z poziomami przed i po zmianie w Twoim logu."
+            return self._number_problem(answer)
         if number == 6:
             missing = [
                 name for name, text in self.message_facts().items() if text not in str(answer)
             ]
-            if not missing:
-                return None
-            return "w komunikacie brakuje: " + ", ".join(missing) + "."
+            return "w komunikacie brakuje: " + ", ".join(missing) + "." if missing else None
         given = str(answer).strip()
-        if given == expected:
+        if given == self.expected(number):
             return None
-        if number == 1 and not _looks_like_day(given):
-            return "dzień wpisz jako tekst w formacie RRRR-MM-DD."
-        if number == 4 and given not in BUDGET_STATUSES:
-            return f"status musi być jednym z: {', '.join(BUDGET_STATUSES)}."
-        if number == 5 and given not in DECISIONS:
-            return f"decyzja musi być jedną z: {', '.join(DECISIONS)}."
-        if number == 3 and given not in set(self.by_strategy["strategy"].astype(str)):
-            return "w Twoim logu nie ma strategii o tej nazwie."
-        return "to nie jest odpowiedź wynikająca z Twojego logu."
+        return self._format_problem(number, given) or (
+            "to nie jest odpowiedź wynikająca z Twojego logu."
+        )
+
+    def _number_problem(self, answer: object) -> str | None:
+        value = _as_number(answer)
+        expected = float(str(self.expected(2)))
+        if value is None:
+            return "odpowiedź musi być liczbą (punkty bazowe), a nie tekstem."
+        if abs(value - expected) <= COST_TOLERANCE_BPS:
+            return None
+        if (value < 0) != (expected < 0):
+            return "zły znak: wzrost kosztu to liczba dodatnia, spadek ujemna."
+        return "ta wartość nie zgadza się z poziomami przed i po zmianie w Twoim logu."
+
+    def _format_problem(self, number: int, given: str) -> str | None:
+        """A wrong form of answer (not a day, not an allowed value), or None."""
+        problems = {
+            1: (_looks_like_day(given), "dzień wpisz jako tekst w formacie RRRR-MM-DD."),
+            3: (
+                given in set(self.by_strategy["strategy"].astype(str)),
+                "w Twoim logu nie ma strategii o tej nazwie.",
+            ),
+            4: (
+                given in BUDGET_STATUSES,
+                f"status musi być jednym z: {', '.join(BUDGET_STATUSES)}.",
+            ),
+            5: (given in DECISIONS, f"decyzja musi być jedną z: {', '.join(DECISIONS)}."),
+        }
+        well_formed, problem = problems[number]
+        return None if well_formed else problem
 
     def podsumowanie(self) -> str:
         """The progress summary in Polish: how many checks passed and which are left."""
@@ -303,7 +316,7 @@ class Exercise:
         return text
 
 
-def all_checks_passed(results: dict[str, object]) -> bool:
+def all_checks_passed(results: Mapping[str, object]) -> bool:
     """Whether a report's recorded values hold every check of the exercise, all passed."""
     return all(results.get(f"{CHECK_PREFIX}{q.number}") is True for q in QUESTIONS)
 

@@ -166,7 +166,7 @@ def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str
         f" Prawdopodobieństwo ujemnego wyniku netto (zysk brutto minus koszty) wynosi "
         f"{_percent(loss)} (w scenariuszu bazowym "
         f"{_percent(float(baseline.get('p_net_pnl_negative', math.nan)))})"
-        + (" – to największe ryzyko tego wyniku." if loss >= 0.5 else ".")
+        + (": to największe ryzyko tego wyniku." if loss >= 0.5 else ".")
         if math.isfinite(loss)
         else ""
     )

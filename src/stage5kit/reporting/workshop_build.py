@@ -67,9 +67,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _strip_markers(text: str) -> str:
-    return "\n".join(
-        line.replace(f"  {ANSWER_MARKER}", "").rstrip() for line in text.split("\n")
-    )
+    return "\n".join(line.replace(f"  {ANSWER_MARKER}", "").rstrip() for line in text.split("\n"))
 
 
 def _rewrite_data_paths(text: str) -> str:
@@ -86,7 +84,11 @@ def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str,
     answers = 0
     for index, cell in enumerate(cells, start=1):
         text = _rewrite_data_paths(_text(cell))
-        base = {**cell, "outputs": [], "execution_count": None} if cell["cell_type"] == "code" else dict(cell)
+        base = (
+            {**cell, "outputs": [], "execution_count": None}
+            if cell["cell_type"] == "code"
+            else dict(cell)
+        )
         facilitator_cells.append({**base, "source": _lines(_strip_markers(text))})
         if _is_answer(cell):
             answers += 1
@@ -120,7 +122,10 @@ def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
     data = folder / DATA_DIR
     write_sample_inputs(data)
     paths = []
-    for name, notebook in ((PARTICIPANT_NOTEBOOK, participant), (FACILITATOR_NOTEBOOK, facilitator)):
+    for name, notebook in (
+        (PARTICIPANT_NOTEBOOK, participant),
+        (FACILITATOR_NOTEBOOK, facilitator),
+    ):
         target = folder / name
         atomic_write_text(target, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
         paths.append(target)
