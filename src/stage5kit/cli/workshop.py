@@ -7,19 +7,27 @@ from pathlib import Path
 
 import click
 
-from stage5kit.cli._options import format_option
+from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
 
 EXERCISE_SOURCE = Path("notebooks") / "workshop_exercise.ipynb"
+SAMPLE_ARTIFACTS = Path("sample_artifacts")
+
+
+def _find_in_checkout(relative: Path) -> Path | None:
+    """A path under the working directory, else in the source checkout; None if in neither."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        if (root / relative).exists():
+            return root / relative
+    return None
 
 
 def _find_source() -> Path:
     """The exercise source: under the working directory, else in the source checkout."""
-    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
-        candidate = root / EXERCISE_SOURCE
-        if candidate.is_file():
-            return candidate
-    msg = f"{EXERCISE_SOURCE} not found; pass --source or run from the stage5kit source folder"
-    raise click.UsageError(msg)
+    found = _find_in_checkout(EXERCISE_SOURCE)
+    if found is None:
+        msg = f"{EXERCISE_SOURCE} not found; pass --source or run from the stage5kit source folder"
+        raise click.UsageError(msg)
+    return found
 
 
 def _parse_seeds(text: str) -> list[int]:
@@ -95,3 +103,40 @@ def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
     click.echo("  ".join(f"{h:<16}" for h in header))
     for seed, values in key.items():
         click.echo("  ".join(f"{v!s:<16}" for v in (seed, *values.values())))
+
+
+@workshop.command("preflight")
+@root_option()
+@key_option("Your signing key spec (file:PATH) to check it can be read.")
+@click.option(
+    "--samples",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Signed sample artifacts to verify. Default: {SAMPLE_ARTIFACTS}/ of the kit.",
+)
+@format_option(help_text="Output: one line per check, or JSON.")
+def preflight(
+    *, root: Path | None, key_spec: str | None, samples: Path | None, output_format: str
+) -> None:
+    """Check this machine for the exercise: each check ok or a fix in Polish; exit 1 on any FAIL."""
+    from stage5kit.reporting.preflight import run_preflight
+
+    workspace = workspace_of(root)
+    folder = samples if samples is not None else _find_in_checkout(SAMPLE_ARTIFACTS)
+    checks = run_preflight(
+        root=workspace.root,
+        samples=folder if folder is not None else SAMPLE_ARTIFACTS,
+        key_spec=key_spec,
+    )
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for check in checks:
+            click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        raise SystemExit(1)

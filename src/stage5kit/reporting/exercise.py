@@ -296,24 +296,21 @@ class Exercise:
         well_formed, problem = problems[number]
         return None if well_formed else problem
 
-    def podsumowanie(self) -> str:
-        """The progress summary in Polish: how many checks passed and which are left."""
+    def podsumowanie(self) -> None:
+        """Print the progress summary in Polish: how many checks passed and which are left."""
         passed = sorted(n for n, v in self.verdicts.items() if v.passed)
         left = [q.number for q in QUESTIONS if q.number not in passed]
         record("checks_passed", len(passed))
         record("checks_total", len(QUESTIONS))
-        if not left:
-            text = (
-                f"Wszystkie {len(QUESTIONS)} sprawdzenia zaliczone. Podpisz raport poleceniem "
-                "z ostatniej komórki: po podpisaniu ćwiczenie trafi do dziennika decyzji."
-            )
+        text = f"Zaliczone sprawdzenia: {len(passed)} z {len(QUESTIONS)}"
+        if left:
+            text += f"; do poprawy pytania: {', '.join(map(str, left))}."
         else:
-            text = (
-                f"Zaliczone {len(passed)} z {len(QUESTIONS)} sprawdzeń; do poprawy pytania: "
-                f"{', '.join(map(str, left))}."
+            text += (
+                ". Podpisz raport poleceniem z ostatniej komórki: po podpisaniu ćwiczenie "
+                "trafi do dziennika decyzji."
             )
         print(text)
-        return text
 
 
 def all_checks_passed(results: Mapping[str, object]) -> bool:

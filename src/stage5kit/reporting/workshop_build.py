@@ -21,6 +21,7 @@ PARTICIPANT_NOTEBOOK = "cwiczenie_uczestnik.ipynb"
 FACILITATOR_NOTEBOOK = "cwiczenie_prowadzacy.ipynb"
 DATA_DIR = "dane"
 SOURCE_DATA_PREFIX = "../sample_artifacts/inputs/"
+NBVAL_MARKER = "# NBVAL_"
 PLACEHOLDER = "...  # Twoja odpowiedź"
 
 
@@ -96,7 +97,7 @@ def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str,
             blank = "\n".join(f"{name} = {PLACEHOLDER}" for name in names)
             participant_cells.append({**base, "source": _lines(blank)})
         else:
-            participant_cells.append({**base, "source": _lines(text)})
+            participant_cells.append({**base, "source": _lines(_strip_markers(text))})
     if answers == 0:
         msg = f"{where}: no answer cells (lines ending with {ANSWER_MARKER!r})"
         raise InputError(msg)
