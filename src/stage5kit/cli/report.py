@@ -110,7 +110,7 @@ def run(
     result = run_report(
         notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
     )
-    _register_exercise(result.results, result.folder, signed=result.signed, root=root)
+    register_exercise(result.results, result.folder, signed=result.signed, root=root)
     if output_format == "json":
         payload = {
             "folder": str(result.folder),
@@ -131,7 +131,7 @@ def run(
         click.echo(f"  {name}: {format_kpi(value)}")
 
 
-def _register_exercise(
+def register_exercise(
     results: Mapping[str, object], folder: Path, *, signed: bool, root: Path | None
 ) -> None:
     """After a workshop exercise: a stage5_training entry when every self-check passed."""

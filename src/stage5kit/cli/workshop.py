@@ -140,3 +140,46 @@ def preflight(
             click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
     if not all(check.ok for check in checks):
         raise SystemExit(1)
+
+
+@workshop.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the built notebooks, a workspace (ws/) and the signed report.",
+)
+@click.option("--seed", default=7, show_default=True, help="The demo participant's seed.")
+def demo(*, out_dir: Path, seed: int) -> None:
+    """Run the facilitator version headless as a demo participant, signed with a DEMO key."""
+    from stage5kit.cli.demo import DEMO_KEY_ID, DEMO_KEY_NOTE
+    from stage5kit.cli.report import register_exercise
+    from stage5kit.compliance import init_workspace
+    from stage5kit.files import atomic_write_text
+    from stage5kit.reporting import build_workshop, run_report
+    from stage5kit.signing import generate_keypair, load_signing_key
+
+    built = build_workshop(_find_source(), out_dir)
+    workspace, _ = init_workspace(out_dir / "ws", with_key=True)
+    key_dir = out_dir / "demo-key"
+    private = key_dir / f"{DEMO_KEY_ID}.key"
+    if not private.exists():
+        generate_keypair(algorithm="ed25519", key_id=DEMO_KEY_ID, out_dir=key_dir)
+        atomic_write_text(key_dir / "README-DEMO-KEY.txt", DEMO_KEY_NOTE)
+    report_dir = out_dir / f"cwiczenie-{seed}"
+    if report_dir.exists():
+        msg = f"{report_dir} already exists; remove it or use another --out"
+        raise click.UsageError(msg)
+    result = run_report(
+        built.facilitator,
+        parameters={"participant": "Uczestnik DEMO", "seed": seed},
+        out_dir=report_dir,
+        key=load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
+    )
+    register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
+    click.echo(f"demo key (NOT for production): {private}")
+    click.echo(f"signed exercise report: {result.html.resolve()}")
+    public = key_dir / f"{DEMO_KEY_ID}.pub"
+    click.echo(f"verify with: stage5kit verify {result.folder} --public-key {public}")
+    click.echo(f"decision log: {workspace.decision_log}")
