@@ -109,6 +109,7 @@ def test_retired_keys_in_the_workspace_verify_old_entries(root: Path) -> None:
     retired = root / "secrets" / "retired"
     retired.mkdir(parents=True)
     (retired / f"{old_id}.key").write_text("cd" * 32 + "\n")
+    (retired / f"{old_id}.key").chmod(0o600)  # key files open to others are refused
     result = run("decision-log", "verify", "--root", str(root), "--key", KEY)
     assert result.exit_code == 0, result.output
 

@@ -161,19 +161,31 @@ def test_a_forged_smoke_signature_fails(good):
 
 
 def test_an_unsigned_bundle_fails_and_a_signed_one_passes(good):
-    """A bundle zip without its signed manifest fails; with one it counts as ok."""
+    """A bundle zip without its signed manifest fails; an exported bundle verifies (every
+    file against its signed manifest); one file changed inside fails naming it."""
     import zipfile
+
+    from stage5kit.compliance.observability import ObservabilityConfig, write_bundle
 
     bundle = good / "var" / "audit" / "observability" / "stage5_bundle.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
         archive.writestr("dashboard.json", "{}")
     _, report = _audit(good)
     assert _check(report, "observability_bundle")["status"] == "fail"
-    with zipfile.ZipFile(bundle, "a") as archive:
-        archive.writestr("manifest.json", "{}")
-        archive.writestr("manifest.json.sig", "{}")
+    write_bundle(bundle, load_signing_key(ARTIFACT_KEY, key_id="audit-demo"), ObservabilityConfig())
     code, report = _audit(good)
     assert (code, _check(report, "observability_bundle")["status"]) == (0, "ok")
+    with zipfile.ZipFile(bundle) as archive:
+        contents = {info.filename: archive.read(info) for info in archive.infolist()}
+    first = next(name for name in sorted(contents) if not name.startswith("manifest"))
+    contents[first] += b"\n"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for name, data in contents.items():
+            archive.writestr(name, data)
+    _, report = _audit(good)
+    check = _check(report, "observability_bundle")
+    assert check["status"] == "fail"
+    assert first in check["message"]
 
 
 def test_an_empty_workspace_fails_every_check_with_a_fix(tmp_path):

@@ -281,6 +281,7 @@ def test_run_killed_after_its_kernel_started_leaves_nothing_for_the_next_run(
     """kill -9 of `report run` mid-notebook leaves a temp folder; a rerun removes it, verifies."""
     out = tmp_path / "report"
     (tmp_path / "k.hex").write_text(signing_key.secret_forms()[1].decode())
+    (tmp_path / "k.hex").chmod(0o600)
     env = {**os.environ, "STAGE5KIT_SIGNING_KEY": f"file:{tmp_path / 'k.hex'}"}
     command = [sys.executable, "-m", "stage5kit", "report", "run", str(probe_notebook)]
     process = subprocess.Popen(

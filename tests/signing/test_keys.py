@@ -41,7 +41,9 @@ def _key_error(spec: str | None, secret: bytes = SECRET) -> str:
 
 
 def _write(path: Path, data: bytes) -> Path:
+    """Write a key file as keys are kept: mode 0600."""
     path.write_bytes(data)
+    path.chmod(0o600)
     return path
 
 
@@ -381,7 +383,7 @@ def test_any_key_file_content_loads_or_fails_cleanly(content: bytes) -> None:
     """Any key file content either loads or raises KeyMaterialError, never another exception."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fuzz.key"
-        path.write_bytes(content)
+        _write(path, content)
         outcome = _outcome(f"file:{path}")
     assert isinstance(outcome, KeyMaterialError) or outcome.key_id == "fuzz"
 

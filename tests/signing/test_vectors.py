@@ -69,6 +69,7 @@ def test_rfc8032_key_loaded_from_pem_file_signs_the_vector(
     seed = bytes.fromhex(vector["secret_key"])
     key_file = tmp_path / "rfc.key"
     key_file.write_bytes(_primitives.ed25519_private_pem(seed))
+    key_file.chmod(0o600)
     public_file = tmp_path / "rfc.pub"
     public_file.write_bytes(_primitives.ed25519_public_pem(bytes.fromhex(vector["public_key"])))
     key = load_signing_key(str(key_file))

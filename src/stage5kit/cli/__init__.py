@@ -3,8 +3,8 @@
 Subcommand modules import only click and the standard library at module level, so
 ``stage5kit --help`` stays fast; library code is imported inside each command.
 Any :class:`~stage5kit.errors.Stage5Error` is printed as ``ClassName: message`` on stderr
-and turned into its exit code (0 ok, 1 a finding, 2 bad input or usage, 3 the environment
-stopped the run, 130 interrupted).
+(key material this process loaded redacted) and turned into its exit code (0 ok, 1 a
+finding, 2 bad input or usage, 3 the environment stopped the run, 130 interrupted).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import click
 
 from stage5kit import __version__
 from stage5kit.errors import Stage5Error
+from stage5kit.redaction import redact
 
 # name -> "module:attribute"; each module registers one command or group.
 _SUBCOMMANDS: dict[str, str] = {
@@ -58,7 +59,7 @@ class _Stage5Group(click.Group):
         try:
             return super().invoke(ctx)
         except Stage5Error as error:
-            click.echo(f"{type(error).__name__}: {error}", err=True)
+            click.echo(redact(f"{type(error).__name__}: {error}"), err=True)
             ctx.exit(error.exit_code)
 
 

@@ -20,18 +20,28 @@ from stage5kit.cli._options import (
 )
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey
 
+LITERAL_KEY_SCHEMES = ("hex:", "base64:")
 KEY_HELP = (
     "Signing key spec (hex:, base64:, file:, env:VAR or a path). Default: "
     "{key_variables}; with none set the report is written unsigned, with a warning."
 )
 
 
-def _signing_key(spec: str | None) -> SigningKey | None:
-    """The key to sign with, or None (with a warning) when no key is configured."""
-    from stage5kit.signing import KEY_ENV_VARS, load_signing_key
+def _signing_key(spec: str | None) -> DeferredSigningKey | None:
+    """The checked key spec to sign with (bytes read after the kernels), or None with a warning.
 
+    This process becomes non-dumpable first, so other processes of the same user (the
+    notebook kernel among them) cannot read its environment or memory; see docs/security.md.
+    """
+    from stage5kit.reporting.execute import CONFINEMENT_UNAVAILABLE, confinement_available
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+    from stage5kit.signing import KEY_ENV_VARS, check_signing_key
+
+    make_non_dumpable()
+    if not confinement_available():
+        click.echo(CONFINEMENT_UNAVAILABLE, err=True)
     if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
         click.echo(
             f"warning: no signing key (--key or ${KEY_ENV_VARS[0]}); "
@@ -39,8 +49,14 @@ def _signing_key(spec: str | None) -> SigningKey | None:
             err=True,
         )
         return None
-
-    return load_signing_key(spec)
+    if spec is not None and spec.startswith(LITERAL_KEY_SCHEMES):
+        click.echo(
+            "warning: a key given as hex:/base64: on the command line can be read by other "
+            "processes (ps, /proc/<pid>/cmdline), the notebook included; "
+            f"use --key file:<path> or ${KEY_ENV_VARS[0]}",
+            err=True,
+        )
+    return check_signing_key(spec)
 
 
 _cell_timeout_option = click.option(

@@ -31,7 +31,6 @@ from stage5kit.signing import (
     VerificationKey,
     VerificationReport,
     sign_file,
-    signature_path,
     verify_file,
     verify_manifest,
 )
@@ -402,31 +401,17 @@ def _check_smoke(options: AuditOptions, weight: int) -> AuditCheck:
 
 
 def _bundle_signature(bundle: Path, key: VerificationKey) -> tuple[CheckStatus, str]:
-    """Presence-level check of the bundle zip: its signed manifest inside, or a .sig beside it.
+    """Verify the bundle zip in place with the bundle verifier (signature and every file)."""
+    from stage5kit.compliance.observability.bundle_zip import verify_bundle
+    from stage5kit.errors import ArchiveError
 
-    The bundle's own verifier (``stage5kit verify BUNDLE``, from the observability issue)
-    checks every file against the manifest; until it is on main the audit checks that the
-    zip is readable and carries ``manifest.json`` and ``manifest.json.sig``, and verifies a
-    detached ``stage5_bundle.zip.sig`` when there is one.
-    """
-    import zipfile
-
-    if signature_path(bundle).is_file():
-        report = verify_file(bundle, key)
-        return ("ok" if report.ok else "fail"), f"{bundle.name}.sig: {report.message}"
     try:
-        with zipfile.ZipFile(bundle) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as error:
-        return "fail", f"not a readable zip archive ({error})"
-    absent = [n for n in ("manifest.json", "manifest.json.sig") if n not in names]
-    if absent:
-        return "fail", f"bundle is not signed: no {absent[0]} inside"
-    return (
-        "ok",
-        "present with manifest.json and manifest.json.sig inside (signature present;"
-        " its contents are verified by `stage5kit verify` with the bundle verifier)",
-    )
+        report = verify_bundle(bundle, key)
+    except ArchiveError as error:
+        return "fail", str(error)
+    changed = [*report.modified, *report.missing, *report.unexpected]
+    detail = f" ({', '.join(changed)})" if changed else ""
+    return ("ok" if report.ok else "fail"), f"{report.message}{detail}"
 
 
 def _check_bundle(options: AuditOptions, weight: int) -> AuditCheck:

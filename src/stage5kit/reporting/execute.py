@@ -12,6 +12,7 @@ but no variable leaks from one report into the next.
 
 from __future__ import annotations
 
+import getpass
 import os
 import re
 import shutil
@@ -123,10 +124,25 @@ def kernel_environment(
     return env
 
 
+def kernel_temp_folder() -> Path:
+    """The temp folder this user's kernels share (0700), so caches kept there persist.
+
+    Libraries cache in the temp folder (lark, which jsonschema loads via nbformat, spends
+    ~30 s building a grammar a cache file saves); a fresh folder per kernel would lose it.
+    """
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no USER/LOGNAME and no passwd entry (some containers)
+        user = "user"
+    folder = Path(tempfile.gettempdir()) / f"stage5kit-kernels-{user}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
 def _private_folders(base: Path) -> dict[str, str]:
-    """Variables that point a kernel's caches, config and temp files into its own folder."""
+    """Variables that point a kernel's temp files, caches and config into its own folders."""
+    env = {"TMPDIR": str(kernel_temp_folder())}
     folders = {
-        "TMPDIR": "tmp",
         "IPYTHONDIR": "ipython",
         "MPLCONFIGDIR": "matplotlib",
         "XDG_CACHE_HOME": "cache",
@@ -134,7 +150,6 @@ def _private_folders(base: Path) -> dict[str, str]:
         "JUPYTER_DATA_DIR": "jupyter-data",
         "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
     }
-    env = {}
     for variable, name in folders.items():
         folder = base / name
         folder.mkdir(mode=0o700)
@@ -227,7 +242,7 @@ class KernelSession:
         self._socket_dir = Path(tempfile.mkdtemp(prefix="s5k-"))
         private = _private_folders(self._socket_dir)
         readable = [*map(str, self._readable)]
-        writable = [str(self._socket_dir), *map(str, self._writable)]
+        writable = [str(self._socket_dir), private["TMPDIR"], *map(str, self._writable)]
 
         class _TrackedKernelManager(AsyncKernelManager):
             """Starts the kernel through the confining wrapper; remembers papermill's clients."""

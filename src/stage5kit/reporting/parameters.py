@@ -28,6 +28,7 @@ _TYPE_NAMES: dict[type, str] = {
     dict: "dict",
     type(None): "any",
 }
+PREVIEW_CHARS = 7
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
@@ -125,9 +126,22 @@ def read_parameters(notebook: str | Path) -> dict[str, NotebookParameter]:
     return found
 
 
+def preview(value: object) -> str:
+    """A rejected value as an error may show it: never in full, since it may be a key.
+
+    Up to :data:`PREVIEW_CHARS` characters are shown whole (too few to hold 8 key bytes in
+    any form); a longer value shows its first characters and its length.
+    """
+    text = repr(value)
+    if len(text) <= PREVIEW_CHARS:
+        return text
+    return f"{text[: PREVIEW_CHARS - 1]}… ({len(text)} characters)"
+
+
 def _refuse(parameter: NotebookParameter, value: object, source: str) -> ParameterError:
-    msg = f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, got {value!r}"
-    return ParameterError(msg, column=parameter.name, value=value)
+    shown = preview(value)
+    msg = f"parameter {parameter.name!r} from {source} expects {parameter.type_name}, got {shown}"
+    return ParameterError(msg, column=parameter.name, value=shown)
 
 
 def _coerce_text(parameter: NotebookParameter, text: str, source: str) -> object:
@@ -176,7 +190,7 @@ def coerce_parameters(
         if parameter is None:
             known = ", ".join(sorted(declared)) or "none"
             msg = f"unknown parameter {name!r} from {source} (the notebook declares: {known})"
-            raise ParameterError(msg, column=name, value=value)
+            raise ParameterError(msg, column=name, value=preview(value))
         if isinstance(value, str):
             coerced[name] = _coerce_text(parameter, value, source)
         else:

@@ -18,17 +18,18 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError
+from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError, Stage5Error
 from stage5kit.files import atomic_directory, sha256_file
+from stage5kit.redaction import redact_error
 from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
 from stage5kit.reporting.html import render_html
 from stage5kit.reporting.parameters import coerce_parameters, read_parameters, resolve_paths
 from stage5kit.reporting.pdf import render_pdf
 from stage5kit.reporting.record import JsonValue, read_results
-from stage5kit.reporting.secrets_scan import ensure_no_secrets
+from stage5kit.reporting.secrets_scan import ensure_no_secrets, find_secret_leaks
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey, SigningKey
 
 REPORT_NOTEBOOK = "report.ipynb"
 REPORT_HTML = "report.html"
@@ -170,7 +171,7 @@ def seal_report(
         return False
     from stage5kit.signing import sign_manifest
 
-    ensure_no_secrets(folder, key.secret_forms())
+    ensure_no_secrets(folder, (key.secret_material(),))
     sign_manifest(folder, key, metadata=report_metadata(prepared))
     return True
 
@@ -189,12 +190,30 @@ def _check_out_dir(out_dir: Path) -> None:
             raise ConfigError(msg)
 
 
+def _loaded(key: SigningKey | DeferredSigningKey | None) -> SigningKey | None:
+    """The key itself: a deferred key's bytes are read now (once the kernel has exited)."""
+    from stage5kit.signing import DeferredSigningKey
+
+    return key.load() if isinstance(key, DeferredSigningKey) else key
+
+
+def refuse_leaking_failure(folder: Path, failure: NotebookError, key: SigningKey | None) -> None:
+    """Raise instead of keeping a failed report whose files hold key material."""
+    if key is None:
+        return
+    leaks = find_secret_leaks(folder, (key.secret_material(),))
+    if leaks:
+        names = ", ".join(str(p.relative_to(folder)) for p in leaks)
+        msg = f"{failure}; key material found in {names}, so the failed report was not kept"
+        raise NotebookError(msg, notebook=failure.notebook, cell_index=failure.cell_index)
+
+
 def run_report(
     notebook: str | Path,
     *,
     parameters: Mapping[str, object],
     out_dir: str | Path,
-    key: SigningKey | None = None,
+    key: SigningKey | DeferredSigningKey | None = None,
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     given_dir: Path | None = None,
@@ -202,32 +221,37 @@ def run_report(
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
 
     Parameters are checked before any kernel starts (ParameterError). The kernel never
-    sees the key: its environment is cleaned, and signing happens here after execution.
+    sees the key: its environment is allow-listed, a deferred key is read only after the
+    kernel has exited, and signing happens here. A failed report is kept only when it
+    holds no key material; every error message leaving here has key material redacted.
     """
     started = time.perf_counter()
     prepared = prepare_report(notebook, parameters, given_dir=given_dir)
     target = Path(out_dir)
     _check_out_dir(target)
-    secrets = key.secret_forms() if key is not None else ()
-    env = kernel_environment(os.environ, secrets=secrets)
     failure: NotebookError | None = None
-    with (
-        atomic_directory(target) as folder,
-        KernelSession(
-            env=env,
-            cell_timeout=cell_timeout,
-            readable=(prepared.notebook.parent,),
-            writable=(folder, *report_inputs(prepared)),
-        ) as session,
-    ):
-        try:
-            build_report(prepared, folder, session=session, pdf=pdf)
-        except NotebookError as error:
-            failure = error
-        if failure is None:
-            signed = seal_report(prepared, folder, key, pdf=pdf)
-    if failure is not None:
-        raise failure
+    try:
+        with atomic_directory(target) as folder:
+            with KernelSession(
+                env=kernel_environment(os.environ),
+                cell_timeout=cell_timeout,
+                readable=(prepared.notebook.parent,),
+                writable=(folder, *report_inputs(prepared)),
+            ) as session:
+                try:
+                    build_report(prepared, folder, session=session, pdf=pdf)
+                except NotebookError as error:
+                    failure = error
+            signing_key = _loaded(key)
+            if failure is not None:
+                refuse_leaking_failure(folder, failure, signing_key)
+            else:
+                signed = seal_report(prepared, folder, signing_key, pdf=pdf)
+        if failure is not None:
+            raise failure
+    except Stage5Error as error:
+        redact_error(error)
+        raise
     return ReportResult(
         folder=target,
         parameters=prepared.parameters,

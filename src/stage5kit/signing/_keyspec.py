@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,6 +31,11 @@ HOW_TO_GIVE_A_KEY = (
     "pass a key spec (hex:<hex>, base64:<base64>, file:<path>, a bare path or env:<VAR>) or set "
     + ", or ".join(f"{name} (and {name}{KEY_ID_SUFFIX})" for name in KEY_ENV_VARS)
 )
+
+# The demo key's seed is the SHA-256 of this published label: public by design, so its
+# committed key file may be readable by anyone (git does not keep mode 0600).
+DEMO_SEED_LABEL = b"stage5kit demo key: public by design, never for production\x00"
+_PRIVATE_KINDS = ("secret", "ed25519_private")
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
 _LOOKS_LIKE_KEY = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
@@ -128,6 +135,21 @@ def _key_path(path_text: str, label: str) -> Path:
         raise KeyMaterialError(msg) from None
 
 
+def _check_private_file_mode(path: Path, material: KeyMaterial, label: str) -> None:
+    """Refuse a private key file that group or others may read (like ssh), bar the demo key."""
+    if os.name != "posix" or material.kind not in _PRIVATE_KINDS:
+        return
+    if material.data == hashlib.sha256(DEMO_SEED_LABEL).digest():
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        msg = (
+            f"{label}: private key file is open to group or others (mode {mode:04o}),"
+            f" refused as ssh would; run: chmod 600 {path}"
+        )
+        raise KeyMaterialError(msg)
+
+
 def _read_key_file(path_text: str, label: str) -> KeyMaterial:
     path = _key_path(path_text, label)
     if "\0" in path_text:
@@ -149,6 +171,7 @@ def _read_key_file(path_text: str, label: str) -> KeyMaterial:
         msg = f"{label}: cannot read key file ({error.strerror or type(error).__name__})"
         raise KeyMaterialError(msg) from None
     material = _parse_key_file(data, label)
+    _check_private_file_mode(path, material, label)
     stem = path.stem
     return KeyMaterial(kind=material.kind, data=material.data, label=label, key_id_hint=stem)
 

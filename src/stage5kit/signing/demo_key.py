@@ -14,10 +14,11 @@ from pathlib import Path
 from stage5kit.errors import KeyMaterialError
 from stage5kit.files import atomic_write_bytes
 from stage5kit.signing import _primitives
+from stage5kit.signing._keyspec import DEMO_SEED_LABEL
 from stage5kit.signing.keys import PRIVATE_KEY_MODE, GeneratedKey
 
 DEMO_KEY_ID = "DEMO-KEY-NOT-FOR-PRODUCTION"
-DEMO_SEED_LABEL = b"stage5kit demo key: public by design, never for production\x00"
+__all__ = ["DEMO_KEY_ID", "DEMO_SEED_LABEL", "write_demo_keypair"]
 
 
 def write_demo_keypair(out_dir: str | Path) -> GeneratedKey:

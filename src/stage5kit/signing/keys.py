@@ -18,6 +18,7 @@ from typing import Literal
 
 from stage5kit.errors import KeyMaterialError
 from stage5kit.files import atomic_write_bytes
+from stage5kit.redaction import remember_secret
 from stage5kit.signing import _primitives
 from stage5kit.signing._keyspec import KeyMaterial, resolve_key_spec
 
@@ -122,6 +123,10 @@ class SigningKey:
         public = _primitives.ed25519_public_of(self._secret)
         return VerificationKey(algorithm="ed25519", key_id=self.key_id, _material=public)
 
+    def secret_material(self) -> bytes:
+        """The raw secret (HMAC key or Ed25519 seed), only to scan outputs and redact messages."""
+        return self._secret
+
     def secret_forms(self) -> tuple[bytes, ...]:
         """Return every encoding of the secret an output must never contain (to scan for leaks).
 
@@ -140,6 +145,7 @@ def load_signing_key(spec: str | None = None, *, key_id: str | None = None) -> S
     if material.kind == "ed25519_public":
         msg = f"{material.label}: is an Ed25519 public key; signing needs the private key"
         raise KeyMaterialError(msg)
+    remember_secret(material.data)
     if material.kind == "ed25519_private":
         public = _primitives.ed25519_public_of(material.data)
         chosen = _choose_key_id(key_id, material, "ed25519", public)
@@ -147,6 +153,41 @@ def load_signing_key(spec: str | None = None, *, key_id: str | None = None) -> S
     secret = _check_hmac_secret(material.data, material.label)
     chosen = _choose_key_id(key_id, material, "hmac", secret)
     return SigningKey(algorithm="hmac", key_id=chosen, _secret=secret)
+
+
+@dataclass(frozen=True, slots=True)
+class DeferredSigningKey:
+    """A key spec checked now (exists, permissions, parses) whose bytes are read at signing.
+
+    A report run holds this while its kernel runs, so the key bytes are read only after
+    the kernel has exited (see ``docs/security.md``).
+    """
+
+    spec: str | None
+    requested_key_id: str | None
+    algorithm: Algorithm
+    key_id: str
+
+    def load(self) -> SigningKey:
+        """Read and parse the key now (the same checks again: the file may have changed)."""
+        return load_signing_key(self.spec, key_id=self.requested_key_id)
+
+
+def check_signing_key(spec: str | None = None, *, key_id: str | None = None) -> DeferredSigningKey:
+    """Check a signing key spec now without keeping its bytes; load it later with ``.load()``."""
+    material = resolve_key_spec(spec)
+    if material.kind == "ed25519_public":
+        msg = f"{material.label}: is an Ed25519 public key; signing needs the private key"
+        raise KeyMaterialError(msg)
+    algorithm: Algorithm = "ed25519" if material.kind == "ed25519_private" else "hmac"
+    if algorithm == "hmac":
+        public = _check_hmac_secret(material.data, material.label)
+    else:
+        public = _primitives.ed25519_public_of(material.data)
+    chosen = _choose_key_id(key_id, material, algorithm, public)
+    return DeferredSigningKey(
+        spec=spec, requested_key_id=key_id, algorithm=algorithm, key_id=chosen
+    )
 
 
 def load_verification_key(

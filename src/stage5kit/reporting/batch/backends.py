@@ -128,7 +128,11 @@ def _exit_with_parent() -> None:
 
 
 def _worker_init(hidden_env: tuple[str, ...]) -> None:
-    """Pool initializer: drop key variables from this worker's environment, watch the parent."""
+    """Pool initializer: non-dumpable, key variables dropped from its environment, and a
+    watch on the parent (its /proc environ still holds what it was started with)."""
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+
+    make_non_dumpable()
     for name in hidden_env:
         os.environ.pop(name, None)
     _exit_with_parent()

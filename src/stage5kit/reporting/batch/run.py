@@ -9,6 +9,7 @@ report is rebuilt and its entry says why.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -38,9 +39,10 @@ from stage5kit.reporting.runner import (
     report_inputs,
     seal_report,
 )
+from stage5kit.reporting.secrets_scan import find_secret_leaks, redact_names, redact_value
 
 if TYPE_CHECKING:
-    from stage5kit.signing import SigningKey
+    from stage5kit.signing import DeferredSigningKey, SigningKey
 
 BATCH_LOCK = ".batch.lock"
 _BUILD_SUFFIX = ".building"
@@ -141,6 +143,10 @@ def _finish(
         except Stage5Error as sealing:
             error = f"{type(sealing).__name__}: {sealing}"
             shutil.rmtree(job.build_dir, ignore_errors=True)
+    elif key is not None and find_secret_leaks(job.build_dir, (key.secret_material(),)):
+        # A failed report is kept only when it holds no key material.
+        error += "; key material found in its files, so the failed report was not kept"
+        shutil.rmtree(job.build_dir, ignore_errors=True)
     if job.build_dir.exists():
         if folder.exists():
             shutil.rmtree(folder)
@@ -168,7 +174,7 @@ def run_batch(
     out_dir: str | Path,
     workers: int | None = None,
     scheduler: str | None = None,
-    key: SigningKey | None = None,
+    key: SigningKey | DeferredSigningKey | None = None,
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     max_reports: int = DEFAULT_MAX_REPORTS,
@@ -184,7 +190,10 @@ def run_batch(
     plan = grid if isinstance(grid, BatchGrid) else load_grid(grid, max_reports=max_reports)
     check_grid_size(plan, max_reports=max_reports)
     runs = plan.runs
-    names = report_names(runs, source=plan.source)
+    # Resuming verifies old reports, so the batch (the signing process) reads the key now.
+    signing_key = _loaded(key)
+    secrets = (signing_key.secret_material(),) if signing_key is not None else ()
+    names = redact_names(report_names(runs, source=plan.source), secrets)
     prepared = [
         prepare_report(plan.notebook, run, given_dir=plan.base_dir, source=f"grid entry {index}")
         for index, run in enumerate(runs, start=1)
@@ -198,7 +207,7 @@ def run_batch(
                 names,
                 prepared,
                 root,
-                key=key,
+                key=signing_key,
                 pdf=pdf,
                 cell_timeout=cell_timeout,
                 options=BackendOptions(workers, scheduler),
@@ -256,5 +265,29 @@ def _run_locked(
             )
             bar.update(1)
     result = BatchResult(out_dir=root, entries=tuple(entries[i] for i in range(len(names))))
+    result = _redacted(result, (key.secret_material(),) if key is not None else ())
     write_index(result)
     return result
+
+
+def _loaded(key: SigningKey | DeferredSigningKey | None) -> SigningKey | None:
+    from stage5kit.signing import DeferredSigningKey
+
+    return key.load() if isinstance(key, DeferredSigningKey) else key
+
+
+def _redacted(result: BatchResult, secrets: tuple[bytes, ...]) -> BatchResult:
+    """The batch result with key material redacted from every parameter, result and error:
+    nothing of the key reaches index.csv/html, stdout or an error message."""
+    if not secrets:
+        return result
+    entries = tuple(
+        dataclasses.replace(
+            entry,
+            parameters={k: redact_value(v, secrets) for k, v in entry.parameters.items()},
+            results={k: redact_value(v, secrets) for k, v in entry.results.items()},  # type: ignore[misc]
+            error=str(redact_value(entry.error, secrets)),
+        )
+        for entry in result.entries
+    )
+    return dataclasses.replace(result, entries=entries)
