@@ -158,8 +158,10 @@ def demo(*, out_dir: Path, seed: int) -> None:
     from stage5kit.compliance import init_workspace
     from stage5kit.files import atomic_write_text
     from stage5kit.reporting import build_workshop, run_report
-    from stage5kit.signing import generate_keypair, load_signing_key
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+    from stage5kit.signing import check_signing_key, generate_keypair
 
+    make_non_dumpable()
     built = build_workshop(_find_source(), out_dir)
     workspace, _ = init_workspace(out_dir / "ws", with_key=True)
     key_dir = out_dir / "demo-key"
@@ -175,7 +177,7 @@ def demo(*, out_dir: Path, seed: int) -> None:
         built.facilitator,
         parameters={"participant": "Uczestnik DEMO", "seed": seed},
         out_dir=report_dir,
-        key=load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
+        key=check_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
     click.echo(f"demo key (NOT for production): {private}")
