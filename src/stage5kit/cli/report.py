@@ -169,6 +169,13 @@ def register_exercise(
     from stage5kit.signing import MANIFEST_NAME
 
     workspace = workspace_of(root)
+    if not workspace.marker.is_file():
+        click.echo(
+            "exercise: every self-check passed, but no workspace was found "
+            "(run inside one made by `stage5kit init`, or pass --root); nothing registered",
+            err=True,
+        )
+        return
     log_key = load_log_key(None, default_key_file=workspace.decision_log_key)
     participant = str(results.get("participant", ""))
     entry = append_entry(
