@@ -28,6 +28,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_REPORTED_PROBLEMS = 50
+MAX_SHOWN_CHARS = 80
+
+
+def show_value(value: object, *, limit: int = MAX_SHOWN_CHARS, quote: bool = True) -> str:
+    """A value as an error message shows it: repr-escaped and cut to ``limit`` characters.
+
+    A message never carries a megabyte field or a newline that forges a line; the cut
+    says how long the value really was.
+    """
+    text = repr(value) if quote else repr(str(value))[1:-1]
+    if len(text) <= limit + 2 or (isinstance(value, str) and len(value) <= limit):
+        return text
+    size = f" ({len(value):,} characters)" if isinstance(value, str | bytes) else ""
+    return f"{text[: limit - 1]}…{size}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +64,7 @@ class InputProblem:
             where.append(f"column '{self.column}'")
         text = f"{', '.join(where)}: "
         if self.value is not None:
-            text += f"{self.value!r} "
+            text += f"{show_value(self.value)} "
         text += self.message
         if self.hint:
             text += f" ({self.hint})"

@@ -9,6 +9,7 @@ the decision log, batches and output folders share one cross-platform implementa
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -19,9 +20,18 @@ import time
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from stage5kit.errors import ConfigError, LockHeldError
+from stage5kit.errors import ConfigError, LockHeldError, ResourceError, show_value
 
 HASH_CHUNK_BYTES = 1 << 20
+# What the environment did, and what to do about it, for the errors a write can meet.
+ENVIRONMENT_FIXES = {
+    errno.ENOSPC: "the disk is full; free space or write to another disk",
+    errno.EDQUOT: "the disk quota is used up; free space or write elsewhere",
+    errno.EFBIG: "the file is larger than the file system allows; write to another disk",
+    errno.EACCES: "permission denied; choose a folder you can write to",
+    errno.EPERM: "operation not permitted; choose a folder you can write to",
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+}
 LOCK_POLL_SECONDS = 0.05
 
 
@@ -47,63 +57,40 @@ def sha256_file(path: str | Path) -> str:
 
 
 def read_config_file(path: str | Path, *, what: str) -> object:
-    """Parse a YAML file (JSON if it ends in .json); a ConfigError names the file and the line.
+    """Parse a YAML file (JSON if it ends in .json) with the kit's one safe config parser.
 
-    ``what`` names the file in the message ("scenario file", "grid file", ...).
+    See :mod:`stage5kit.config_files`: no aliases, no duplicate keys, bounded nesting and
+    numbers; a ConfigError names the file, the line and the fix.
     """
-    import json
+    from stage5kit.config_files import read_config_file as read_safely
 
-    import yaml
+    return read_safely(path, what=what)
 
-    source = Path(path)
+
+def environment_error(error: OSError, target: str | Path | None = None) -> ResourceError:
+    """An OSError as a ResourceError (exit 3): the output, what the system said, the fix."""
+    where = target if target is not None else error.filename
+    shown = show_value(str(where), quote=False) if where is not None else "writing the output"
+    reason = error.strerror or str(error) or type(error).__name__
+    fix = ENVIRONMENT_FIXES.get(
+        error.errno or 0, "the folder cannot be created or written here; choose another output"
+    )
+    return ResourceError(f"{shown}: cannot write: {reason} ({fix})")
+
+
+@contextlib.contextmanager
+def _environment_errors(target: Path, *, only_environment: bool = False) -> Iterator[None]:
+    """Turn an OSError while preparing or writing ``target`` into a ResourceError naming it.
+
+    With ``only_environment`` (around the caller's own code) only a full disk, a quota or
+    a denied permission is turned; other errors are the caller's to report.
+    """
     try:
-        text = source.read_text(encoding="utf-8-sig")
+        yield
     except OSError as error:
-        msg = f"{source}: cannot read the {what} ({error.strerror or type(error).__name__})"
-        raise ConfigError(msg) from error
-    except UnicodeDecodeError as error:
-        msg = f"{source}: cannot read the {what} (not UTF-8 text; save it as UTF-8)"
-        raise ConfigError(msg) from error
-    if source.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            msg = f"{source}, line {error.lineno}: not valid JSON ({error.msg})"
-            raise ConfigError(msg) from error
-        except ValueError as error:
-            msg = f"{source}: a number is too long ({error}); quote it if it is text"
-            raise ConfigError(msg) from error
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(error, "problem", None) or "parse error"
-        msg = f"{source}{where}: not valid YAML (check indentation and colons): {problem}"
-        raise ConfigError(msg) from error
-    except ValueError as error:
-        raise ConfigError(_too_long_number(source, text)) from error
-
-
-def _too_long_number(source: Path, text: str) -> str:
-    """Where the YAML number Python refused to convert is (integers over 4300 digits)."""
-    import yaml
-
-    pending = [yaml.compose(text, Loader=yaml.SafeLoader)]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, yaml.ScalarNode):
-            digits = sum(c.isdigit() for c in node.value)
-            if node.tag.endswith(":int") and digits > sys.get_int_max_str_digits():
-                return (
-                    f"{source}, line {node.start_mark.line + 1}: an integer of {digits} digits "
-                    "is too long; quote it if it is text"
-                )
-        elif isinstance(node, yaml.SequenceNode):
-            pending.extend(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            pending.extend(item for pair in node.value for item in pair)
-    return f"{source}: a value cannot be read as a number; quote it if it is text"
+        if only_environment and error.errno not in ENVIRONMENT_FIXES:
+            raise
+        raise environment_error(error, target) from error
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -199,17 +186,19 @@ def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path
     The file gets ``mode`` (e.g. 0o600 for keys) before any data lands, else the umask default.
     """
     final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-    os.close(fd)
+    with _environment_errors(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+        os.close(fd)
     tmp = Path(tmp_name)
     try:
-        tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
-        yield tmp
-        with tmp.open("rb+") as handle:
-            os.fsync(handle.fileno())
-        tmp.replace(final)
-        _fsync_dir(final.parent)
+        with _environment_errors(final, only_environment=True):
+            tmp.chmod(DEFAULT_FILE_MODE if mode is None else mode)
+            yield tmp
+            with tmp.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            tmp.replace(final)
+            _fsync_dir(final.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -310,11 +299,13 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     temp folder's lock file is held while in use, so a concurrent run's folder is never taken.
     """
     final = Path(target)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temp_dirs(final)
-    tmp, lock = _locked_temp_dir(final)
+    with _environment_errors(final):
+        final.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_dirs(final)
+        tmp, lock = _locked_temp_dir(final)
     try:
-        yield tmp
+        with _environment_errors(final, only_environment=True):
+            yield tmp
         tmp.chmod(DEFAULT_DIR_MODE)
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))

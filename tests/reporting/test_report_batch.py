@@ -292,6 +292,7 @@ def test_two_batches_racing_into_one_out_never_mix(
     out = tmp_path / "out"
     key_env = {**os.environ, "STAGE5KIT_SIGNING_KEY": f"file:{tmp_path / 'k.hex'}"}
     (tmp_path / "k.hex").write_text(signing_key.secret_forms()[1].decode())
+    (tmp_path / "k.hex").chmod(0o600)
     command = [sys.executable, "-m", "stage5kit", "report", "batch", str(grid), "--out", str(out)]
     racers = [
         subprocess.Popen(

@@ -13,6 +13,7 @@ from stage5kit.errors import ConfigError, ParameterError
 from stage5kit.reporting.parameters import (
     coerce_parameters,
     load_parameter_file,
+    parameters_source,
     read_parameters,
     resolve_paths,
 )
@@ -20,6 +21,8 @@ from stage5kit.reporting.runner import prepare_report
 
 PROBE = Path(__file__).parent / "notebooks" / "probe.ipynb"
 DECLARED = read_parameters(PROBE)
+PAPERMILL = Path(__file__).parents[1] / "data" / "papermill"
+UNTYPED = read_parameters(PAPERMILL / "simple_execute.ipynb")
 
 
 def test_types_and_comments_come_from_the_parameters_cell() -> None:
@@ -102,12 +105,95 @@ def test_path_defaults_resolve_against_notebook_and_given_paths_against_caller(
     assert resolved["label"] == "probe"
 
 
-def test_notebook_without_parameters_cell_is_a_config_error(tmp_path: Path) -> None:
-    """A notebook with no cell tagged 'parameters' cannot be run as a report."""
-    notebook = tmp_path / "bare.ipynb"
-    notebook.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "x = 1"}]}))
-    with pytest.raises(ConfigError, match="no code cell tagged 'parameters'"):
-        read_parameters(notebook)
+def _notebook(folder: Path, parameters: str | None, *, name: str = "nb.ipynb") -> Path:
+    cells = [{"cell_type": "code", "metadata": {}, "source": "x = 1"}]
+    if parameters is not None:
+        cells.insert(
+            0, {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": parameters}
+        )
+    notebook = folder / name
+    notebook.write_text(json.dumps({"cells": cells, "metadata": {}}))
+    return notebook
+
+
+def test_notebook_without_parameters_cell_declares_none(tmp_path: Path) -> None:
+    """No cell tagged 'parameters': no parameters, and the notebook still prepares to run."""
+    notebook = _notebook(tmp_path, None)
+    assert parameters_source(notebook) is None
+    assert read_parameters(notebook) == {}
+    assert prepare_report(notebook, {}).parameters == {}
+
+
+def test_parameters_for_a_notebook_without_parameters_cell_are_refused(tmp_path: Path) -> None:
+    """-p on such a notebook is refused with the reason, before any kernel starts."""
+    notebook = _notebook(tmp_path, None)
+    with pytest.raises(ParameterError, match=r"has no cell tagged 'parameters'.*given: msg"):
+        prepare_report(notebook, {"msg": "hi"})
+
+
+@given(st.text(max_size=30))
+def test_untyped_parameters_parse_text_exactly_as_papermill_does(text: str) -> None:
+    """A None default takes -p text as papermill's own CLI parser (_resolve_type) does."""
+    from papermill.cli import _resolve_type
+
+    coerced = coerce_parameters(UNTYPED, {"msg": text}, source="-p")["msg"]
+    expected = _resolve_type(text)
+    assert type(coerced) is type(expected)
+    assert repr(coerced) == repr(expected)  # repr: NaN equals NaN here
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-01-01", "2024-01-01"),
+        ("yes", "yes"),
+        ("null", "null"),
+        ("[1, 2]", "[1, 2]"),
+        ("None", None),
+        ("True", True),
+        ("7", 7),
+        ("0.5", 0.5),
+    ],
+)
+def test_untyped_parameter_cases_from_papermill(text: str, expected: object) -> None:
+    """The cases the issue names: dates, yes, null and lists stay text, as in papermill."""
+    assert coerce_parameters(UNTYPED, {"msg": text}, source="-p") == {"msg": expected}
+
+
+def test_values_json_cannot_hold_are_passed_as_text(tmp_path: Path) -> None:
+    """A date or time from a YAML parameter file becomes its ISO text, for any declared type."""
+    file = tmp_path / "params.yaml"
+    file.write_text("msg: 2024-01-01\nlabel: 2024-01-02 10:30:00\n")
+    values = load_parameter_file(file)
+    declared = {**DECLARED, **UNTYPED}
+    coerced = coerce_parameters(declared, values, source=str(file))
+    assert coerced == {"msg": "2024-01-01", "label": "2024-01-02T10:30:00"}
+    json.dumps(coerced)
+
+
+def test_expression_defaults_are_listed_but_never_injected(tmp_path: Path) -> None:
+    """A non-literal default is read as untyped code; it runs in the notebook, not injected."""
+    notebook = _notebook(tmp_path, "a = 2.5\nd = a == 3  # computed\ns = {1, 2}\n")
+    declared = read_parameters(notebook)
+    assert declared["d"].expression
+    assert declared["d"].default == "a == 3"
+    assert declared["d"].comment == "computed"
+    assert declared["s"].expression
+    resolved = prepare_report(notebook, {}).parameters
+    assert resolved == {"a": 2.5}
+    given_values = prepare_report(notebook, {"d": "True"}).parameters
+    assert given_values == {"a": 2.5, "d": True}
+
+
+def test_broken_lines_of_the_parameters_cell_are_skipped_like_papermill() -> None:
+    """papermill's complex_parameters.ipynb has a line Python rejects; the rest is listed."""
+    declared = read_parameters(PAPERMILL / "complex_parameters.ipynb")
+    assert list(declared) == ["msg", "a", "b", "c", "d"]
+    assert declared["a"].type_name == "float"
+    assert declared["a"].comment == "Variable a"
+    assert declared["b"].default == ["Hello", "World"]
+    assert declared["c"].comment == "Interesting c variable"
+    assert declared["d"].expression
 
 
 def test_parameter_file_must_be_a_mapping(tmp_path: Path) -> None:

@@ -128,6 +128,7 @@ def _page_requests(netlog: Path) -> list[str]:
     ]
 
 
+@pytest.mark.browser
 def test_chromium_draws_the_charts_and_the_page_requests_nothing(
     signed_report: Path, tmp_path: Path
 ) -> None:
@@ -139,6 +140,7 @@ def test_chromium_draws_the_charts_and_the_page_requests_nothing(
     assert _page_requests(tmp_path / "net.json") == []
 
 
+@pytest.mark.browser
 def test_network_check_sees_a_page_that_does_fetch(tmp_path: Path) -> None:
     """Control: the same NetLog check catches a page that loads a script from a CDN."""
     page = tmp_path / "fetching.html"
@@ -158,6 +160,7 @@ def _drawn_bytes(pdf: bytes) -> int:
     return total
 
 
+@pytest.mark.browser
 def test_pdf_is_printed_by_chromium_after_the_charts_render(
     signed_report: Path, tmp_path: Path
 ) -> None:

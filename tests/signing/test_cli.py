@@ -143,11 +143,12 @@ def test_key_and_public_key_together_exit_2(workspace: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_verify_of_a_missing_path_exits_2(workspace: Path) -> None:
-    """A PATH that does not exist is bad input (exit 2)."""
-    assert (
-        _run("verify", workspace / "nope.csv", "--key", workspace / "keys" / "h.key").exit_code == 2
-    )
+def test_verify_of_a_missing_path_is_reported_missing(workspace: Path) -> None:
+    """A PATH that does not exist (nor its signature) is a finding: status missing, exit 1."""
+    result = _run("verify", workspace / "nope.csv", "--key", workspace / "keys" / "h.key")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("missing: ")
+    assert "file not found" in result.stdout
 
 
 BAD_KEY_SPECS = {

@@ -1,4 +1,8 @@
-"""`stage5kit report run` and `stage5kit report batch`: signed reports from notebooks."""
+"""`stage5kit report run`, `report batch` and `report params`: signed reports from notebooks.
+
+NOTEBOOK is a path to an .ipynb file or the name of a notebook shipped with the kit
+(`stage5kit notebooks list`).
+"""
 
 from __future__ import annotations
 
@@ -73,8 +77,26 @@ def report() -> None:
     """Run notebooks headlessly into signed reports (HTML, PDF, results, manifest)."""
 
 
+_notebook_argument = click.argument("notebook", metavar="NOTEBOOK")
+
+
+def _resolve(notebook: str) -> Path:
+    """NOTEBOOK as a file; a notebook without a parameters cell gets a warning."""
+    from stage5kit.reporting import resolve_notebook
+    from stage5kit.reporting.parameters import parameters_source
+
+    path = resolve_notebook(notebook)
+    if parameters_source(path) is None:
+        click.echo(
+            f"warning: {path.name} has no cell tagged 'parameters'; it runs unchanged "
+            "(as papermill runs it) and accepts no -p values",
+            err=True,
+        )
+    return path
+
+
 @report.command("run")
-@click.argument("notebook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_notebook_argument
 @click.option(
     "-p",
     "--parameter",
@@ -97,21 +119,29 @@ def report() -> None:
 @root_option()
 @key_option(KEY_HELP)
 @click.option("--pdf", is_flag=True, help="Also print report.pdf with headless Chromium.")
+@click.option(
+    "--cwd",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The kernel's working folder, as papermill's --cwd. Default: the report folder for "
+    "notebooks that import stage5kit, the notebook's own folder for any other. record() and "
+    "save_table() always write into the report.",
+)
 @_cell_timeout_option
 @format_option(help_text="text: short lines for people; json: the same facts on stdout.")
 def run(
     *,
-    notebook: Path,
+    notebook: str,
     pairs: tuple[tuple[str, str], ...],
     parameters_file: Path | None,
     out_dir: Path | None,
     root: Path | None,
     key_spec: str | None,
     pdf: bool,
+    cwd: Path | None,
     cell_timeout: int,
     output_format: str,
 ) -> None:
-    """Run NOTEBOOK with typed parameters into a signed report folder OUT."""
+    """Run NOTEBOOK (a file or a shipped notebook's name) into a signed report folder OUT."""
     from stage5kit.cli._options import format_kpi
     from stage5kit.reporting import prepare_report, run_report
     from stage5kit.reporting.parameters import load_parameter_file
@@ -120,11 +150,18 @@ def run(
     if parameters_file is not None:
         given.update(load_parameter_file(parameters_file))
     given.update(dict(pairs))
-    prepare_report(notebook, given)
+    path = _resolve(notebook)
+    prepare_report(path, given, cwd=cwd)
     key = _signing_key(key_spec)
-    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / notebook.stem
+    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / path.stem
     result = run_report(
-        notebook, parameters=given, out_dir=out_dir, key=key, pdf=pdf, cell_timeout=cell_timeout
+        path,
+        parameters=given,
+        out_dir=out_dir,
+        key=key,
+        pdf=pdf,
+        cell_timeout=cell_timeout,
+        cwd=cwd,
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=root)
     if output_format == "json":
@@ -273,3 +310,46 @@ def batch(
         click.echo(f"index: {out_dir / 'index.html'}")
     if result.failed:
         ctx.exit(1)
+
+
+@report.command("params")
+@_notebook_argument
+@format_option(
+    help_text="text: a table for people; json: a list of {name, type, default, comment}."
+)
+def params(notebook: str, output_format: str) -> None:
+    """List NOTEBOOK's parameters: name, type, default and the comment that explains it."""
+    from stage5kit.reporting import read_parameters, resolve_notebook
+
+    declared = read_parameters(resolve_notebook(notebook))
+    rows = [
+        {
+            "name": p.name,
+            "type": p.type_name,
+            "default": p.default,
+            "expression": p.expression,
+            "comment": p.comment,
+        }
+        for p in declared.values()
+    ]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"{notebook}: no parameters (no cell tagged 'parameters')")
+        return
+    shown = [
+        (
+            str(row["name"]),
+            str(row["type"]),
+            str(row["default"]) if row["expression"] else json.dumps(row["default"]),
+            str(row["comment"]),
+        )
+        for row in rows
+    ]
+    widths = [
+        max(len(cells[i]) for cells in [("name", "type", "default", ""), *shown]) for i in range(3)
+    ]
+    click.echo(f"{'name':<{widths[0]}}  {'type':<{widths[1]}}  {'default':<{widths[2]}}  comment")
+    for name, kind, default, comment in shown:
+        click.echo(f"{name:<{widths[0]}}  {kind:<{widths[1]}}  {default:<{widths[2]}}  {comment}")

@@ -47,19 +47,20 @@ def generate(algorithm: Literal["ed25519", "hmac"], key_id: str, out_dir: Path) 
 def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> None:
     """Sign each PATH: a file gets PATH.sig, a folder manifest.json + manifest.json.sig.
 
+    Re-signing a signed folder keeps its manifest's metadata and adds a ``resigned`` record.
     A folder is signed in a copy (hard links) beside it that then replaces it whole, under
     a lock: a second signer meanwhile exits 3, and no manifest ever pairs with another
     signer's signature.
     """
     from stage5kit.files import link_tree, output_directory
-    from stage5kit.signing import load_signing_key, sign_file, sign_manifest, signature_path
+    from stage5kit.signing import load_signing_key, sign_file, sign_folder, signature_path
 
     key = load_signing_key(key_spec, key_id=key_id)
     for path in paths:
         if path.is_dir():
             with output_directory(path, owned=None) as folder:
                 link_tree(path, folder)
-                manifest = sign_manifest(folder, key)
+                manifest = sign_folder(folder, key)
             click.echo(str(signature_path(path / manifest.name)))
         else:
             click.echo(str(sign_file(path, key)))
@@ -70,15 +71,25 @@ def _echo_report(path: Path, report: VerificationReport, *, output_format: str) 
     if output_format == "json":
         click.echo(json.dumps({"path": str(path), **report.to_dict()}, indent=2))
         return
-    signer = f" (key id {report.key_id})" if report.key_id else ""
-    click.echo(f"{report.status}: {path}: {report.message}{signer}")
+    signer = f" (key id {printable(report.key_id)})" if report.key_id else ""
+    click.echo(f"{report.status}: {printable(str(path))}: {printable(report.message)}{signer}")
     for label, names in (
         ("modified", report.modified),
         ("missing", report.missing),
         ("unexpected", report.unexpected),
     ):
         for name in names:
-            click.echo(f"  {label}: {name}")
+            click.echo(f"  {label}: {printable(name)}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character escaped (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    A file name holding a newline or an ANSI escape must not forge a line a person reads.
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _signed_target(path: Path) -> Path:
@@ -95,7 +106,7 @@ def _signed_target(path: Path) -> Path:
 
 
 @click.command("verify")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.argument("path", type=click.Path(path_type=Path))
 @key_option()
 @click.option(
     "--public-key",
@@ -117,6 +128,7 @@ def verify(
     A .zip with no X.zip.sig beside it is a signed bundle, verified without extracting it.
     """
     from stage5kit.signing import (
+        VerificationReport,
         load_verification_key,
         signature_path,
         verify_file,
@@ -129,9 +141,14 @@ def verify(
     key = load_verification_key(key_spec, public_key=public_key)
     signed = _signed_target(path)
     if signed != path:
-        click.echo(f"note: {path} is a signature; verifying {signed}", err=True)
+        shown = (printable(str(path)), printable(str(signed)))
+        click.echo(f"note: {shown[0]} is a signature; verifying {shown[1]}", err=True)
         path = signed
-    if path.is_dir():
+    if not path.exists() and not signature_path(path).exists():
+        report = VerificationReport(
+            status="missing", message="file not found", missing=(path.name,)
+        )
+    elif path.is_dir():
         report = verify_manifest(path, key)
     elif path.suffix.lower() == ".zip" and not signature_path(path).exists():
         from stage5kit.compliance.observability import verify_bundle

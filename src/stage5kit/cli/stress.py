@@ -12,7 +12,7 @@ import click
 from stage5kit.cli._options import format_option, key_option, out_dir_option
 
 if TYPE_CHECKING:
-    from stage5kit.core import Budget, StressResult
+    from stage5kit.core import Budget, SimulationSettings, StressResult
 
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
@@ -150,6 +150,7 @@ def stress(
     settings = SimulationSettings(
         paths=paths, days=days, seed=seed, block=block, block_length=block_length, workers=workers
     )
+    _check_memory(settings, scenarios=1)
     infra_frame = load_infra_costs(infra_costs) if infra_costs is not None else None
     budget = _resolve_budget(budget_spec)
     owned = output_names(RESULTS_NAME, SUMMARY_NAME)
@@ -157,6 +158,7 @@ def stress(
         log = load_trades(trades)
         venues = sorted(log["venue"].astype(str).unique())
         scenarios = resolve_scenarios(scenario_spec, venues=venues)
+        _check_memory(settings, scenarios=len(scenarios))
         with tqdm(total=len(scenarios), unit="scenario", disable=not sys.stderr.isatty()) as bar:
 
             def advance(_: str) -> None:
@@ -192,6 +194,38 @@ def stress(
     click.echo(f"wrote {', '.join(str(p) for p in written)}", err=True)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
+
+
+def _check_memory(settings: SimulationSettings, *, scenarios: int) -> None:
+    """Refuse up front a run whose memory estimate exceeds the machine's memory."""
+    import os
+
+    from stage5kit.errors import ConfigError
+
+    needed = settings.memory_bytes(scenarios)
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return
+    if needed <= machine:
+        return
+    fits = max(1, machine // (8 * 3 * settings.days + 8 * (scenarios + 2)) // 2)
+    msg = (
+        f"--paths {settings.paths} x --days {settings.days} x {scenarios} scenario(s) needs "
+        f"about {_size(needed)} of memory; this machine has {_size(machine)} "
+        f"(lower --paths, e.g. --paths {min(fits, settings.paths)}, or --days)"
+    )
+    raise ConfigError(msg)
+
+
+def _size(count: int) -> str:
+    """Bytes as people read them (GB, TB)."""
+    value, unit = float(count), "bytes"
+    for larger in ("KB", "MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, larger
+    return f"{value:,.1f} {unit}"
 
 
 def _resolve_budget(spec: str | None) -> float | Budget | None:

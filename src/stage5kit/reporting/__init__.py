@@ -8,6 +8,12 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 from __future__ import annotations
 
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
+from stage5kit.reporting.bundled import (
+    BundledNotebook,
+    bundled_notebooks,
+    copy_notebooks,
+    resolve_notebook,
+)
 from stage5kit.reporting.decision_figures import plot_decision_flows
 from stage5kit.reporting.exercise import Exercise, all_checks_passed
 from stage5kit.reporting.figures import (
@@ -43,6 +49,7 @@ __all__ = [
     "BatchEntry",
     "BatchGrid",
     "BatchResult",
+    "BundledNotebook",
     "Exercise",
     "NotebookParameter",
     "ReportResult",
@@ -50,6 +57,8 @@ __all__ = [
     "anomaly_points",
     "budget_limits",
     "build_workshop",
+    "bundled_notebooks",
+    "copy_notebooks",
     "cost_components",
     "daily_cost_per_trade",
     "describe_tco",
@@ -73,6 +82,7 @@ __all__ = [
     "read_results",
     "record",
     "report_dir",
+    "resolve_notebook",
     "run_batch",
     "run_report",
     "save_table",

@@ -1,8 +1,9 @@
 """Print a report's HTML to PDF with a real headless Chromium, after the charts have rendered.
 
-Chromium is looked up as ``$STAGE5KIT_CHROMIUM``, then ``chromium``, ``chromium-browser``,
-``google-chrome`` and ``google-chrome-stable`` on PATH. ``--virtual-time-budget`` lets the
-page's scripts (plotly drawing every figure) finish before the page is printed.
+The browser is ``$STAGE5KIT_CHROMIUM`` when set, else the first of Chromium, Chrome or
+Edge found on PATH or in the usual install locations of Linux, macOS and Windows.
+``--virtual-time-budget`` lets the page's scripts (plotly drawing every figure) finish
+before the page is printed.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,13 +19,59 @@ from stage5kit.errors import DependencyError
 from stage5kit.files import atomic_path
 
 CHROMIUM_ENV = "STAGE5KIT_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+    "chrome",
+    "msedge",
+)
+_MAC_APPS = (
+    "Google Chrome.app/Contents/MacOS/Google Chrome",
+    "Chromium.app/Contents/MacOS/Chromium",
+    "Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+)
+_WINDOWS_APPS = (
+    ("Google", "Chrome", "Application", "chrome.exe"),
+    ("Chromium", "Application", "chrome.exe"),
+    ("Microsoft", "Edge", "Application", "msedge.exe"),
+)
+INSTALL_HINTS = {
+    "linux": "install Chromium (Debian/Ubuntu: `sudo apt-get install chromium`; "
+    "Fedora: `sudo dnf install chromium`)",
+    "darwin": "install Google Chrome from https://www.google.com/chrome/ or Chromium with "
+    "`brew install --cask chromium`",
+    "win32": "install Google Chrome from https://www.google.com/chrome/ or use the "
+    "Microsoft Edge that ships with Windows",
+}
 RENDER_BUDGET_MS = 20_000
 PRINT_TIMEOUT_S = 300
 
 
+def browser_locations(platform: str = sys.platform) -> list[Path]:
+    """The usual install locations of Chromium, Chrome and Edge on ``platform``."""
+    if platform == "darwin":
+        roots = [Path("/Applications"), Path.home() / "Applications"]
+        return [root / app for root in roots for app in _MAC_APPS]
+    if platform == "win32":
+        variables = ("PROGRAMFILES", "PROGRAMFILES(X86)", "LOCALAPPDATA")
+        roots = [Path(os.environ[v]) for v in variables if os.environ.get(v)]
+        return [root.joinpath(*app) for root in roots for app in _WINDOWS_APPS]
+    return [
+        Path("/snap/bin/chromium"),
+        Path("/opt/google/chrome/chrome"),
+        Path("/opt/microsoft/msedge/msedge"),
+    ]
+
+
+def _is_program(path: Path) -> bool:
+    return path.is_file() and os.access(path, os.X_OK)
+
+
 def find_chromium() -> Path:
-    """Return the Chromium executable to use, or raise DependencyError saying how to get one."""
+    """Return the browser to print with, or raise DependencyError naming what was tried."""
     configured = os.environ.get(CHROMIUM_ENV)
     if configured:
         found = shutil.which(configured)
@@ -35,10 +83,16 @@ def find_chromium() -> Path:
         found = shutil.which(name)
         if found is not None:
             return Path(found)
+    locations = browser_locations()
+    for location in locations:
+        if _is_program(location):
+            return location
+    hint = INSTALL_HINTS.get(sys.platform, INSTALL_HINTS["linux"])
+    tried = ", ".join([*CHROMIUM_NAMES, *(str(p) for p in locations)])
     msg = (
-        "PDF export needs Chromium and none was found on PATH; install it "
-        "(`apt-get install chromium` on Debian/Ubuntu) or set "
-        f"{CHROMIUM_ENV} to the browser's executable"
+        f"PDF export needs Chromium, Chrome or Edge and none was found (tried on PATH and "
+        f"in the usual places: {tried}); {hint}, or set {CHROMIUM_ENV} to the browser's "
+        "executable"
     )
     raise DependencyError(msg)
 

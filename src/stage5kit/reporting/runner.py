@@ -5,12 +5,18 @@ when it is complete, so a crash never leaves a half-built report under the final
 (and the next run into the same folder removes what a killed run left).
 A failing cell still lands in ``out_dir`` (``report.ipynb`` with the error visible) but
 unsigned, and :class:`~stage5kit.errors.NotebookError` is raised.
+
+Working folder of the kernel: a notebook that imports stage5kit runs in the report folder
+(relative writes land in the report); any other notebook runs in its own folder, as
+papermill runs it (relative reads work); ``cwd`` overrides both. ``record`` and
+``save_table`` always write into the report, whatever the working folder.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,12 +24,30 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stage5kit.errors import ConfigError, IncompleteReportError, NotebookError, Stage5Error
+from stage5kit.errors import (
+    ConfigError,
+    IncompleteReportError,
+    NotebookError,
+    ParameterError,
+    Stage5Error,
+)
 from stage5kit.files import atomic_directory, sha256_file
 from stage5kit.redaction import redact_error
-from stage5kit.reporting.execute import DEFAULT_CELL_TIMEOUT_S, KernelSession, kernel_environment
+from stage5kit.reporting.execute import (
+    DEFAULT_CELL_TIMEOUT_S,
+    PYTHON_KERNEL,
+    KernelSession,
+    NotebookKernel,
+    kernel_environment,
+    notebook_kernel,
+)
 from stage5kit.reporting.html import render_html
-from stage5kit.reporting.parameters import coerce_parameters, read_parameters, resolve_paths
+from stage5kit.reporting.parameters import (
+    coerce_parameters,
+    parameters_source,
+    read_parameters,
+    resolve_paths,
+)
 from stage5kit.reporting.pdf import render_pdf
 from stage5kit.reporting.record import JsonValue, read_results
 from stage5kit.reporting.secrets_scan import ensure_no_secrets, find_secret_leaks
@@ -47,6 +71,7 @@ VERSIONED_PACKAGES = (
     "pyarrow",
     "cryptography",
 )
+_IMPORTS_KIT = re.compile(r"^\s*(from|import)\s+stage5kit\b", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +81,8 @@ class PreparedReport:
     notebook: Path
     parameters: dict[str, object]
     title: str
+    kernel: NotebookKernel = PYTHON_KERNEL
+    cwd: Path | None = None  # the kernel's working folder; None: the report folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,25 +107,55 @@ class ReportResult:
         return path if path.is_file() else None
 
 
+def imports_kit(notebook: Path) -> bool:
+    """Whether a code cell of the notebook imports stage5kit (a kit report notebook)."""
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    for cell in cells:
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        if cell.get("cell_type") == "code" and _IMPORTS_KIT.search(text):
+            return True
+    return False
+
+
 def prepare_report(
     notebook: str | Path,
     parameters: Mapping[str, object],
     *,
     given_dir: Path | None = None,
     source: str = "the command line",
+    cwd: Path | None = None,
 ) -> PreparedReport:
-    """Check ``parameters`` against the notebook's ``parameters`` cell; no kernel is started."""
+    """Check ``parameters`` and the notebook's kernel; no kernel is started.
+
+    ``cwd`` is the kernel's working folder; when None it follows the rule in this module's
+    docstring. A notebook without a ``parameters`` cell accepts no parameters.
+    """
     path = Path(notebook).resolve()
     declared = read_parameters(path)
+    if parameters and not declared and parameters_source(path) is None:
+        names = ", ".join(sorted(parameters))
+        msg = (
+            f"{path.name} has no cell tagged 'parameters', so it takes no parameters "
+            f"(given: {names}); tag the cell that sets its inputs 'parameters' "
+            "(JupyterLab: Property Inspector > Cell tags) to accept them"
+        )
+        raise ParameterError(msg, column=sorted(parameters)[0])
     coerced = coerce_parameters(declared, parameters, source=source)
     resolved = resolve_paths(
         declared, coerced, notebook_dir=path.parent, given_dir=given_dir or Path.cwd()
     )
     title = resolved.get("title")
+    if cwd is None and not imports_kit(path):
+        cwd = path.parent
     return PreparedReport(
         notebook=path,
         parameters=resolved,
         title=title if isinstance(title, str) and title else path.stem,
+        kernel=notebook_kernel(path),
+        cwd=cwd.resolve() if cwd is not None else None,
     )
 
 
@@ -110,6 +167,11 @@ def report_inputs(prepared: PreparedReport) -> tuple[Path, ...]:
         if isinstance(value, str) and value and Path(value).is_absolute() and Path(value).exists()
     ]
     return tuple(dict.fromkeys(paths))
+
+
+def working_folders(prepared: PreparedReport) -> tuple[Path, ...]:
+    """The kernel's working folder when it is not the report (the notebook's or ``--cwd``)."""
+    return (prepared.cwd,) if prepared.cwd is not None else ()
 
 
 def _versions() -> dict[str, str]:
@@ -131,7 +193,11 @@ def report_metadata(prepared: PreparedReport) -> dict[str, object]:
     }
     return {
         "kind": "stage5kit-report",
-        "notebook": {"name": prepared.notebook.name, "sha256": sha256_file(prepared.notebook)},
+        "notebook": {
+            "name": prepared.notebook.name,
+            "sha256": sha256_file(prepared.notebook),
+            "kernel": prepared.kernel.name,
+        },
         "parameters": prepared.parameters,
         "inputs": inputs,
         "versions": _versions(),
@@ -141,9 +207,13 @@ def report_metadata(prepared: PreparedReport) -> dict[str, object]:
 def build_report(
     prepared: PreparedReport, folder: Path, *, session: KernelSession, pdf: bool
 ) -> None:
-    """Execute the notebook with ``folder`` as its working directory, then render it there."""
+    """Execute the notebook into ``folder`` (its working folder unless prepared with one)."""
     session.run(
-        prepared.notebook, folder / REPORT_NOTEBOOK, parameters=prepared.parameters, cwd=folder
+        prepared.notebook,
+        folder / REPORT_NOTEBOOK,
+        parameters=prepared.parameters,
+        cwd=prepared.cwd or folder,
+        kernel=prepared.kernel,
     )
     render_html(folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title)
     if pdf:
@@ -217,6 +287,7 @@ def run_report(
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     given_dir: Path | None = None,
+    cwd: Path | None = None,
 ) -> ReportResult:
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
 
@@ -226,7 +297,7 @@ def run_report(
     holds no key material; every error message leaving here has key material redacted.
     """
     started = time.perf_counter()
-    prepared = prepare_report(notebook, parameters, given_dir=given_dir)
+    prepared = prepare_report(notebook, parameters, given_dir=given_dir, cwd=cwd)
     target = Path(out_dir)
     _check_out_dir(target)
     failure: NotebookError | None = None
@@ -236,7 +307,7 @@ def run_report(
                 env=kernel_environment(os.environ),
                 cell_timeout=cell_timeout,
                 readable=(prepared.notebook.parent,),
-                writable=(folder, *report_inputs(prepared)),
+                writable=(folder, *working_folders(prepared), *report_inputs(prepared)),
             ) as session:
                 try:
                     build_report(prepared, folder, session=session, pdf=pdf)

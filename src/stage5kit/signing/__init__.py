@@ -34,6 +34,7 @@ from stage5kit.signing.manifest import (
 )
 from stage5kit.signing.passphrase import open_with_passphrase, seal_with_passphrase
 from stage5kit.signing.report import VerificationReport
+from stage5kit.signing.resign import sign_folder
 
 __all__ = [
     "KEY_ENV_VARS",
@@ -54,6 +55,7 @@ __all__ = [
     "open_with_passphrase",
     "seal_with_passphrase",
     "sign_file",
+    "sign_folder",
     "sign_manifest",
     "signature_path",
     "verify_file",

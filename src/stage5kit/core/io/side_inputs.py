@@ -17,10 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stage5kit.core.io.trade_logs import csv_field_limit
 from stage5kit.core.stress.scenarios import Scenario, parse_scenarios, select_scenarios
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.thresholds import LIMITS, Thresholds
-from stage5kit.errors import ConfigError, InputError, InputProblem
+from stage5kit.errors import ConfigError, InputError, InputProblem, show_value
 from stage5kit.files import read_config_file
 
 INFRA_COLUMNS = ("month", "strategy", "category", "amount")
@@ -55,6 +56,16 @@ def load_infra_costs(path: str | Path) -> pd.DataFrame:
     ) as error:
         raise InputError.from_problems([_unreadable_infra_problem(source, error)]) from error
     raw.columns = [str(c).strip() for c in raw.columns]
+    repeated = _repeated_header_names(source)
+    if repeated:
+        problem = InputProblem(
+            path=str(source),
+            row=1,
+            column=repeated[0],
+            message="column appears more than once in the header",
+            hint="keep one column of each name; which one counts would be a guess",
+        )
+        raise InputError.from_problems([problem])
     problems = [
         InputProblem(
             path=str(source),
@@ -104,9 +115,16 @@ def _infra_row_problems(source: Path, text: pd.DataFrame, amount: np.ndarray) ->
     return problems
 
 
+def _repeated_header_names(source: Path) -> list[str]:
+    """Header names given more than once (pandas would silently rename the later ones)."""
+    with source.open(encoding="utf-8-sig", newline="") as handle, csv_field_limit():
+        names = [n.strip() for n in next(csv.reader(handle, skipinitialspace=True), [])]
+    return [n for n in dict.fromkeys(names) if names.count(n) > 1]
+
+
 def _first_wide_row(source: Path) -> tuple[int, int, int] | None:
     """The first row with more fields than the header: (editor row, fields, header fields)."""
-    with source.open(encoding="utf-8-sig", newline="") as handle:
+    with source.open(encoding="utf-8-sig", newline="") as handle, csv_field_limit():
         rows = csv.reader(handle, skipinitialspace=True)
         width = len(next(rows, []))
         for row, fields in enumerate(rows, start=2):
@@ -216,6 +234,6 @@ def _reject_unknown(path: str | Path, data: dict[str, Any], allowed: set[str]) -
 
 def _number(path: str | Path, key: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{path}: {key} must be a number, got {value!r}"
+        msg = f"{path}: {key} must be a number, got {show_value(value)} (write e.g. 12.5)"
         raise ConfigError(msg)
     return float(value)

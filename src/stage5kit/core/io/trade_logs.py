@@ -9,7 +9,9 @@ row N is the N-th record (1-based).
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +39,8 @@ from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
 from stage5kit.files import atomic_path
 
 DEFAULT_BATCH_ROWS = 500_000
+# Longest field the exact reader takes; longer ones are nearly always an unclosed quote.
+MAX_FIELD_CHARS = 16 << 20
 _CSV_BYTES_PER_ROW = 128
 # A CSV batch is parsed as this many segments: finer work for the parser threads keeps
 # both cores busy at the start and end of a file.
@@ -336,11 +340,18 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
 
 
 def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+    # Besides pyarrow's own errors, damaged pandas metadata surfaces as ValueError,
+    # KeyError or TypeError while converting: each makes the file unreadable, not a crash.
     try:
-        names = pq.read_schema(path).names
-        source = _open_parquet(path, names)
-    except (OSError, pa.ArrowException) as error:
+        schema = pq.read_schema(path)
+        names = schema.names
+        problems = _parquet_schema_problems(path, schema)
+        source = None if problems else _open_parquet(path, names)
+    except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
         yield _unreadable(path, error), 0
+        return
+    if source is None:
+        yield CheckedTrades(pd.DataFrame(), problems, len(problems), (), ()), 0
         return
     if any(n not in names for n in REQUIRED_COLUMNS) or source.metadata.num_rows == 0:
         yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
@@ -350,15 +361,39 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
     if batch_rows is None:
         try:
             frame = source.read(columns=wanted).to_pandas(split_blocks=True)
-        except (OSError, pa.ArrowException) as error:
+        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
             yield _unreadable(path, error), 1
             return
         yield check_trades(frame.assign(**dict.fromkeys(extra)), path=str(path), first_row=1), 1
         return
     try:
         yield from _check_parquet_batches(path, names, batch_rows)
-    except (OSError, pa.ArrowException) as error:
+    except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
         yield _unreadable(path, error), 1
+
+
+def _parquet_schema_problems(path: Path, schema: pa.Schema) -> tuple[InputProblem, ...]:
+    """Columns no trade log can hold: a name given twice, a trade column of nested values."""
+    problems = [
+        InputProblem(
+            path=str(path),
+            column=name,
+            message="column appears more than once in the file",
+            hint="write the file again with one column of each name",
+        )
+        for name in dict.fromkeys(n for n in schema.names if schema.names.count(n) > 1)
+    ]
+    problems.extend(
+        InputProblem(
+            path=str(path),
+            column=field.name,
+            message=f"column holds nested values ({str(field.type)[:60]})",
+            hint="store one plain value per row: text for labels, numbers for amounts",
+        )
+        for field in schema
+        if field.name in TRADE_COLUMNS and pa.types.is_nested(field.type)
+    )
+    return tuple(problems)
 
 
 def _check_parquet_batches(
@@ -543,26 +578,80 @@ def _line_end(handle: BinaryIO, position: int, size: int) -> int:
 
 
 def _csv_header(path: Path, delimiter: str) -> list[str] | None:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle, csv_field_limit():
         first = next(csv.reader(handle, delimiter=delimiter), None)
     return None if first is None else [c.strip() for c in first]
 
 
 def _read_csv_slow(path: Path, delimiter: str, *, skip: int) -> Iterator[tuple[CheckedTrades, int]]:
     """Read every field as text with the csv module: exact line numbers and every problem."""
+    header: list[str] = []
+    reader: _TrackedReader | None = None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle, delimiter=delimiter)
-            header = next(reader, None)
-            if header is None:
+        with path.open(encoding="utf-8-sig", newline="") as handle, csv_field_limit():
+            reader = _TrackedReader(csv.reader(handle, delimiter=delimiter))
+            first = next(reader, None)
+            if first is None:
                 yield _empty(path), 0
                 return
-            header = [c.strip() for c in header]
+            header = [c.strip() for c in first]
             yield from _check_slow_chunks(path, reader, header, delimiter, skip=skip)
     except UnicodeDecodeError:
         yield _unreadable(path, "not UTF-8 text"), 0
     except csv.Error as error:
-        yield _unreadable(path, error), 0
+        if "field limit" not in str(error) or reader is None:
+            yield _unreadable(path, error), 0
+            return
+        yield _long_field(path, reader.ended + 1, header, delimiter), 0
+
+
+class _TrackedReader:
+    """A csv reader that remembers the line its last complete record ended on."""
+
+    def __init__(self, reader: Iterator[list[str]]) -> None:
+        self._reader = reader
+        self.ended = 0
+
+    def __iter__(self) -> _TrackedReader:
+        return self
+
+    def __next__(self) -> list[str]:
+        record = next(self._reader)
+        self.ended = self.line_num
+        return record
+
+    @property
+    def line_num(self) -> int:
+        """The csv reader's current line (1-based, as an editor counts)."""
+        return int(getattr(self._reader, "line_num", 0))
+
+
+def _long_field(path: Path, row: int, header: list[str], delimiter: str) -> CheckedTrades:
+    """The problem of a field past MAX_FIELD_CHARS, located at the row and column it starts."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        line = next(islice(handle, row - 1, row), "")[:MAX_FIELD_CHARS]
+    opened = re.search(f'(?:^|{re.escape(delimiter)})"', line)
+    index = line[: opened.start() + 1].count(delimiter) if opened else None
+    column = header[index] if index is not None and index < len(header) else None
+    problem = InputProblem(
+        path=str(path),
+        row=row,
+        column=column,
+        value=line[opened.end() - 1 :][:80] if opened else None,
+        message=f"field runs on for more than {MAX_FIELD_CHARS:,} characters",
+        hint='look for a quote (") that is opened and never closed',
+    )
+    return CheckedTrades(pd.DataFrame(), (problem,), 1, (), ())
+
+
+@contextlib.contextmanager
+def csv_field_limit(limit: int | None = None) -> Iterator[None]:
+    """Let the csv module read fields up to ``limit`` characters (16 Mi) for the block."""
+    previous = csv.field_size_limit(MAX_FIELD_CHARS if limit is None else limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _check_slow_chunks(

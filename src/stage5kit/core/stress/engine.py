@@ -91,6 +91,12 @@ class SimulationSettings:
             if not ok:
                 raise ConfigError(message)
 
+    def memory_bytes(self, scenarios: int) -> int:
+        """About the peak memory a run needs: the drawn days, one scenario's daily costs and
+        their running sum (8 bytes per path-day each), and every scenario's path totals.
+        """
+        return 8 * (3 * self.paths * self.days + self.paths * (scenarios + 2))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StressSettings:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from stage5kit.errors import ConfigError
+from stage5kit.errors import ConfigError, show_value
 
 BASELINE_SCENARIO = "baseline"
 BUSIEST_VENUE = "busiest"
@@ -89,20 +89,25 @@ BUILTIN_SCENARIOS: tuple[Scenario, ...] = (
 )
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Scenario)}
+# Upper bounds far beyond any plausible stress, low enough that no product of them
+# overflows to infinity or NaN (a multiplier of 1e308 used to give NaN results).
+_MAX_MULT = 1e3
+_MAX_BPS = 1e5
+_MAX_MS = 1e7
 _TEXT_FIELDS = ("name", "description", "outage_venue")
 # field -> (lowest allowed, highest allowed, what the field means: shown in the fix hint)
 _RANGES: dict[str, tuple[float, float, str]] = {
-    "fee_mult": (0.0, math.inf, "a multiplier on charged fees, 1.5 means +50%"),
+    "fee_mult": (0.0, _MAX_MULT, "a multiplier on charged fees, 1.5 means +50%"),
     "maker_share_shift": (-1.0, 1.0, "a change of the maker share, -0.2 means 20 pp fewer"),
-    "slippage_bps_add": (-math.inf, math.inf, "bps added to every trade's slippage"),
+    "slippage_bps_add": (-_MAX_BPS, _MAX_BPS, "bps added to every trade's slippage"),
     "slippage_spike_prob": (0.0, 1.0, "a probability per trade between 0 and 1"),
-    "slippage_spike_bps": (0.0, math.inf, "the extra slippage of a spiked trade in bps, >= 0"),
-    "latency_ms_add": (-math.inf, math.inf, "ms added to every trade's decision latency"),
+    "slippage_spike_bps": (0.0, _MAX_BPS, "the extra slippage of a spiked trade in bps, >= 0"),
+    "latency_ms_add": (-_MAX_MS, _MAX_MS, "ms added to every trade's decision latency"),
     "latency_spike_prob": (0.0, 1.0, "a probability per trade between 0 and 1"),
-    "latency_spike_ms": (0.0, math.inf, "the extra latency of a spiked trade in ms, >= 0"),
-    "volume_mult": (0.0, math.inf, "a multiplier on trade count and notional, > 0"),
+    "latency_spike_ms": (0.0, _MAX_MS, "the extra latency of a spiked trade in ms, >= 0"),
+    "volume_mult": (0.0, _MAX_MULT, "a multiplier on trade count and notional, > 0"),
     "outage_reroute_share": (0.0, 1.0, "the share of the venue's flow rerouted, 0 to 1"),
-    "outage_extra_bps": (0.0, math.inf, "the extra cost of rerouted flow in bps, >= 0"),
+    "outage_extra_bps": (0.0, _MAX_BPS, "the extra cost of rerouted flow in bps, >= 0"),
 }
 
 
@@ -192,7 +197,7 @@ def _parse_entry(
     name = entry.get("name")
     if not isinstance(name, str) or not _NAME_PATTERN.match(name):
         problems.append(
-            f"{source}, scenario #{position}, field 'name': {name!r} is not a valid name "
+            f"{source}, scenario #{position}, field 'name': {show_value(name)} is not a valid name "
             "(letters, digits, '_', '-', '.'; at most 64 characters)"
         )
         return None
@@ -208,7 +213,7 @@ def _parse_entry(
         elif field in _TEXT_FIELDS:
             if not (isinstance(value, str) or (value is None and field == "outage_venue")):
                 problems.append(
-                    f"{where}, field {field!r}: {value!r} is a {type(value).__name__}, "
+                    f"{where}, field {field!r}: {show_value(value)} is a {type(value).__name__}, "
                     "expected text"
                 )
             values[field] = value
@@ -230,20 +235,22 @@ def _check_number(value: object, *, field: str, where: str, problems: list[str])
     low, high, meaning = _RANGES[field]
     if isinstance(value, bool) or not isinstance(value, int | float):
         problems.append(
-            f"{where}, field {field!r}: {value!r} is a {type(value).__name__}, expected a "
-            f"number ({meaning})"
+            f"{where}, field {field!r}: {show_value(value)} is a {type(value).__name__}, "
+            f"expected a number ({meaning})"
         )
         return math.nan
     number = float(value)
     if not math.isfinite(number):
-        problems.append(f"{where}, field {field!r}: {value!r} is not finite ({meaning})")
+        problems.append(f"{where}, field {field!r}: {show_value(value)} is not finite ({meaning})")
     elif field == "volume_mult" and number <= 0.0:
-        problems.append(f"{where}, field {field!r}: {value!r} must be > 0 ({meaning})")
+        problems.append(f"{where}, field {field!r}: {show_value(value)} must be > 0 ({meaning})")
     elif number < low:
         sign = "negative" if low == 0.0 else f"below {low:g}"
-        problems.append(f"{where}, field {field!r}: {value!r} is {sign} ({meaning})")
+        problems.append(f"{where}, field {field!r}: {show_value(value)} is {sign} ({meaning})")
     elif number > high:
-        problems.append(f"{where}, field {field!r}: {value!r} is above {high:g} ({meaning})")
+        problems.append(
+            f"{where}, field {field!r}: {show_value(value)} is above {high:g} ({meaning})"
+        )
     return number
 
 

@@ -29,6 +29,16 @@ NAIVE_TIMESTAMP_NOTE = "naive timestamps (no UTC offset) were taken as UTC"
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 _ZONED = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _TIMESTAMP_HINT = "use ISO 8601 such as 2026-01-05T13:45:00Z"
+# Trade times are kept in nanoseconds, which reach from 1677-09-21 to 2262-04-11.
+_FIRST_TIME = pd.Timestamp("1677-09-22", tz="UTC")
+_LAST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
+# Per-trade bounds that keep every cost, bps figure and sum finite and exact enough: far
+# beyond any real trade, so a value past them is a unit or export mistake.
+MAX_NOTIONAL = 1e18
+MAX_SLIPPAGE_BPS = 1e6
+MAX_LATENCY_MS = 1e9
+_EXACT_INTEGER = 2**53
+_RANGE_HINT = "a trade time lies between 1677-09-22 and 2262-04-10; check the year and unit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +153,7 @@ def check_trades(
         out["liquidity"] = pd.Categorical([None] * len(raw), categories=list(LIQUIDITIES))
     for name in NUMERIC_COLUMNS:
         out[name] = _check_number(raw[name], found, column=name)
+    _check_magnitudes(out, raw, found)
     # copy=False: the checked columns are new arrays already; no consolidating copy.
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)), copy=False)
     return _result(frame[list(TRADE_COLUMNS)], found, warnings, tuple(notes))
@@ -194,8 +205,7 @@ def _check_timestamps(series: pd.Series, found: _Collector, notes: list[str]) ->
         found.add_mask(
             empty, series, column=TIMESTAMP, message="timestamp is missing", hint=_TIMESTAMP_HINT
         )
-        typed: pd.Series = parsed.astype("datetime64[ns, UTC]")
-        return typed
+        return _in_time_range(parsed, None, found)
     text = _as_text(series)
     parsed = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce")
     empty = (text == "").to_numpy()
@@ -207,7 +217,31 @@ def _check_timestamps(series: pd.Series, found: _Collector, notes: list[str]) ->
     naive = ~text.str.contains(_ZONED, regex=True).to_numpy() & ~empty & ~bad
     if naive.any():
         notes.append(NAIVE_TIMESTAMP_NOTE)
-    return parsed.astype("datetime64[ns, UTC]")
+    return _in_time_range(parsed, text, found)
+
+
+def _in_time_range(parsed: pd.Series, shown: pd.Series | None, found: _Collector) -> pd.Series:
+    """Nanosecond UTC times; a time outside their range is a problem, never a crash.
+
+    ``shown`` is the text as written; typed times are shown in ISO form (numpy prints
+    years past 9999, where Python's datetime cannot).
+    """
+    if parsed.dtype.unit != "ns":  # type: ignore[union-attr]
+        outside = ((parsed < _FIRST_TIME) | (parsed >= _LAST_TIME)).to_numpy()
+        if outside.any():
+            if shown is None:
+                naive = parsed.dt.tz_localize(None).to_numpy()
+                shown = pd.Series(np.char.add(np.datetime_as_string(naive), "Z"))
+            found.add_mask(
+                outside,
+                shown,
+                column=TIMESTAMP,
+                message="is outside the supported time range",
+                hint=_RANGE_HINT,
+            )
+            parsed = parsed.where(~outside)
+    typed: pd.Series = parsed.astype("datetime64[ns, UTC]")
+    return typed
 
 
 def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
@@ -224,8 +258,11 @@ def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
             hint="give every trade an id",
         )
         as_int = pd.to_numeric(text, errors="coerce")
+        # Ids kept as integers only while every one is exact in a float (else kept as text).
         integral = as_int.notna().all() and bool(
-            (as_int == np.floor(as_int)).all() and text.str.fullmatch(r"[+-]?\d+").all()
+            (as_int == np.floor(as_int)).all()
+            and (as_int.abs() < _EXACT_INTEGER).all()
+            and text.str.fullmatch(r"[+-]?\d+").all()
         )
         ids = as_int.astype(np.int64) if integral else text
     values = ids.to_numpy()
@@ -348,6 +385,80 @@ def _check_number(series: pd.Series, found: _Collector, *, column: str) -> np.nd
             hint="latency in milliseconds cannot be negative",
         )
     return values
+
+
+def _check_magnitudes(out: dict[str, object], raw: pd.DataFrame, found: _Collector) -> None:
+    """Refuse amounts whose products overflow or underflow (quantity x price, slippage in bps).
+
+    Each value can be a finite number while ``quantity * price`` is infinite (then every
+    cost in bps would silently read 0) or the fill/arrival ratio overflows the sketches.
+    """
+    quantity, arrival, fill, fee, latency = (
+        np.asarray(out[name], dtype=np.float64) for name in NUMERIC_COLUMNS
+    )
+    with np.errstate(all="ignore"):
+        if _magnitudes_fit(quantity, arrival, fill, fee, latency):
+            return
+        valid = np.isfinite(quantity + arrival + fill) & (quantity > 0) & (arrival > 0) & (fill > 0)
+        low = quantity * np.minimum(arrival, fill)
+        high = quantity * np.maximum(arrival, fill)
+        ratio = fill / arrival
+    found.add_mask(
+        valid & ~(high <= MAX_NOTIONAL),
+        raw["quantity"],
+        column="quantity",
+        message=f"times the price is above {MAX_NOTIONAL:g}, beyond any real trade",
+        hint="check the units of quantity, arrival_price and fill_price",
+    )
+    found.add_mask(
+        valid & (high <= MAX_NOTIONAL) & ~(low > np.finfo(np.float64).tiny),
+        raw["quantity"],
+        column="quantity",
+        message="times the price is too small to compute a cost from",
+        hint="check the units of quantity, arrival_price and fill_price",
+    )
+    bound = 1 + MAX_SLIPPAGE_BPS / 1e4
+    found.add_mask(
+        valid & ~(ratio <= bound),
+        raw["fill_price"],
+        column="fill_price",
+        message=f"is more than {bound:g} times arrival_price",
+        hint="check that both prices are in the same unit",
+    )
+    found.add_mask(
+        np.abs(fee) > MAX_NOTIONAL,
+        raw["fee"],
+        column="fee",
+        message=f"is beyond {MAX_NOTIONAL:g}",
+        hint="check the fee's unit",
+    )
+    found.add_mask(
+        latency > MAX_LATENCY_MS,
+        raw["decision_latency_ms"],
+        column="decision_latency_ms",
+        message=f"is above {MAX_LATENCY_MS:g} ms",
+        hint="write the latency in milliseconds",
+    )
+
+
+def _magnitudes_fit(*columns: np.ndarray) -> bool:
+    """Whether the column-wide extremes already rule out every magnitude problem."""
+    quantity, arrival, fill, fee, latency = columns
+    if len(quantity) == 0:
+        return True
+    # NaN (a missing value, reported already) fails every comparison: checked row by row.
+    q_low, q_high = quantity.min(), quantity.max()
+    p_low = min(arrival.min(), fill.min())
+    p_high = max(arrival.max(), fill.max())
+    return bool(
+        q_low > 0
+        and p_low > 0
+        and q_high * p_high <= MAX_NOTIONAL
+        and q_low * p_low > np.finfo(np.float64).tiny
+        and fill.max() / arrival.min() <= 1 + MAX_SLIPPAGE_BPS / 1e4
+        and np.abs(fee).max() <= MAX_NOTIONAL
+        and latency.max() <= MAX_LATENCY_MS
+    )
 
 
 def _in_range(values: np.ndarray, column: str) -> bool:

@@ -164,7 +164,11 @@ def check_grid_size(grid: BatchGrid, *, max_reports: int) -> None:
 
 
 def load_grid(path: str | Path, *, max_reports: int = DEFAULT_MAX_REPORTS) -> BatchGrid:
-    """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``."""
+    """Read a grid YAML: ``notebook``, optional ``parameters`` and ``grid`` or ``product``.
+
+    ``notebook`` is a path relative to the grid file, or a shipped notebook's name (no
+    ``.ipynb`` suffix, no folder, e.g. ``tco_analysis``).
+    """
     file = Path(path)
     data = read_config_file(file, what="grid file")
     if not isinstance(data, dict) or not isinstance(data.get("notebook"), str):
@@ -179,7 +183,7 @@ def load_grid(path: str | Path, *, max_reports: int = DEFAULT_MAX_REPORTS) -> Ba
         msg = f"{file}: give exactly one of 'grid' (a list) or 'product' (lists of values)"
         raise ConfigError(msg)
     grid = BatchGrid(
-        notebook=(file.parent / data["notebook"]).resolve(),
+        notebook=_grid_notebook(file, Path(data["notebook"])),
         base_dir=file.parent.resolve(),
         fixed=_check_parameters(file, "'parameters'", data.get("parameters") or {}),
         listed=_listed_runs(file, listed) if listed is not None else (),
@@ -233,3 +237,11 @@ def report_names(runs: tuple[dict[str, object], ...], *, source: str = "grid") -
             name = f"{readable[:_MAX_READABLE] or 'report'}__{parameters_digest(run, chars=64)}"
         names.append(name)
     return names
+
+
+def _grid_notebook(grid_file: Path, spec: Path) -> Path:
+    """The grid's notebook: a path beside the grid file, or a shipped notebook by name."""
+    from stage5kit.reporting.bundled import resolve_notebook
+
+    is_name = not spec.suffix and len(spec.parts) == 1 and not (grid_file.parent / spec).exists()
+    return resolve_notebook(spec) if is_name else (grid_file.parent / spec).resolve()

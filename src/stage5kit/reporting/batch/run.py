@@ -38,6 +38,7 @@ from stage5kit.reporting.runner import (
     prepare_report,
     report_inputs,
     seal_report,
+    working_folders,
 )
 from stage5kit.reporting.secrets_scan import find_secret_leaks, redact_names, redact_value
 
@@ -239,7 +240,8 @@ def _run_locked(
     jobs: dict[int, tuple[BuildJob, str]] = {}
     # issue 9: one confinement for every kernel of the batch (a warm kernel serves many reports)
     readable = (plan.notebook.parent,)
-    writable = (root.resolve(), *dict.fromkeys(p for r in prepared for p in report_inputs(r)))
+    used = (p for r in prepared for p in (*working_folders(r), *report_inputs(r)))
+    writable = (root.resolve(), *dict.fromkeys(used))
     for index, (name, report) in enumerate(zip(names, prepared, strict=True)):
         reason = _stale_reason(
             root / name, report, key, notebook_sha256=notebook_sha256, inputs=inputs
