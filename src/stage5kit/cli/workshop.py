@@ -1,0 +1,187 @@
+"""`stage5kit workshop build|answers`: the exercise's two notebooks and the printable answer key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
+
+EXERCISE_SOURCE = Path("notebooks") / "workshop_exercise.ipynb"
+SAMPLE_ARTIFACTS = Path("sample_artifacts")
+
+
+def _find_in_checkout(relative: Path) -> Path | None:
+    """A path under the working directory, else in the source checkout; None if in neither."""
+    for root in (Path.cwd(), Path(__file__).resolve().parents[3]):
+        if (root / relative).exists():
+            return root / relative
+    return None
+
+
+def _find_source() -> Path:
+    """The exercise source: under the working directory, else in the source checkout."""
+    found = _find_in_checkout(EXERCISE_SOURCE)
+    if found is None:
+        msg = f"{EXERCISE_SOURCE} not found; pass --source or run from the stage5kit source folder"
+        raise click.UsageError(msg)
+    return found
+
+
+def _parse_seeds(text: str) -> list[int]:
+    """Seeds from '1-30', '3,7,11' or a mix ('1-5,9'); UsageError naming the bad part."""
+    seeds: list[int] = []
+    for part in text.split(","):
+        bounds = part.strip().split("-")
+        if len(bounds) > 2 or not all(b.strip().isdigit() for b in bounds):
+            msg = f"--seeds: {part.strip()!r} is not a seed or a range like 1-30"
+            raise click.BadParameter(msg)
+        low, high = int(bounds[0]), int(bounds[-1])
+        if high < low:
+            msg = f"--seeds: range {part.strip()!r} ends before it starts"
+            raise click.BadParameter(msg)
+        seeds.extend(range(low, high + 1))
+    return list(dict.fromkeys(seeds))
+
+
+@click.group("workshop")
+def workshop() -> None:
+    """The Stage5 workshop exercise: participant and facilitator notebooks, answer key."""
+
+
+@workshop.command("build")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for cwiczenie_uczestnik.ipynb, cwiczenie_prowadzacy.ipynb and dane/.",
+)
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"Exercise source with '# ROZWIĄZANIE' answer lines. Default: {EXERCISE_SOURCE}.",
+)
+def build(*, out_dir: Path, source: Path | None) -> None:
+    """Build the participant notebook (answers to fill) and the facilitator one (solutions)."""
+    from stage5kit.reporting import build_workshop
+
+    built = build_workshop(source if source is not None else _find_source(), out_dir)
+    click.echo(f"participant: {built.participant}")
+    click.echo(f"facilitator: {built.facilitator}")
+    click.echo(f"inputs:      {built.data}")
+
+
+@workshop.command("answers")
+@click.option("--seeds", default="1-30", show_default=True, help="Seeds: '1-30', '3,7,11'.")
+@click.option(
+    "--rows", default=20_000, show_default=True, help="Trades per log (as in the notebook)."
+)
+@click.option("--days", default=120, show_default=True, help="Days per log (as in the notebook).")
+@format_option(help_text="Output: a printable table per seed, or JSON.")
+def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
+    """Print the answer key of questions 1-5 for each seed (question 6 is free text)."""
+    import tempfile
+
+    from stage5kit.core.io import write_sample_inputs
+    from stage5kit.reporting.exercise import QUESTIONS, Exercise
+
+    key: dict[int, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory(prefix="stage5kit-answers-") as scratch:
+        write_sample_inputs(Path(scratch), rows=10)
+        for seed in _parse_seeds(seeds):
+            exercise = Exercise(
+                seed=seed, rows=rows, days=days, budget_path=str(Path(scratch) / "budget.yaml")
+            )
+            key[seed] = {q.variable: exercise.expected(q.number) for q in QUESTIONS[:5]}
+    if output_format == "json":
+        click.echo(json.dumps(key, indent=2, ensure_ascii=False))
+        return
+    header = ["seed", *(q.variable for q in QUESTIONS[:5])]
+    click.echo("  ".join(f"{h:<16}" for h in header))
+    for seed, values in key.items():
+        click.echo("  ".join(f"{v!s:<16}" for v in (seed, *values.values())))
+
+
+@workshop.command("preflight")
+@root_option()
+@key_option("Your signing key spec (file:PATH) to check it can be read.")
+@click.option(
+    "--samples",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Signed sample artifacts to verify. Default: {SAMPLE_ARTIFACTS}/ of the kit.",
+)
+@format_option(help_text="Output: one line per check, or JSON.")
+def preflight(
+    *, root: Path | None, key_spec: str | None, samples: Path | None, output_format: str
+) -> None:
+    """Check this machine for the exercise: each check ok or a fix in Polish; exit 1 on any FAIL."""
+    from stage5kit.reporting.preflight import run_preflight
+
+    workspace = workspace_of(root)
+    folder = samples if samples is not None else _find_in_checkout(SAMPLE_ARTIFACTS)
+    checks = run_preflight(
+        root=workspace.root,
+        samples=folder if folder is not None else SAMPLE_ARTIFACTS,
+        key_spec=key_spec,
+    )
+    if output_format == "json":
+        click.echo(
+            json.dumps(
+                [{"check": c.name, "ok": c.ok, "detail": c.detail} for c in checks],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for check in checks:
+            click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+    if not all(check.ok for check in checks):
+        raise SystemExit(1)
+
+
+@workshop.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the built notebooks, a workspace (ws/) and the signed report.",
+)
+@click.option("--seed", default=7, show_default=True, help="The demo participant's seed.")
+def demo(*, out_dir: Path, seed: int) -> None:
+    """Run the facilitator version headless as a demo participant, signed with a DEMO key."""
+    from stage5kit.cli.demo import DEMO_KEY_ID, DEMO_KEY_NOTE
+    from stage5kit.cli.report import register_exercise
+    from stage5kit.compliance import init_workspace
+    from stage5kit.files import atomic_write_text
+    from stage5kit.reporting import build_workshop, run_report
+    from stage5kit.reporting.kernel_launch import make_non_dumpable
+    from stage5kit.signing import check_signing_key, generate_keypair
+
+    make_non_dumpable()
+    built = build_workshop(_find_source(), out_dir)
+    workspace, _ = init_workspace(out_dir / "ws", with_key=True)
+    key_dir = out_dir / "demo-key"
+    private = key_dir / f"{DEMO_KEY_ID}.key"
+    if not private.exists():
+        generate_keypair(algorithm="ed25519", key_id=DEMO_KEY_ID, out_dir=key_dir)
+        atomic_write_text(key_dir / "README-DEMO-KEY.txt", DEMO_KEY_NOTE)
+    report_dir = out_dir / f"cwiczenie-{seed}"
+    if report_dir.exists():
+        msg = f"{report_dir} already exists; remove it or use another --out"
+        raise click.UsageError(msg)
+    result = run_report(
+        built.facilitator,
+        parameters={"participant": "Uczestnik DEMO", "seed": seed},
+        out_dir=report_dir,
+        key=check_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
+    )
+    register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
+    click.echo(f"demo key (NOT for production): {private}")
+    click.echo(f"signed exercise report: {result.html.resolve()}")
+    public = key_dir / f"{DEMO_KEY_ID}.pub"
+    click.echo(f"verify with: stage5kit verify {result.folder} --public-key {public}")
+    click.echo(f"decision log: {workspace.decision_log}")
