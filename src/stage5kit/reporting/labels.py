@@ -81,6 +81,13 @@ COLUMN_LABELS = {
     "subject": "SLO",
     "alert": "alert",
     "times_fired": "times fired",
+    "key_id": "key id",
+    "bundle": "bundle",
+    "purpose": "purpose",
+    "last_rotated": "last rotation",
+    "age_days": "age (days)",
+    "window_opens": "rotation window opens",
+    "due_date": "rotation due",
 }
 _CHANGE_PREFIX = "delta_"
 

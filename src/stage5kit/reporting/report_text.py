@@ -205,6 +205,21 @@ SECTIONS = {
         "the rotation plan, without changing anything; `--execute` rotates and appends a "
         "`key_rotation` entry to the decision log."
     ),
+    "exercise.rotation": (
+        "## Step 3c - key rotation plan\n\n"
+        "The key registry of the workshop's sample "
+        "(`sample_artifacts/keys/key_rotation.json`, as `stage5kit keys status` reads it): "
+        "every active key with its last rotation, its age in days, the day its rotation "
+        "window opens (`interval_days - warning_days` days after the last rotation) and its "
+        "rotation due date (`interval_days` after it). Before the window a key is `ok`, from "
+        "the window to the due date it is `due`, after the due date `overdue`. In the "
+        "terminal, `stage5kit keys status --registry <file> --today <day>` shows the same "
+        "with the state, and `stage5kit keys rotate --dry-run` the rotation plan."
+    ),
+    "exercise.answer_rotation": (
+        "**Your answer (question 6):** what is the rotation state of key `{key_id}` on "
+        "{day}: `ok`, `due` or `overdue`?"
+    ),
     "exercise.step4": (
         "## Step 4 - stress test\n\n"
         "What if the growth lasts and speeds up? Scenario `exercise_cost_growth` (fees +25%, "
@@ -231,7 +246,7 @@ SECTIONS = {
         "verify`)."
     ),
     "exercise.answer_message": (
-        "**Your answer (question 6):** write the message for the OEM from the template "
+        "**Your answer (question 7):** write the message for the OEM from the template "
         '`workshop/szablon_komunikatu_oem.md`: the day of the change (e.g. "14 marca 2026"), '
         'the change of cost in basis points with its sign (e.g. "+1,23"), the strategy, and '
         'from the stress test the probability of a negative net result (e.g. "87,5%"). You '
@@ -245,7 +260,7 @@ SECTIONS = {
     "exercise.summary": (
         "## Summary and signature\n\n"
         "The result of each check goes into the report's `results.json` (`check_1` … "
-        "`check_6`). You sign the report outside the notebook - the key never enters the "
+        "`check_7`). You sign the report outside the notebook - the key never enters the "
         "notebook's kernel. When every check is passed, `stage5kit report run` appends, "
         "after signing, a `stage5_training` entry (kind `exercise`) with your name to the "
         "decision log."
