@@ -41,15 +41,26 @@ test: $(STAMP) system-deps lint
 	JUPYTER_PLATFORM_DIRS=1 $(PY) -m pytest -n 2 --dist loadgroup
 	JUPYTER_PLATFORM_DIRS=1 $(PY) -m pytest -n 2 --dist loadfile --nbval-lax notebooks/
 
+# The TCO report and the workshop exercise (facilitator version, a DEMO participant), both
+# signed with DEMO keys, into out/demo/; each report's path is printed.
 demo: $(STAMP)
-	$(VENV)/bin/stage5kit demo --out demo-out
+	rm -rf out/demo
+	$(VENV)/bin/stage5kit demo --out out/demo/tco
+	$(VENV)/bin/stage5kit workshop demo --out out/demo/warsztat
 
 # Rebuilds sample_artifacts/ whole: inputs, the public demo key, signed TCO and stress outputs.
 sample: $(STAMP)
 	$(VENV)/bin/stage5kit sample artifacts --out sample_artifacts
 
+# JupyterLab on the participant notebook: the kit's kernel, no news or update pop-up.
+LAB_DIR := out/lab
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	test -f $(LAB_DIR)/cwiczenie_uczestnik.ipynb || $(VENV)/bin/stage5kit workshop build --out $(LAB_DIR)
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp workshop/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	cd $(LAB_DIR) && ../../$(VENV)/bin/jupyter lab cwiczenie_uczestnik.ipynb \
+		--ServerApp.root_dir=. --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-out out .pytest_cache .mypy_cache .ruff_cache

@@ -31,6 +31,7 @@ def test_workshop_notebook_declares_the_exercise_parameters() -> None:
         "infra_costs_path": "str",
         "thresholds_path": "str",
         "budget_path": "str",
+        "rotation_registry_path": "str",
         "paths": "int",
         "stress_days": "int",
         "budget": "float",
@@ -38,7 +39,7 @@ def test_workshop_notebook_declares_the_exercise_parameters() -> None:
         "currency": "str",
         "lang": "str",
     }
-    for name in ("infra_costs_path", "thresholds_path", "budget_path"):
+    for name in ("infra_costs_path", "thresholds_path", "budget_path", "rotation_registry_path"):
         default = parameters[name].default
         assert isinstance(default, str)
         assert (NOTEBOOK.parent / default).is_file()
@@ -86,7 +87,9 @@ def test_report_records_the_exercise_kpis(report: Path) -> None:
     assert values["stress_paths"] == 200
     assert 0.0 <= values["max_p_budget_breach"] <= 1.0
     assert values["top_venue"] == "coinbase"
-    assert len(re.split(r"(?<=\.) ", values["oem_message"])) == 5
+    assert len(re.split(r"(?<=\.) ", values["oem_message"])) == 6
+    assert "Prawdopodobieństwo ujemnego wyniku netto" in values["oem_message"]
+    assert values["checks_passed"] == 7
 
 
 @pytest.mark.slow
@@ -119,8 +122,9 @@ def test_report_holds_the_participants_log_and_tables(report: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.xdist_group("workshop-notebook")
 def test_report_html_shows_title_figures_and_message(report: Path) -> None:
-    """The HTML carries the participant's title, six figures and the OEM message."""
+    """The HTML carries the participant's title, seven figures, the checks and the OEM message."""
     html = (report / "report.html").read_text()
     assert "Symulacja wzrostu kosztów \N{EN DASH} Anna Test" in html
-    assert html.count('class="plotly-graph-div stage5kit-figure"') == 6
+    assert html.count('class="plotly-graph-div stage5kit-figure"') == 7
+    assert "Zaliczone sprawdzenia: 7 z 7" in html
     assert "Proponujemy" in html

@@ -46,6 +46,7 @@ _SUBCOMMANDS: dict[str, str] = {
     "tco": "stage5kit.cli.tco:tco",
     "audit": "stage5kit.cli.audit:audit",
     "training": "stage5kit.cli.training:training",
+    "workshop": "stage5kit.cli.workshop:workshop",
 }
 
 

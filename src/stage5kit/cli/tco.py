@@ -90,7 +90,10 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
 
 
 @sample.command("artifacts")
-@out_dir_option("Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, README.md.")
+@out_dir_option(
+    "Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, smoke/, decision_log/, keys/,"
+    " observability/, README.md."
+)
 def sample_artifacts(out_dir: Path) -> None:
     """Rebuild the sample inputs and the demo-key-signed sample outputs (`make sample`)."""
     from stage5kit.cli._progress import progress_bar

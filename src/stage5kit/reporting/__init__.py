@@ -15,6 +15,7 @@ from stage5kit.reporting.bundled import (
     resolve_notebook,
 )
 from stage5kit.reporting.decision_figures import plot_decision_flows
+from stage5kit.reporting.exercise import Exercise, all_checks_passed
 from stage5kit.reporting.figures import (
     add_limit_lines,
     plot_box_summary,
@@ -62,6 +63,7 @@ from stage5kit.reporting.tco_view import (
     profile_cost_components,
 )
 from stage5kit.reporting.workshop import draft_oem_message
+from stage5kit.reporting.workshop_build import build_workshop
 
 __all__ = [
     "LANGUAGES",
@@ -69,12 +71,15 @@ __all__ = [
     "BatchGrid",
     "BatchResult",
     "BundledNotebook",
+    "Exercise",
     "NotebookParameter",
     "ReportResult",
     "add_limit_lines",
+    "all_checks_passed",
     "anomaly_points",
     "box_summary",
     "budget_limits",
+    "build_workshop",
     "bundled_notebooks",
     "colour_map",
     "column_label",

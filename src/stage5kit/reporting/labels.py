@@ -72,6 +72,22 @@ COLUMN_LABELS = {
     "cost_drag_pct": "costs as % of gross PnL",
     "break_even_cost_bps": "break-even cost (bps)",
     "break_even_fee_mult": "break-even fee multiple",
+    "order_id": "order",
+    "side": "side",
+    "quantity": "quantity",
+    "price": "price",
+    "check": "condition",
+    "passed": "condition met",
+    "subject": "SLO",
+    "alert": "alert",
+    "times_fired": "times fired",
+    "key_id": "key id",
+    "bundle": "bundle",
+    "purpose": "purpose",
+    "last_rotated": "last rotation",
+    "age_days": "age (days)",
+    "window_opens": "rotation window opens",
+    "due_date": "rotation due",
 }
 _CHANGE_PREFIX = "delta_"
 

@@ -113,62 +113,160 @@ SECTIONS = {
     ),
     "exercise.title": "Cost growth simulation - {participant}",
     "exercise.intro": (
-        "The hands-on exercise of the Stage5 workshop (agenda block 5, `workshop/cwiczenie.md`): "
-        "**cost growth simulation**. From some day on, the strategies' costs grow. Your task: "
-        "generate your own trade log, compute the TCO, find the day and the place of the "
-        "growth, assess the budget risk in a stress test and draft a message for the OEM. Set "
-        "your name and your own `seed` in the parameters cell, then *Run → Run All Cells*; "
-        '`stage5kit report run notebooks/workshop_exercise.ipynb -p participant "Jan Nowak" '
-        "-p seed 11 --out moje/cwiczenie --key file:moje/klucze/warsztat.key` builds the "
-        "signed report."
+        "The hands-on exercise of the Stage5 workshop (agenda block 5, "
+        "`workshop/cwiczenie.md`): **cost growth simulation**. From some day on, the "
+        "strategies' costs grow. Your task: generate your own trade log, compute the TCO, "
+        "find the day and the place of the growth, read the engine's decision for an order, "
+        "check the key rotation state, assess the risk in a stress test and write a message "
+        "for the OEM. Write each answer in the **Your answer** cell in place of `...`; the "
+        "`sprawdz(n, ...)` cell below it says whether it is right and gives a hint when it "
+        "is not. Set your name and your own `seed` (the facilitator gives it to you) in the "
+        "parameters cell, then *Run → Run All Cells*."
     ),
     "exercise.step1": (
-        "## Step 1 - your own trade log\n\nThe log is synthetic but has the workshop's cost "
-        "structure: several strategies, four venues, maker/taker fees, slippage growing with "
-        "decision latency. The same `seed` gives an identical log - the report holds it as "
-        "`trades.csv`, and its SHA-256 digest is in the signed manifest: compare it with a "
-        "neighbour who used the same seed."
+        "## Step 1 - your own trade log\n\n"
+        "The log is synthetic but has the workshop's cost structure: several strategies, "
+        "four venues, maker/taker fees, slippage growing with decision latency. The same "
+        "`seed` gives an identical log - the report holds it as `trades.csv`, and its "
+        "SHA-256 digest is in the signed manifest, so the facilitator can check that the "
+        "report was made from your seed."
     ),
     "exercise.step2": (
-        "## Step 2 - TCO analysis\n\nKPIs computed as in `notebooks/tco_analysis.ipynb` and "
-        "`stage5kit tco` (glossary: `workshop/kpi.md`). Costs are in the log's currency, bps "
-        "are basis points of notional; a positive value is a cost."
+        "## Step 2 - TCO analysis\n\n"
+        "KPIs computed as in `notebooks/tco_analysis.ipynb` and `stage5kit tco` (glossary: "
+        "`workshop/kpi.md`). Costs are in the log's currency, bps are basis points of "
+        "notional; a positive value is a cost."
     ),
     "exercise.step3": (
-        "## Step 3 - when and where costs grew\n\nDaily execution cost of all strategies "
-        "together: the tool finds the day on which the level changed most clearly (one change "
-        "point, least squares) and compares the periods before and after it. The dashed lines "
-        "are the mean levels of the two periods."
+        "## Step 3 - when and where costs grew\n\n"
+        "Daily execution cost of all strategies together: the tool finds the day on which "
+        "the level changed most clearly (one change point, least squares) and compares the "
+        "periods before and after it. The dashed lines are the mean levels of the two "
+        "periods."
+    ),
+    "exercise.answer_shift": (
+        "**Your answer (questions 1 and 2):** from which day is the execution cost at its "
+        "new level (text `YYYY-MM-DD`), and by how many basis points did it change (after "
+        "minus before)?"
     ),
     "exercise.anomalies": (
-        "Cost per trade by strategy, day by day. Crosses are anomalies: days above the 30-day "
-        "moving average + 2.5 standard deviations. Anomalies are single bad days; a change of "
-        "level is a lasting increase - each calls for a different response."
+        "Cost per trade by strategy, day by day. Crosses are anomalies: days above the "
+        "30-day moving average + 2.5 standard deviations. Anomalies are single bad days; a "
+        "change of level is a lasting increase - each calls for a different response."
     ),
     "exercise.compare": (
         "Before and after the change, by strategy and by venue, from the largest increase of "
         "execution cost. The change of fees and of slippage tells whether the growth comes "
         "from fees or from slippage; the change of decision latency - whether we decide more "
-        "slowly; the extra cost - what the trades after the change cost above the earlier rate."
+        "slowly; the extra cost - what the trades after the change cost above the earlier "
+        "rate."
+    ),
+    "exercise.answer_strategy": (
+        "**Your answer (question 3):** which strategy is responsible for the largest growth "
+        "of execution cost?"
+    ),
+    "exercise.budget": (
+        "Budget: the spend of each strategy in each month against its monthly budget "
+        "(`budget.yaml`); status `ok` below 80%, `warn` from 80%, `critical` from 90%, "
+        "`over` above 100%."
+    ),
+    "exercise.answer_budget": (
+        "**Your answer (question 4):** what budget status does the strategy of question 3 "
+        "have in the last month of the log?"
+    ),
+    "exercise.decision": (
+        "## Step 3a - the engine's decision for a candidate order\n\n"
+        "What `stage5kit decide` and the decision-engine smoke test (`stage5kit smoke`) do: "
+        "the last trade of your log comes back as a candidate order, and the risk-threshold "
+        "engine checks it, one condition after another, against the desk's limits and the "
+        "KPIs from the TCO (`tco_kpi`). Each row of `decision_path` is one condition: the "
+        "measured value, the limit and whether the condition holds."
+    ),
+    "exercise.answer_decision": (
+        "**Your answer (question 5):** what did the engine decide: `approve`, `reduce`, "
+        "`reject` or `escalate`?"
+    ),
+    "exercise.terminal": (
+        "## Step 3b - decision-engine smoke test and decision log (in the terminal)\n\n"
+        "You do these steps in the terminal, in your workspace (`stage5kit init`), because "
+        "they need keys, and a key never enters the notebook's kernel:\n\n"
+        "1. `stage5kit smoke --key file:moje/klucze/warsztat-$(whoami).key --ticket "
+        "INC-<your seed>` - the decision-engine smoke test: it writes "
+        "`logs/decision_engine/sample_incident.json` and `smoke.sig`, and with `--ticket` "
+        "appends a `stage5_incident` entry to the decision log. In `sample_incident.json` "
+        "read the `decision_path` (the conditions in turn) and `tco_kpi` (the TCO KPIs used "
+        "in the decision) fields of a few orders - just like the `decision_path` table "
+        "above. A finished example: `sample_artifacts/smoke/sample_incident.json`.\n"
+        "2. `stage5kit decision-log verify` - expected: the log is intact and its last entry "
+        "is your `stage5_incident`; `stage5kit decision-log show` shows it with its ticket "
+        "number.\n"
+        "3. `stage5kit audit --profile stage5` - the compliance report: `status`, the list "
+        "of `issues` and of `warnings`, and `compliance_audit_score`. Exit code 1 means a "
+        "warning or an issue - read which control it concerns and what to fix.\n"
+        "4. `stage5kit keys status` and `stage5kit keys rotate --bundle <bundle> --dry-run` "
+        "- the keys' rotation state (`ok`, `due` - to rotate, `overdue` - past its date) and "
+        "the rotation plan, without changing anything; `--execute` rotates and appends a "
+        "`key_rotation` entry to the decision log."
+    ),
+    "exercise.rotation": (
+        "## Step 3c - key rotation plan\n\n"
+        "The key registry of the workshop's sample "
+        "(`sample_artifacts/keys/key_rotation.json`, as `stage5kit keys status` reads it): "
+        "every active key with its last rotation, its age in days, the day its rotation "
+        "window opens (`interval_days - warning_days` days after the last rotation) and its "
+        "rotation due date (`interval_days` after it). Before the window a key is `ok`, from "
+        "the window to the due date it is `due`, after the due date `overdue`. In the "
+        "terminal, `stage5kit keys status --registry <file> --today <day>` shows the same "
+        "with the state, and `stage5kit keys rotate --dry-run` the rotation plan."
+    ),
+    "exercise.answer_rotation": (
+        "**Your answer (question 6):** what is the rotation state of key `{key_id}` on "
+        "{day}: `ok`, `due` or `overdue`?"
     ),
     "exercise.step4": (
-        "## Step 4 - stress test\n\nWhat if the growth lasts and speeds up? Scenario "
-        "`exercise_cost_growth` (fees +25%, slippage +1.5 bps, latency +10 ms, volume x1.5) "
-        "against the baseline scenario (`baseline`, history unchanged). The simulation draws "
-        "whole days from your log in blocks, so bad days stay together; the same `seed` gives "
-        "the same numbers."
+        "## Step 4 - stress test\n\n"
+        "What if the growth lasts and speeds up? Scenario `exercise_cost_growth` (fees +25%, "
+        "slippage +1.5 bps, latency +10 ms, volume x1.5) against the baseline scenario "
+        "(`baseline`, history unchanged). The simulation draws whole days from your log in "
+        "blocks, so bad days stay together; the same `seed` gives the same numbers."
+    ),
+    "exercise.dashboard": (
+        "## Step 4a - dashboard and alerts\n\n"
+        "The same alert rules that `stage5kit bundle export` sends to Prometheus, replayed "
+        "on your log: when the error-budget burn-rate alert for the execution cost would "
+        "fire and when it would clear. In the terminal, `stage5kit alerts replay <log>` "
+        "gives the same; you make the observability bundle (Grafana dashboard, rules, "
+        "promtool tests) with `stage5kit bundle export --key file:…` and verify it without "
+        "unpacking: `stage5kit verify var/audit/observability/stage5_bundle.zip`. A finished "
+        "example to verify: `sample_artifacts/observability/stage5_bundle.zip`."
     ),
     "exercise.step5": (
-        "## Step 5 - message for the OEM\n\nA five-sentence draft built from the numbers "
-        "above: what grew and by how much, where, why, what the budget risk is and what we "
-        "propose. Read it critically and rewrite it in your own words; attach the signed "
-        "report folder to the message - the recipient verifies it with the public key "
-        "(`stage5kit verify`)."
+        "## Step 5 - message for the OEM\n\n"
+        "A six-sentence draft built from the numbers above: what grew and by how much, "
+        "where, why, what the budget risk is, how likely a net loss is and what we propose. "
+        "Read it critically and rewrite it in your own words; attach the signed report "
+        "folder to the message - the recipient verifies it with the public key (`stage5kit "
+        "verify`)."
+    ),
+    "exercise.answer_message": (
+        "**Your answer (question 7):** write the message for the OEM from the template "
+        '`workshop/szablon_komunikatu_oem.md`: the day of the change (e.g. "14 marca 2026"), '
+        'the change of cost in basis points with its sign (e.g. "+1,23"), the strategy, and '
+        'from the stress test the probability of a negative net result (e.g. "87,5%"). You '
+        "can start from the draft above (`message`)."
     ),
     "exercise.step6": (
-        "## Step 6 - results for the report\n\nThe key numbers go into the signed report's "
-        "`results.json` (in the batch `index.csv` as `result.*` columns), the tables beside it "
-        "as CSV."
+        "## Step 6 - results for the report\n\n"
+        "The key numbers go into the signed report's `results.json`, the tables beside it as "
+        "CSV."
+    ),
+    "exercise.summary": (
+        "## Summary and signature\n\n"
+        "The result of each check goes into the report's `results.json` (`check_1` … "
+        "`check_7`). You sign the report outside the notebook - the key never enters the "
+        "notebook's kernel. When every check is passed, `stage5kit report run` appends, "
+        "after signing, a `stage5_training` entry (kind `exercise`) with your name to the "
+        "decision log."
     ),
 }
 

@@ -1,7 +1,8 @@
-"""The workshop's draft message to the OEM: five sentences built from the numbers.
+"""The workshop's draft message to the OEM: six sentences built from the numbers.
 
 The exercise (workshop/cwiczenie.md, agenda block 5) ends with a short message: what grew,
-by how much, since when, where, what it means for the budget and what to do. The numbers
+by how much, since when, where, what it means for the budget, how likely a net loss is
+and what to do. The numbers
 come from :func:`stage5kit.core.find_cost_shift`, :func:`stage5kit.core.compare_cost_periods`
 and a stress result with the ``exercise_cost_growth`` scenario; this module only words them,
 through the message catalog (Polish for the workshop: decimal comma, spaces between thousands).
@@ -9,6 +10,7 @@ through the message catalog (Polish for the workshop: decimal comma, spaces betw
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from stage5kit.core import CostShift, StressResult, StressSettings
 
 EXERCISE_SCENARIO = "exercise_cost_growth"
+# From this probability on, a net loss is the message's headline risk, not a footnote.
+NET_LOSS_HEADLINE = 0.5
 
 
 def draft_oem_message(
@@ -37,7 +41,7 @@ def draft_oem_message(
     currency: str,
     lang: str = "pl",
 ) -> str:
-    """Return five sentences for the OEM: growth, where, why, budget risk, action.
+    """Return six sentences for the OEM: growth, where, why, budget risk, net-loss risk, action.
 
     ``by_strategy`` and ``by_venue`` are :func:`~stage5kit.core.compare_cost_periods`
     tables split at ``shift.day``; ``stress`` must hold the ``exercise_cost_growth``
@@ -51,24 +55,24 @@ def draft_oem_message(
         )
         raise ConfigError(msg)
     if not shift.significant:
-        return " ".join(
-            [
-                _no_shift_sentence(shift, lang),
-                _budget_sentence(rows, stress.settings, currency, lang),
-            ]
-        )
+        sentences = [
+            _no_shift_sentence(shift, lang),
+            _budget_sentence(rows, stress.settings, currency, lang),
+            _net_loss_sentence(rows, lang),
+        ]
+        return " ".join(sentence for sentence in sentences if sentence)
     strategy = by_strategy.iloc[0]
     venue_by_fee = by_venue.sort_values("fee_bps_change", ascending=False).iloc[0]
     cheapest = by_venue.sort_values("cost_bps_after").iloc[0]
-    return " ".join(
-        [
-            _growth_sentence(shift, currency, lang),
-            _where_sentence(shift, by_strategy, by_venue, currency, lang),
-            _why_sentence(strategy, venue_by_fee, lang),
-            _budget_sentence(rows, stress.settings, currency, lang),
-            _action_sentence(strategy, venue_by_fee, cheapest, lang),
-        ]
-    )
+    sentences = [
+        _growth_sentence(shift, currency, lang),
+        _where_sentence(shift, by_strategy, by_venue, currency, lang),
+        _why_sentence(strategy, venue_by_fee, lang),
+        _budget_sentence(rows, stress.settings, currency, lang),
+        _net_loss_sentence(rows, lang),
+        _action_sentence(strategy, venue_by_fee, cheapest, lang),
+    ]
+    return " ".join(sentence for sentence in sentences if sentence)
 
 
 def _no_shift_sentence(shift: CostShift, lang: str) -> str:
@@ -240,6 +244,35 @@ def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str
         "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
         "and {risk}.",
         settings.simulation.days,
+        **fields,
+    )
+
+
+def _net_loss_sentence(rows: pd.DataFrame, lang: str) -> str:
+    """The probability of a negative net PnL under stress; empty without a gross edge."""
+    from stage5kit.core import BASELINE_SCENARIO
+
+    loss = float(_scenario_row(rows, EXERCISE_SCENARIO).get("p_net_pnl_negative", math.nan))
+    if not math.isfinite(loss):
+        return ""
+    fields: dict[str, object] = {
+        "exercise": format_percent(loss, lang),
+        "baseline": format_percent(
+            float(_scenario_row(rows, BASELINE_SCENARIO).get("p_net_pnl_negative", math.nan)),
+            lang,
+        ),
+    }
+    if loss >= NET_LOSS_HEADLINE:
+        return translate(
+            lang,
+            "The probability of a negative net result (gross profit minus costs) is {exercise} "
+            "({baseline} in the baseline scenario): this is the biggest risk of this result.",
+            **fields,
+        )
+    return translate(
+        lang,
+        "The probability of a negative net result (gross profit minus costs) is {exercise} "
+        "({baseline} in the baseline scenario).",
         **fields,
     )
 

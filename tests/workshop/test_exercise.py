@@ -1,0 +1,208 @@
+"""Workshop self-checks: right answers pass, wrong ones get a Polish hint without the answer."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stage5kit.errors import InputError
+from stage5kit.reporting import Exercise, all_checks_passed
+from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, ROTATION_STATES
+from stage5kit.reporting.workshop_build import ANSWER_MARKER, build_notebooks, build_workshop
+
+SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
+
+
+@pytest.fixture(scope="module")
+def exercise() -> Exercise:
+    return Exercise(seed=3, rows=3000, days=60, paths=50, stress_days=5)
+
+
+@pytest.mark.parametrize("number", [1, 3, 4, 5, 6])
+def test_right_answer_passes(exercise: Exercise, number: int) -> None:
+    assert exercise.sprawdz(number, exercise.expected(number))
+    assert exercise.verdicts[number].text.startswith("✓")
+
+
+def test_cost_change_within_tolerance_passes(exercise: Exercise) -> None:
+    assert exercise.sprawdz(2, float(str(exercise.expected(2))) + 0.03)
+
+
+@pytest.mark.parametrize(
+    ("number", "wrong"),
+    [
+        (1, "2026-01-02"),
+        (1, "14 marca"),
+        (2, 99.0),
+        (2, "dużo"),
+        (3, "nie_ma"),
+        (4, "zle"),
+        (5, "x"),
+        (6, "expired"),
+    ],
+)
+def test_wrong_answer_gets_polish_hint_without_the_answer(
+    exercise: Exercise, number: int, wrong: object
+) -> None:
+    assert not exercise.sprawdz(number, wrong)
+    text = exercise.verdicts[number].text
+    assert text.startswith("✗")
+    assert "Wskazówka:" in text
+    if number in (4, 5, 6):  # a choice: every option is listed alike, none singled out
+        options = {4: BUDGET_STATUSES, 5: DECISIONS, 6: ROTATION_STATES}[number]
+        assert all(option in text for option in options)
+    else:
+        assert str(exercise.expected(number)) not in text
+
+
+def test_wrong_strategy_hint_names_no_strategy(exercise: Exercise) -> None:
+    others = [s for s in exercise.by_strategy["strategy"] if s != exercise.expected(3)]
+    exercise.sprawdz(3, others[0])
+    text = exercise.verdicts[3].text
+    assert all(name not in text for name in exercise.by_strategy["strategy"] if name != others[0])
+
+
+def test_message_without_stress_risk_names_what_is_missing(exercise: Exercise) -> None:
+    facts = exercise.message_facts()
+    partial = " ".join(v for k, v in facts.items() if "ujemnego" not in k)
+    assert not exercise.sprawdz(7, partial)
+    text = exercise.verdicts[7].text
+    assert "ujemnego wyniku netto" in text
+    assert exercise.sprawdz(7, " ".join(facts.values()))
+
+
+def test_message_typed_with_plain_spaces_passes(exercise: Exercise) -> None:
+    """Numbers typed with an ordinary space pass like the no-break space of the draft."""
+    typed = " ".join(
+        facts.replace("\N{NO-BREAK SPACE}", " ") for facts in exercise.message_facts().values()
+    )
+    assert exercise.sprawdz(7, typed)
+
+
+def test_wrong_rotation_state_verdict_does_not_depend_on_the_right_state() -> None:
+    """A wrong state gets the same words whatever the right one is: nothing leaks the answer."""
+    texts = {}
+    for seed in range(6):
+        exercise = Exercise(seed=seed)
+        right = str(exercise.expected(6))
+        wrong = next(state for state in ROTATION_STATES if state != right)
+        assert not exercise.sprawdz(6, wrong)
+        texts[right, wrong] = exercise.verdicts[6].text
+        assert "Wskazówka:" in texts[right, wrong]
+        entry = next(
+            e for e in exercise.rotation.entries if e.record.key_id == exercise.rotation_key()
+        )
+        assert entry.due_date.isoformat() not in texts[right, wrong]
+    assert len(set(texts.values())) == 1
+
+
+def test_rotation_question_follows_the_seed_over_every_state() -> None:
+    """Across seeds the asked key's expected state covers ok, due and overdue."""
+    states = {Exercise(seed=seed).expected(6) for seed in range(6)}
+    assert states == set(ROTATION_STATES)
+
+
+def test_rotation_table_hides_the_state() -> None:
+    """The table the participant reads has the dates but not the answer column."""
+    table = Exercise(seed=1).rotation_table()
+    assert "state" not in table.columns
+    assert {"window_opens", "due_date", "age_days"} <= set(table.columns)
+
+
+def test_unanswered_question_says_so(exercise: Exercise) -> None:
+    assert not exercise.sprawdz(1, ...)
+    assert "brak odpowiedzi" in exercise.verdicts[1].text
+
+
+def test_unknown_question_is_an_input_error(exercise: Exercise) -> None:
+    with pytest.raises(InputError, match="questions 1-7"):
+        exercise.sprawdz(9, "x")
+
+
+def test_all_checks_passed_needs_every_check_true() -> None:
+    full = {f"check_{n}": True for n in range(1, 8)}
+    assert all_checks_passed(full)
+    assert not all_checks_passed({**full, "check_4": False})
+    assert not all_checks_passed({k: v for k, v in full.items() if k != "check_7"})
+
+
+def test_build_blanks_answers_for_participant_and_keeps_solutions(tmp_path: Path) -> None:
+    built = build_workshop(SOURCE, tmp_path)
+    participant = built.participant.read_text(encoding="utf-8")
+    facilitator = built.facilitator.read_text(encoding="utf-8")
+    assert ANSWER_MARKER not in participant
+    assert ANSWER_MARKER not in facilitator
+    assert "dzien_zmiany = ...  # Twoja odpowiedź" in participant
+    assert "dzien_zmiany = shift.day" in facilitator
+    assert "dzien_zmiany = shift.day" not in participant
+    assert (built.data / "budget.yaml").is_file()
+    assert (built.data / "key_rotation.json").is_file()
+    assert "dane/key_rotation.json" in participant
+    assert "../sample_artifacts" not in participant
+
+
+def test_source_without_answer_cells_is_rejected() -> None:
+    notebook = {"cells": [{"cell_type": "code", "source": "x = 1\n", "metadata": {}}]}
+    with pytest.raises(InputError, match="no answer cells"):
+        build_notebooks(notebook, where="nb.ipynb")
+
+
+def test_answer_cell_must_assign_a_name() -> None:
+    cell = {"cell_type": "code", "source": f"print(1)  {ANSWER_MARKER}\n", "metadata": {}}
+    with pytest.raises(InputError, match="cell 1"):
+        build_notebooks({"cells": [cell]}, where="nb.ipynb")
+
+
+def _kit(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stage5kit", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+
+
+@pytest.mark.slow
+def test_participant_journey_registers_only_a_passed_exercise(tmp_path: Path) -> None:
+    assert _kit("workshop", "build", "--out", "ws", cwd=tmp_path).returncode == 0
+    assert _kit("init", "ws", "--with-key", cwd=tmp_path).returncode == 0
+    keys = _kit(
+        "keys", "generate", "--algorithm", "ed25519", "--key-id", "w", "--out", "k", cwd=tmp_path
+    )
+    assert keys.returncode == 0
+    common = ["-p", "participant", "Ewa Wiśniewska", "-p", "seed", "4", "-p", "paths", "100"]
+    common += ["--root", "ws", "--key", "file:k/w.key"]
+    blank = _kit(
+        "report",
+        "run",
+        "ws/cwiczenie_uczestnik.ipynb",
+        *common,
+        "--out",
+        "ws/u",
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert blank.returncode == 0, blank.stderr
+    results = json.loads(blank.stdout)["results"]
+    assert results["check_1"] is False
+    assert results["checks_passed"] == 0
+    assert "nothing registered" in blank.stderr
+    solved = _kit(
+        "report", "run", "ws/cwiczenie_prowadzacy.ipynb", *common, "--out", "ws/p", cwd=tmp_path
+    )
+    assert solved.returncode == 0, solved.stderr
+    assert "exercise registered" in solved.stderr
+    assert _kit("verify", "ws/p", "--public-key", "k/w.pub", cwd=tmp_path).returncode == 0
+    assert _kit("decision-log", "verify", "--root", "ws", cwd=tmp_path).returncode == 0
+    shown = _kit("decision-log", "show", "--root", "ws", "--format", "json", cwd=tmp_path)
+    entries = [e for e in json.loads(shown.stdout) if e["category"] == "stage5_training"]
+    assert len(entries) == 1
+    assert entries[0]["payload"]["participant"] == "Ewa Wiśniewska"
+    assert entries[0]["payload"]["kind"] == "exercise"
