@@ -365,7 +365,10 @@ def output_directory(target: str | Path, *, owned: Collection[str] | None) -> It
     """
     final = Path(target)
     lock = output_lock_path(final)
-    with file_lock(lock, wait=False):
+    with contextlib.ExitStack() as held:
+        # A lock the system will not create is reported against the output folder itself.
+        with _environment_errors(final):
+            held.enter_context(file_lock(lock, wait=False))
         try:
             _check_replaceable(final, owned)
             with atomic_directory(final) as tmp:

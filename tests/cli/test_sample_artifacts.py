@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,10 +11,16 @@ from click.testing import CliRunner
 
 from stage5kit.cli import main
 from stage5kit.cli.sample_artifacts import FILES, _run_stage5kit
+from stage5kit.compliance.decision_log import head_path, read_entries
+from stage5kit.compliance.samples import SAMPLE_DAY, SAMPLE_INCIDENT_ID
+from stage5kit.compliance.smoke import verify_smoke
 from stage5kit.errors import Stage5Error
+from stage5kit.signing import load_verification_key
 
 COMMITTED = Path(__file__).resolve().parents[2] / "sample_artifacts"
 DEMO_PUBLIC_KEY = COMMITTED / "demo_key" / "DEMO-KEY-NOT-FOR-PRODUCTION.pub"
+DEMO_LOG_KEY = COMMITTED / "demo_key" / "DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key"
+SMOKE_SIGNATURE = "smoke/smoke.sig"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -55,9 +63,12 @@ def test_demo_key_is_marked_as_such(rebuilt: Path) -> None:
     note = (rebuilt / "demo_key" / "README.txt").read_text()
     assert "NOT FOR PRODUCTION" in note
     assert "PUBLIC" in note
+    assert "DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key" in note
+    assert "DEMO ONLY" in note
     assert {p.name for p in (rebuilt / "demo_key").iterdir()} == {
         "DEMO-KEY-NOT-FOR-PRODUCTION.key",
         "DEMO-KEY-NOT-FOR-PRODUCTION.pub",
+        "DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key",
         "README.txt",
     }
 
@@ -72,7 +83,11 @@ def test_summaries_record_paths_inside_the_folder(rebuilt: Path) -> None:
 
 @pytest.mark.parametrize(
     "signed",
-    sorted(p.relative_to(COMMITTED).as_posix()[: -len(".sig")] for p in COMMITTED.rglob("*.sig")),
+    sorted(
+        p.relative_to(COMMITTED).as_posix()[: -len(".sig")]
+        for p in COMMITTED.rglob("*.sig")
+        if p.relative_to(COMMITTED).as_posix() != SMOKE_SIGNATURE
+    ),
 )
 def test_committed_signature_verifies_with_the_demo_public_key(signed: str) -> None:
     """`stage5kit verify FILE --public-key DEMO.pub` says ok for every committed signed file."""
@@ -92,7 +107,84 @@ def test_every_output_is_signed() -> None:
         "tco_summary.json.sig",
         "stress_results.csv.sig",
         "stress_summary.json.sig",
+        "smoke.sig",
     }
+
+
+def test_smoke_incident_verifies_against_smoke_sig() -> None:
+    """smoke.sig signs sample_incident.json with the demo key; one changed byte fails it."""
+    key = load_verification_key(public_key=DEMO_PUBLIC_KEY)
+    assert verify_smoke(COMMITTED / "smoke", key).ok
+
+
+def test_smoke_incident_has_fixed_id_and_decision_paths() -> None:
+    """The sample incident carries the fixed id, its ticket and a decision_path per order."""
+    incident = json.loads((COMMITTED / "smoke" / "sample_incident.json").read_text())
+    assert incident["incident_id"] == SAMPLE_INCIDENT_ID
+    assert incident["ticket"] == "INC-SAMPLE-1"
+    assert all(order["decision_path"] for order in incident["candidates"])
+    assert "tco_kpi" in incident
+
+
+def test_sample_decision_log_verifies_and_holds_incident_and_training() -> None:
+    """`decision-log verify` with the demo log key: ok; entries stage5_incident, stage5_training."""
+    log = COMMITTED / "decision_log" / "runtime.jsonl"
+    result = CliRunner().invoke(
+        main, ["decision-log", "verify", str(log), "--key", f"file:{DEMO_LOG_KEY}"]
+    )
+    assert result.exit_code == 0, result.output
+    entries = read_entries(log)
+    assert [e.category for e in entries] == ["stage5_incident", "stage5_training"]
+    assert entries[0].ticket == "INC-SAMPLE-1"
+    assert entries[1].payload["kind"] == "exercise"
+    assert head_path(log).is_file()
+
+
+def test_sample_decision_log_edit_is_caught(tmp_path: Path) -> None:
+    """The sample log with one payload byte changed fails verification (exit 1)."""
+    folder = tmp_path / "decision_log"
+    shutil.copytree(COMMITTED / "decision_log", folder)
+    log = folder / "runtime.jsonl"
+    log.write_bytes(log.read_bytes().replace(b'"seed":7', b'"seed":8'))
+    result = CliRunner().invoke(
+        main, ["decision-log", "verify", str(log), "--key", f"file:{DEMO_LOG_KEY}"]
+    )
+    assert result.exit_code == 1, result.output
+
+
+def test_sample_key_registry_has_due_and_overdue_keys() -> None:
+    """On 2026-05-01 the sample registry holds two keys each ok, due and overdue."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "keys",
+            "status",
+            "--registry",
+            str(COMMITTED / "keys" / "key_rotation.json"),
+            "--today",
+            SAMPLE_DAY.isoformat(),
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)["summary"]
+    assert (summary["ok"], summary["due"], summary["overdue"]) == (2, 2, 2)
+
+
+def test_sample_bundle_verifies_with_the_demo_public_key() -> None:
+    """stage5_bundle.zip verifies without unpacking, signed by the demo key."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            str(COMMITTED / "observability" / "stage5_bundle.zip"),
+            "--public-key",
+            str(DEMO_PUBLIC_KEY),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "DEMO-KEY-NOT-FOR-PRODUCTION" in result.output
 
 
 def test_rebuild_replaces_the_folder_whole(tmp_path: Path) -> None:

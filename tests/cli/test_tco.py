@@ -152,3 +152,17 @@ def test_folder_of_parquet_is_one_log(tmp_path: Path) -> None:
     assert summary["overall"]["n_trades"] == 3_000
     names = [Path(f["name"]).name for f in summary["inputs"]["trades"]["files"]]
     assert names == ["part-0.parquet", "part-1.parquet"]
+
+
+def test_progress_total_is_rows_for_parquet_and_bytes_for_csv(tmp_path: Path) -> None:
+    """The bar's total: the Parquet files' row count, or the CSV's size advanced per line."""
+    from stage5kit.cli.tco import _progress_scale
+    from stage5kit.core import generate_trades, write_trades
+
+    trades = generate_trades(rows=300, seed=1)
+    parquet = [write_trades(trades, tmp_path / f"{i}.parquet") for i in range(2)]
+    assert _progress_scale(parquet) == (600.0, " trades", 1.0)
+    csv = write_trades(trades, tmp_path / "t.csv")
+    total, unit, per_trade = _progress_scale([csv])
+    assert (total, unit) == (csv.stat().st_size, "B")
+    assert 300 * per_trade == pytest.approx(csv.stat().st_size, rel=0.05)

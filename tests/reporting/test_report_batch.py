@@ -34,7 +34,9 @@ def _write_grid(folder: Path, notebook: Path, runs: list[dict[str, object]]) -> 
 
 
 def _markers(path: Path) -> list[str]:
-    return path.read_text().splitlines() if path.exists() else []
+    """The labels reports wrote into a marker file, or into every marker file of a folder."""
+    files = sorted(path.glob("marker-*.txt")) if path.is_dir() else [path]
+    return [line for f in files if f.exists() for line in f.read_text().splitlines()]
 
 
 def _folder(out: Path, readable: str) -> Path:
@@ -49,16 +51,19 @@ def local_batch(
 ) -> tuple[Path, Path, Path]:
     """A three-report batch on a two-process pool; the middle report fails on purpose."""
     folder = tmp_path_factory.mktemp("batch")
-    marker = folder / "marker.txt"
-    marker.touch()  # a confined kernel may write only to path parameters that exist
+    # One marker per report: a file is an input whose sha256 a resume compares, so a file
+    # shared by reports that all write to it would make every earlier report stale.
+    markers = {label: folder / f"marker-{label}.txt" for label in ("one", "two", "three")}
+    for marker in markers.values():
+        marker.touch()  # a confined kernel may write only to path parameters that exist
     runs: list[dict[str, object]] = [
-        {"label": "one", "scale": 1, "marker_path": str(marker)},
-        {"label": "two", "scale": 2, "fail": True, "marker_path": str(marker)},
-        {"label": "three", "scale": 3, "marker_path": str(marker)},
+        {"label": "one", "scale": 1, "marker_path": str(markers["one"])},
+        {"label": "two", "scale": 2, "fail": True, "marker_path": str(markers["two"])},
+        {"label": "three", "scale": 3, "marker_path": str(markers["three"])},
     ]
     grid = _write_grid(folder, probe_notebook, runs)
     run_batch(grid, out_dir=folder / "out", workers=2, key=signing_key)
-    return grid, folder / "out", marker
+    return grid, folder / "out", folder
 
 
 def test_batch_reports_verify_and_the_failure_stays_alone(
@@ -66,9 +71,12 @@ def test_batch_reports_verify_and_the_failure_stays_alone(
 ) -> None:
     """Good reports are signed and verify; the failing one keeps its notebook, unsigned."""
     _, out, _ = local_batch
-    for name in ("label=one__scale=1", "label=three__scale=3"):
+    for name in (
+        "label=one__marker_path=marker-one__scale=1",
+        "label=three__marker_path=marker-three__scale=3",
+    ):
         assert verify_manifest(_folder(out, name), signing_key.verification_key()).ok
-    failed = _folder(out, "label=two__scale=2__fail=True")
+    failed = _folder(out, "label=two__marker_path=marker-two__scale=2__fail=true")
     assert (failed / "report.ipynb").is_file()
     assert not (failed / "manifest.json").exists()
 
@@ -105,7 +113,7 @@ def test_batch_runs_on_a_dask_cluster(
 
     grid = _write_grid(tmp_path, probe_notebook, [{"scale": 4}, {"scale": 5}])
     with LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
         result = run_batch(
             grid, out_dir=tmp_path / "out", scheduler=cluster.scheduler_address, key=signing_key

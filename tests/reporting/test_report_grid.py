@@ -207,3 +207,18 @@ def test_grid_notebook_by_shipped_name(tmp_path: Path) -> None:
     assert grid.notebook.name == "tco_analysis.ipynb"
     with pytest.raises(ConfigError, match="no shipped notebook of that name"):
         load_grid(_grid(tmp_path, "notebook: no_such_report\ngrid: [{a: 1}]\n"))
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("Zofia Łęcka", "zofia-lecka"),
+        ("Żaneta Źrebięta-Ćwik", "zaneta-zrebieta-cwik"),
+        ("Łukasz Ślusarczyk", "lukasz-slusarczyk"),
+        ("ĄĆĘŁŃÓŚŹŻ ąćęłńóśźż", "acelnoszz-acelnoszz"),
+    ],
+)
+def test_folder_names_transliterate_polish_letters(value: str, fragment: str) -> None:
+    """Polish letters become their base letters (lower case), never dropped."""
+    names = report_names(({"participant": value, "seed": 13}, {"participant": "x", "seed": 13}))
+    assert _readable(names)[0] == f"participant={fragment}"

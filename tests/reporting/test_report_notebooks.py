@@ -59,7 +59,9 @@ def test_tco_notebook_declares_the_documented_parameters() -> None:
         "group_by",
         "thresholds_path",
         "budget_path",
+        "currency",
         "title",
+        "lang",
     }
     for name in ("trades_path", "infra_costs_path", "thresholds_path", "budget_path"):
         default = parameters[name].default

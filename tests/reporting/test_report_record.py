@@ -54,3 +54,15 @@ def test_non_finite_numbers_are_recorded_as_null(
     monkeypatch.setenv(REPORT_DIR_ENV, str(tmp_path))
     record("ratio", float("nan"))
     assert read_results(tmp_path) == {"ratio": None}
+
+
+def test_polish_text_is_written_as_utf8_not_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """results.json keeps 'Zofia Łęcka' as UTF-8 bytes, with no \\u escape."""
+    monkeypatch.setenv(REPORT_DIR_ENV, str(tmp_path))
+    record("participant", "Zofia Łęcka")
+    raw = (tmp_path / "results.json").read_bytes()
+    assert "Zofia Łęcka".encode() in raw
+    assert b"\\u" not in raw
+    assert read_results(tmp_path)["participant"] == "Zofia Łęcka"

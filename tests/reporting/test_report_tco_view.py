@@ -60,11 +60,15 @@ def test_cost_components_add_up_to_the_tco(trades: pd.DataFrame, result: TcoResu
 
 
 def test_headline_table_carries_units(result: TcoResult) -> None:
-    """The headline table names each KPI with its unit and the overall value."""
-    table = headline_table(result)
-    assert table.loc["execution cost", "unit"] == "bps"
+    """The headline table carries each overall value with its unit; the currency parameter
+    names the money unit (no "quote currency" placeholder when one is given)."""
+    table = headline_table(result, currency="USD")
     assert table.loc["execution cost", "value"] == result.overall["cost_bps"]
+    assert table.loc["execution cost", "unit"] == "bps"
     assert table.loc["decision latency p95", "unit"] == "ms"
+    assert table.loc["trades", "value"] == result.overall["n_trades"]
+    assert table.loc["total cost of ownership", "unit"] == "USD"
+    assert "currency" not in " ".join(table["unit"])
 
 
 def test_cost_per_trade_is_cost_over_trades(result: TcoResult) -> None:
@@ -84,8 +88,8 @@ def test_anomaly_points_are_the_flagged_days(result: TcoResult) -> None:
 
 
 def test_budget_limits_name_each_strategy(result: TcoResult) -> None:
-    """Each budgeted strategy gets one limit line at its budget amount."""
-    assert budget_limits(result)["budget momentum"] == 40000.0
+    """Each budgeted strategy gets one budget line at its amount, keyed by the strategy."""
+    assert budget_limits(result)["momentum"] == 40000.0
 
 
 def test_reading_states_the_numbers(result: TcoResult) -> None:
@@ -96,7 +100,7 @@ def test_reading_states_the_numbers(result: TcoResult) -> None:
     if result.breaches.empty:
         assert "No cost, slippage or latency limit was breached." in text
     else:
-        assert f"{len(result.breaches)} limit breach(es)" in text
+        assert f"Limit breaches: {len(result.breaches)}" in text
 
 
 def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) -> None:
@@ -144,3 +148,25 @@ def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) 
     )
     assert "ms" in scatter.layout.xaxis.title.text
     assert sum(len(trace.x) for trace in scatter.data) == 500
+
+
+def test_box_summary_bounds_the_outliers_and_keeps_the_quartiles() -> None:
+    """Quartiles and fences as numpy gives them; at most max_outliers points per group."""
+    import numpy as np
+    import pandas as pd
+
+    from stage5kit.reporting import box_summary, plot_box_summary
+
+    rng = np.random.default_rng(1)
+    values = np.concatenate([rng.normal(0, 1, 5_000), rng.normal(0, 40, 500)])
+    frame = pd.DataFrame({"venue": "x", "slippage_bps": values})
+    stats = box_summary(frame, value="slippage_bps", group="venue", max_outliers=50)
+    q1, q3 = np.quantile(values, [0.25, 0.75])
+    row = stats.iloc[0]
+    assert (row["q1"], row["q3"]) == (q1, q3)
+    assert row["upperfence"] <= q3 + 1.5 * (q3 - q1)
+    assert len(row["outliers"]) == 50
+    figure = plot_box_summary(
+        stats, value="slippage_bps", group="venue", unit="bps", title="Slippage"
+    )
+    assert sum(len(trace.y or ()) for trace in figure.data) == 50

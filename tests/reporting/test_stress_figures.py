@@ -45,10 +45,14 @@ def test_fan_chart_has_a_median_and_two_bands_per_scenario(result) -> None:
 
 
 def test_distributions_draw_one_box_per_scenario_and_the_budget(result) -> None:
-    """One box per scenario, and a dashed line at the budget."""
+    """One box per scenario, and a dashed budget line named in the legend."""
     figure = plot_stress_distributions(result, currency="USD")
-    assert [t.name for t in figure.data] == ["baseline", "fee_hike_50", "liquidity_crunch"]
-    assert figure.layout.shapes[0].y0 == 50_000.0
+    boxes = [t.name for t in figure.data if t.meta != "limit"]
+    assert boxes == ["baseline", "fee_hike_50", "liquidity_crunch"]
+    (budget,) = [t for t in figure.data if t.meta == "limit"]
+    assert set(budget.y) == {50_000.0}
+    assert budget.line.dash == "dash"
+    assert budget.name == "budget: 50,000.00 USD"
     assert "USD" in figure.layout.yaxis.title.text
 
 

@@ -26,6 +26,7 @@ def test_stress_notebook_declares_the_documented_parameters() -> None:
         "gross_edge_bps": "float",
         "currency": "str",
         "title": "str",
+        "lang": "str",
     }
     for name in ("trades_path", "infra_costs_path"):
         default = parameters[name].default

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from stage5kit.core import (
     CostShift,
@@ -26,7 +23,7 @@ from stage5kit.core import (
 )
 from stage5kit.errors import ConfigError
 from stage5kit.reporting import draft_oem_message, plot_period_comparison
-from stage5kit.reporting.workshop import format_polish_date, format_polish_number
+from stage5kit.reporting.i18n import format_number
 
 SENTENCE_END = re.compile(r"(?<=\.) ")
 
@@ -92,11 +89,11 @@ def test_message_has_five_sentences(log: ShiftedLog) -> None:
 def test_first_sentence_says_when_and_by_how_much_cost_grew(log: ShiftedLog) -> None:
     """Sentence one names the shift day in Polish and the bps levels with decimal commas."""
     first = SENTENCE_END.split(_message(log))[0]
-    assert first.startswith("Od 6 lutego 2026 koszt wykonania (opłaty i poślizg) wzrósł z ")
-    assert f"z {format_polish_number(log.shift.cost_bps_before)} do " in first
-    assert f"{format_polish_number(log.shift.cost_bps_after)} bps" in first
+    assert first.startswith("Od 6 lutego 2026 koszt wykonania (prowizje i poślizg) wzrósł z ")
+    assert f"z {format_number(log.shift.cost_bps_before, 'pl')} do " in first
+    assert f"{format_number(log.shift.cost_bps_after, 'pl')} pb" in first
     assert (
-        f"({format_polish_number(log.shift.cost_per_trade_change_pct, decimals=1, signed=True)}%)"
+        f"({format_number(log.shift.cost_per_trade_change_pct, 'pl', decimals=1, signed=True)}%)"
         in first
     )
 
@@ -107,7 +104,7 @@ def test_message_names_the_dearest_strategy_and_venue(log: ShiftedLog) -> None:
     assert f"strategiach {log.by_strategy['strategy'].iloc[0]} (" in message
     assert f"na giełdzie {log.by_venue['venue'].iloc[0]} (" in message
     fee_venue = log.by_venue.sort_values("fee_bps_change", ascending=False)["venue"].iloc[0]
-    assert f"opłaty na {fee_venue} (" in message
+    assert f"prowizje na {fee_venue} (" in message
     assert "coinbase" in message  # the generator's fee hike is on coinbase
 
 
@@ -124,10 +121,10 @@ def test_budget_sentence_gives_both_breach_probabilities(log: ShiftedLog) -> Non
             currency="USD",
         )
     )[3]
-    exercise = format_polish_number(
-        rows.loc["exercise_cost_growth", "p_budget_breach"] * 100, decimals=1
+    exercise = format_number(
+        rows.loc["exercise_cost_growth", "p_budget_breach"] * 100, "pl", decimals=1
     )
-    assert "budżetu 40 000 USD wynosi " + exercise + "%" in fourth
+    assert f"budżetu {format_number(40_000, 'pl', decimals=0)} USD wynosi {exercise}%" in fourth
     assert "na 10 dni" in fourth
     assert "VaR95" in fourth
     assert "ES97,5" in fourth
@@ -135,7 +132,7 @@ def test_budget_sentence_gives_both_breach_probabilities(log: ShiftedLog) -> Non
 
 def test_without_a_budget_the_message_says_so(log: ShiftedLog) -> None:
     """No budget: the risk clause says the budget was not given instead of a probability."""
-    assert "budżetu nie podano" in _message(log, budget=None)
+    assert "nie podano budżetu" in _message(log, budget=None)
 
 
 def test_a_falling_cost_is_worded_as_a_fall(log: ShiftedLog) -> None:
@@ -156,56 +153,20 @@ def test_stress_without_the_exercise_scenario_is_refused(log: ShiftedLog) -> Non
         )
 
 
-@pytest.mark.parametrize(
-    ("value", "options", "text"),
-    [
-        (1234567.891, {}, "1 234 567,89"),
-        (-1234.5, {}, "-1 234,50"),
-        (2.2151, {"signed": True}, "+2,22"),
-        (-0.004, {"signed": True}, "-0,00"),
-        (70001.3, {"decimals": 0}, "70 001"),
-        (float("nan"), {}, "b/d"),
-    ],
-)
-def test_polish_numbers(value: float, options: dict[str, Any], text: str) -> None:
-    """Numbers use a space between thousands and a decimal comma; missing values read b/d."""
-    assert format_polish_number(value, **options) == text
-
-
-@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 4))
-def test_polish_numbers_read_back(value: float, decimals: int) -> None:
-    """Undoing the Polish separators gives back the number rounded to the decimals shown."""
-    text = format_polish_number(value, decimals=decimals)
-    assert float(text.replace(" ", "").replace(",", ".")) == float(f"{value:.{decimals}f}")
-
-
-@pytest.mark.parametrize(
-    ("day", "text"),
-    [
-        ("2026-01-01", "1 stycznia 2026"),
-        ("2026-03-14", "14 marca 2026"),
-        ("2025-12-31", "31 grudnia 2025"),
-    ],
-)
-def test_polish_dates(day: str, text: str) -> None:
-    """ISO days become Polish dates with the month in the genitive."""
-    assert format_polish_date(day) == text
-
-
 def test_period_comparison_figure_has_a_before_and_an_after_bar_per_group(log: ShiftedLog) -> None:
     """The figure holds two bar traces over the groups, titled, with the unit on the y axis."""
     figure = plot_period_comparison(
         log.by_venue, group="venue", metric="cost_bps", unit="bps", title="Koszt przed i po"
     )
-    assert [trace.name for trace in figure.data] == ["cost_bps_before", "cost_bps_after"]
+    assert [trace.name for trace in figure.data] == ["before", "after"]
     assert list(figure.data[1].x) == log.by_venue["venue"].astype(str).tolist()
     assert list(figure.data[1].y) == pytest.approx(log.by_venue["cost_bps_after"].tolist())
     assert figure.layout.title.text == "Koszt przed i po"
-    assert figure.layout.yaxis.title.text == "cost_bps (bps)"
+    assert figure.layout.yaxis.title.text == "execution cost (bps)"
 
 
 def test_lower_latency_and_no_fee_rise_are_worded_as_such(log: ShiftedLog) -> None:
-    """A latency drop reads 'niższym' with its size, and no fee rise reads 'nie wzrosły'."""
+    """A latency drop reads 'spadło' with its size, and no fee rise reads 'nie wzrosły'."""
     calmer = log.by_strategy.assign(decision_latency_ms_change=-4.5)
     cheaper = log.by_venue.assign(fee_bps_change=-0.5)
     third = SENTENCE_END.split(
@@ -217,6 +178,6 @@ def test_lower_latency_and_no_fee_rise_are_worded_as_such(log: ShiftedLog) -> No
             currency="USD",
         )
     )[2]
-    assert "opóźnieniu decyzji niższym o 4,5 ms" in third
-    assert "opłaty nie wzrosły" in third
-    assert "-0,50 bps" in third
+    assert "opóźnienie decyzji spadło o 4,5 ms" in third
+    assert "prowizje nie wzrosły" in third
+    assert "-0,50 pb" in third

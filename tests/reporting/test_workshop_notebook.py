@@ -31,13 +31,15 @@ def test_workshop_notebook_declares_the_exercise_parameters() -> None:
         "infra_costs_path": "str",
         "thresholds_path": "str",
         "budget_path": "str",
+        "rotation_registry_path": "str",
         "paths": "int",
         "stress_days": "int",
         "budget": "float",
         "gross_edge_bps": "float",
         "currency": "str",
+        "lang": "str",
     }
-    for name in ("infra_costs_path", "thresholds_path", "budget_path"):
+    for name in ("infra_costs_path", "thresholds_path", "budget_path", "rotation_registry_path"):
         default = parameters[name].default
         assert isinstance(default, str)
         assert (NOTEBOOK.parent / default).is_file()
@@ -87,7 +89,7 @@ def test_report_records_the_exercise_kpis(report: Path) -> None:
     assert values["top_venue"] == "coinbase"
     assert len(re.split(r"(?<=\.) ", values["oem_message"])) == 6
     assert "Prawdopodobieństwo ujemnego wyniku netto" in values["oem_message"]
-    assert values["checks_passed"] == 6
+    assert values["checks_passed"] == 7
 
 
 @pytest.mark.slow
@@ -124,5 +126,5 @@ def test_report_html_shows_title_figures_and_message(report: Path) -> None:
     html = (report / "report.html").read_text()
     assert "Symulacja wzrostu kosztów \N{EN DASH} Anna Test" in html
     assert html.count('class="plotly-graph-div stage5kit-figure"') == 7
-    assert "Zaliczone sprawdzenia: 6 z 6" in html
+    assert "Zaliczone sprawdzenia: 7 z 7" in html
     assert "Proponujemy" in html

@@ -65,7 +65,10 @@ def _notebook(tmp_path: Path, name: str, metadata: object) -> Path:
     [
         ({"kernelspec": {"name": "rust"}}, "'display_name' is a required property"),
         ({"kernelspec": None}, "not a valid notebook"),
-        ({"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}, "runs Python"),
+        (
+            {"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}},
+            "needs the Jupyter kernel 'ir' (R)",
+        ),
     ],
 )
 def test_notebook_with_a_broken_kernelspec_is_refused_before_a_kernel(

@@ -11,7 +11,7 @@ import pytest
 
 from stage5kit.errors import InputError
 from stage5kit.reporting import Exercise, all_checks_passed
-from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS
+from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, ROTATION_STATES
 from stage5kit.reporting.workshop_build import ANSWER_MARKER, build_notebooks, build_workshop
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
@@ -22,7 +22,7 @@ def exercise() -> Exercise:
     return Exercise(seed=3, rows=3000, days=60, paths=50, stress_days=5)
 
 
-@pytest.mark.parametrize("number", [1, 3, 4, 5])
+@pytest.mark.parametrize("number", [1, 3, 4, 5, 6])
 def test_right_answer_passes(exercise: Exercise, number: int) -> None:
     assert exercise.sprawdz(number, exercise.expected(number))
     assert exercise.verdicts[number].text.startswith("✓")
@@ -42,6 +42,7 @@ def test_cost_change_within_tolerance_passes(exercise: Exercise) -> None:
         (3, "nie_ma"),
         (4, "zle"),
         (5, "x"),
+        (6, "expired"),
     ],
 )
 def test_wrong_answer_gets_polish_hint_without_the_answer(
@@ -51,8 +52,8 @@ def test_wrong_answer_gets_polish_hint_without_the_answer(
     text = exercise.verdicts[number].text
     assert text.startswith("✗")
     assert "Wskazówka:" in text
-    if number in (4, 5):  # a choice: every option is listed alike, none singled out
-        options = BUDGET_STATUSES if number == 4 else DECISIONS
+    if number in (4, 5, 6):  # a choice: every option is listed alike, none singled out
+        options = {4: BUDGET_STATUSES, 5: DECISIONS, 6: ROTATION_STATES}[number]
         assert all(option in text for option in options)
     else:
         assert str(exercise.expected(number)) not in text
@@ -68,10 +69,48 @@ def test_wrong_strategy_hint_names_no_strategy(exercise: Exercise) -> None:
 def test_message_without_stress_risk_names_what_is_missing(exercise: Exercise) -> None:
     facts = exercise.message_facts()
     partial = " ".join(v for k, v in facts.items() if "ujemnego" not in k)
-    assert not exercise.sprawdz(6, partial)
-    text = exercise.verdicts[6].text
+    assert not exercise.sprawdz(7, partial)
+    text = exercise.verdicts[7].text
     assert "ujemnego wyniku netto" in text
-    assert exercise.sprawdz(6, " ".join(facts.values()))
+    assert exercise.sprawdz(7, " ".join(facts.values()))
+
+
+def test_message_typed_with_plain_spaces_passes(exercise: Exercise) -> None:
+    """Numbers typed with an ordinary space pass like the no-break space of the draft."""
+    typed = " ".join(
+        facts.replace("\N{NO-BREAK SPACE}", " ") for facts in exercise.message_facts().values()
+    )
+    assert exercise.sprawdz(7, typed)
+
+
+def test_wrong_rotation_state_verdict_does_not_depend_on_the_right_state() -> None:
+    """A wrong state gets the same words whatever the right one is: nothing leaks the answer."""
+    texts = {}
+    for seed in range(6):
+        exercise = Exercise(seed=seed)
+        right = str(exercise.expected(6))
+        wrong = next(state for state in ROTATION_STATES if state != right)
+        assert not exercise.sprawdz(6, wrong)
+        texts[right, wrong] = exercise.verdicts[6].text
+        assert "Wskazówka:" in texts[right, wrong]
+        entry = next(
+            e for e in exercise.rotation.entries if e.record.key_id == exercise.rotation_key()
+        )
+        assert entry.due_date.isoformat() not in texts[right, wrong]
+    assert len(set(texts.values())) == 1
+
+
+def test_rotation_question_follows_the_seed_over_every_state() -> None:
+    """Across seeds the asked key's expected state covers ok, due and overdue."""
+    states = {Exercise(seed=seed).expected(6) for seed in range(6)}
+    assert states == set(ROTATION_STATES)
+
+
+def test_rotation_table_hides_the_state() -> None:
+    """The table the participant reads has the dates but not the answer column."""
+    table = Exercise(seed=1).rotation_table()
+    assert "state" not in table.columns
+    assert {"window_opens", "due_date", "age_days"} <= set(table.columns)
 
 
 def test_unanswered_question_says_so(exercise: Exercise) -> None:
@@ -80,15 +119,15 @@ def test_unanswered_question_says_so(exercise: Exercise) -> None:
 
 
 def test_unknown_question_is_an_input_error(exercise: Exercise) -> None:
-    with pytest.raises(InputError, match="questions 1-6"):
+    with pytest.raises(InputError, match="questions 1-7"):
         exercise.sprawdz(9, "x")
 
 
 def test_all_checks_passed_needs_every_check_true() -> None:
-    full = {f"check_{n}": True for n in range(1, 7)}
+    full = {f"check_{n}": True for n in range(1, 8)}
     assert all_checks_passed(full)
     assert not all_checks_passed({**full, "check_4": False})
-    assert not all_checks_passed({k: v for k, v in full.items() if k != "check_6"})
+    assert not all_checks_passed({k: v for k, v in full.items() if k != "check_7"})
 
 
 def test_build_blanks_answers_for_participant_and_keeps_solutions(tmp_path: Path) -> None:
@@ -101,6 +140,8 @@ def test_build_blanks_answers_for_participant_and_keeps_solutions(tmp_path: Path
     assert "dzien_zmiany = shift.day" in facilitator
     assert "dzien_zmiany = shift.day" not in participant
     assert (built.data / "budget.yaml").is_file()
+    assert (built.data / "key_rotation.json").is_file()
+    assert "dane/key_rotation.json" in participant
     assert "../sample_artifacts" not in participant
 
 

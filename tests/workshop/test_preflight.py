@@ -66,6 +66,54 @@ def test_tampered_sample_artifact_is_named(workspace: Path, tmp_path: Path) -> N
     assert "tco_summary.json" in checks["przykładowe artefakty"].detail
 
 
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("smoke/sample_incident.json", b'"INC-SAMPLE-1"', b'"INC-SAMPLE-2"'),
+        ("decision_log/runtime.jsonl", b'"seed":7', b'"seed":8'),
+    ],
+)
+def test_tampered_compliance_sample_is_named(
+    workspace: Path, tmp_path: Path, name: str, old: bytes, new: bytes
+) -> None:
+    """An edited smoke incident (smoke.sig) or sample decision log fails, naming the file."""
+    import shutil
+
+    copy = tmp_path / "samples"
+    shutil.copytree(SAMPLES, copy)
+    target = copy / name
+    target.write_bytes(target.read_bytes().replace(old, new, 1))
+    check = {c.name: c for c in run_preflight(root=workspace, samples=copy)}[
+        "przykładowe artefakty"
+    ]
+    assert not check.ok
+    shown = "smoke/smoke.sig" if name.startswith("smoke") else name
+    assert shown in check.detail
+    assert "make sample" in check.detail
+
+
+def test_tampered_sample_bundle_is_named(workspace: Path, tmp_path: Path) -> None:
+    """A stage5_bundle.zip with a file changed inside fails, naming the bundle."""
+    import shutil
+    import zipfile
+
+    copy = tmp_path / "samples"
+    shutil.copytree(SAMPLES, copy)
+    bundle = copy / "observability" / "stage5_bundle.zip"
+    with zipfile.ZipFile(bundle) as archive:
+        members = {i.filename: archive.read(i) for i in archive.infolist()}
+    first = next(n for n in sorted(members) if n.endswith(".json") and "manifest" not in n)
+    members[first] += b" "
+    with zipfile.ZipFile(bundle, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    check = {c.name: c for c in run_preflight(root=workspace, samples=copy)}[
+        "przykładowe artefakty"
+    ]
+    assert not check.ok
+    assert "observability/stage5_bundle.zip" in check.detail
+
+
 def test_cli_exits_1_and_prints_the_fix_for_a_missing_signing_key(workspace: Path) -> None:
     args = ["workshop", "preflight", "--root", str(workspace), "--key", "file:brak.key"]
     result = CliRunner().invoke(main, args)

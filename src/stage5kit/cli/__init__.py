@@ -130,5 +130,21 @@ def _interrupt_once(previous: object) -> bool:
     ),
 )
 @click.version_option(__version__, "--version", prog_name="stage5kit")
-def main() -> None:
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="Log what each layer does on stderr (-v info, -vv debug).",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bars (they are also off for --format json and when stderr is no terminal).",
+)
+@click.pass_context
+def main(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """Stage5 cost-control kit: TCO analysis, stress tests, signed reports."""
+    from stage5kit.cli._progress import configure_output
+
+    configure_output(ctx, verbose=verbose, quiet=quiet)

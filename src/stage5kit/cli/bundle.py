@@ -113,7 +113,7 @@ def replay(
         episodes = pd.concat([episodes, spend], ignore_index=True)
     rows = episode_records(episodes)
     if output_format == "json":
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     click.echo(f"{len(rows)} alert episode(s)")
     for entry in rows:

@@ -113,7 +113,7 @@ def append(
 
 def _echo_verification(result: LogVerification, output_format: str) -> None:
     if output_format == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
     click.echo(printable(result.summary()))
     if result.key_ids:

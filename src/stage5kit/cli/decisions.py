@@ -72,7 +72,7 @@ def smoke(
     )
     summary = result.summary
     if output_format == "json":
-        click.echo(json.dumps(summary, indent=2))
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
         counts = ", ".join(f"{n} {name}" for name, n in summary["decisions"].items())
         click.echo(f"smoke {scenario}: {summary['candidates']} orders: {counts}")
@@ -146,6 +146,6 @@ def decide(
         click.echo(f"wrote {out_file}", err=True)
     summary = decisions.summary()
     if output_format == "json":
-        click.echo(json.dumps(summary))
+        click.echo(json.dumps(summary, ensure_ascii=False))
         return
     click.echo(", ".join(f"{n} {name}" for name, n in summary.items()))

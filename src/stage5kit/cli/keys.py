@@ -64,6 +64,12 @@ def today_utc() -> date:
 @click.option("--bundle", help="Only this bundle (also accepted as the BUNDLE argument).")
 @root_option()
 @registry_option()
+@click.option(
+    "--today",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Count ages to this day (YYYY-MM-DD), e.g. the sample registry's 2026-05-01. [today, UTC]",
+)
 @format_option(help_text="text: a table and a summary line; json: summary and entries.")
 def status(
     *,
@@ -71,6 +77,7 @@ def status(
     bundle: str | None,
     root: Path | None,
     registry: Path | None,
+    as_of: datetime | None,
     output_format: str,
 ) -> None:
     """Rotation state of each active key: ok, due (in the warning window) or overdue."""
@@ -80,7 +87,9 @@ def status(
         msg = f"BUNDLE {bundle_argument!r} and --bundle {bundle!r} disagree; give one"
         raise click.UsageError(msg)
     report = registry_status(
-        _load(root, registry), today=today_utc(), bundle=bundle or bundle_argument
+        _load(root, registry),
+        today=today_utc() if as_of is None else as_of.date(),
+        bundle=bundle or bundle_argument,
     )
     if output_format == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

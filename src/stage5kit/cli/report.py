@@ -143,6 +143,7 @@ def run(
 ) -> None:
     """Run NOTEBOOK (a file or a shipped notebook's name) into a signed report folder OUT."""
     from stage5kit.cli._options import format_kpi
+    from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import prepare_report, run_report
     from stage5kit.reporting.parameters import load_parameter_file
 
@@ -161,6 +162,7 @@ def run(
         key=key,
         pdf=pdf,
         cell_timeout=cell_timeout,
+        progress=progress_wanted(output_format),
         cwd=cwd,
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=root)
@@ -174,7 +176,7 @@ def run(
             "results": result.results,
             "seconds": round(result.seconds, 3),
         }
-        click.echo(json.dumps(payload, indent=2))
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     state = "signed" if result.signed else "UNSIGNED"
     click.echo(f"report ({state}): {result.html}")
@@ -275,6 +277,7 @@ def batch(
     A rerun resumes every signed report whose parameters, notebook and input files are
     unchanged and rebuilds the rest, saying why. One batch at a time writes into OUT.
     """
+    from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import load_grid, run_batch
 
     plan = load_grid(grid, max_reports=max_reports)
@@ -289,6 +292,7 @@ def batch(
         cell_timeout=cell_timeout,
         max_reports=max_reports,
         wait=wait,
+        progress=progress_wanted(output_format),
     )
     if output_format == "json":
         entries = [
@@ -301,7 +305,8 @@ def batch(
             }
             for e in result.entries
         ]
-        click.echo(json.dumps({"out_dir": str(out_dir), "reports": entries}, indent=2))
+        document = {"out_dir": str(out_dir), "reports": entries}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     else:
         for entry in result.entries:
             suffix = f"  {entry.error}" if entry.error else ""

@@ -69,7 +69,8 @@ def sign(paths: tuple[Path, ...], key_spec: str | None, key_id: str | None) -> N
 def _echo_report(path: Path, report: VerificationReport, *, output_format: str) -> None:
     """Print a verification report as JSON or as one status line plus one line per file."""
     if output_format == "json":
-        click.echo(json.dumps({"path": str(path), **report.to_dict()}, indent=2))
+        document = {"path": str(path), **report.to_dict()}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     signer = f" (key id {printable(report.key_id)})" if report.key_id else ""
     click.echo(f"{report.status}: {printable(str(path))}: {printable(report.message)}{signer}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -16,11 +15,11 @@ if TYPE_CHECKING:
 
 _TABLE_COLUMNS = (
     ("scenario", "scenario", "{}"),
-    ("expected_period_cost", "period cost", "{:,.0f}"),
-    ("delta_expected_period_cost", "vs baseline", "{:+,.0f}"),
+    ("expected_period_cost", "period cost", "{:,.2f}"),
+    ("delta_expected_period_cost", "vs baseline", "{:+,.2f}"),
     ("cost_bps", "cost bps", "{:.2f}"),
-    ("var95_daily_cost", "VaR95 day", "{:,.0f}"),
-    ("es975_daily_cost", "ES97.5 day", "{:,.0f}"),
+    ("var95_daily_cost", "VaR95 day", "{:,.2f}"),
+    ("es975_daily_cost", "ES97.5 day", "{:,.2f}"),
     ("p_budget_breach", "P(breach)", "{:.1%}"),
     ("p_net_pnl_negative", "P(net<0)", "{:.1%}"),
 )
@@ -121,10 +120,9 @@ def stress(
     output_format: str,
 ) -> None:
     """Simulate the cost of TRADES' history under stress scenarios; write CSV and JSON."""
-    from tqdm import tqdm
-
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, output_names, sign_outputs
+    from stage5kit.cli._progress import progress_bar
     from stage5kit.core import (
         Budget,
         SimulationSettings,
@@ -140,8 +138,10 @@ def stress(
         write_stress_outputs,
     )
     from stage5kit.core.io.stress_output import RESULTS_NAME, SUMMARY_NAME
+    from stage5kit.core.stress.engine import CHUNK_PATHS
     from stage5kit.errors import ConfigError
     from stage5kit.files import output_directory
+    from stage5kit.reporting.stress_reading import describe_stress_result
 
     if infra_costs is not None and not include_tco:
         msg = "--infra-costs is only used with --include-tco (add --include-tco)"
@@ -159,10 +159,14 @@ def stress(
         venues = sorted(log["venue"].astype(str).unique())
         scenarios = resolve_scenarios(scenario_spec, venues=venues)
         _check_memory(settings, scenarios=len(scenarios))
-        with tqdm(total=len(scenarios), unit="scenario", disable=not sys.stderr.isatty()) as bar:
+        chunks = f"chunks of {CHUNK_PATHS:,} paths"
+        with progress_bar(
+            total=None, unit="chunk", desc=chunks, output_format=output_format
+        ) as bar:
 
-            def advance(_: str) -> None:
-                bar.update()
+            def advance(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
 
             result = run_stress_test(
                 log,
@@ -173,7 +177,7 @@ def stress(
                 budget=budget,
                 gross_edge_bps=gross_edge_bps,
                 infra_proration=infra_proration,
-                on_scenario_done=advance,
+                on_chunks_done=advance,
             )
         budget_file = budget_spec if isinstance(budget, Budget) else None
         inputs = describe_inputs(
@@ -181,7 +185,11 @@ def stress(
             {"trades": trade_files(trades)},
         )
         summary = summarise_stress(
-            result, inputs=inputs, scenario_spec=scenario_spec, kit_version=__version__
+            result,
+            inputs=inputs,
+            scenario_spec=scenario_spec,
+            kit_version=__version__,
+            reading=describe_stress_result(result),
         )
         built = write_stress_outputs(result, summary, folder)
         sign_outputs(built, key)

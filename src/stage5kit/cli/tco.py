@@ -68,9 +68,12 @@ def sample() -> None:
 )
 def sample_trades(rows: int, seed: int, days: int, out: Path) -> None:
     """Write a synthetic trade log of ROWS trades (CSV or Parquet by suffix)."""
+    from stage5kit.cli._progress import progress_bar
     from stage5kit.core import generate_trades, write_trades
 
-    write_trades(generate_trades(rows=rows, seed=seed, days=days), out)
+    frame = generate_trades(rows=rows, seed=seed, days=days)
+    with progress_bar(total=rows, unit=" rows", desc=f"writing {out.name}") as bar:
+        write_trades(frame, out, progress=bar.update)
     click.echo(f"wrote {rows} trades to {out}", err=True)
 
 
@@ -87,12 +90,23 @@ def sample_inputs(rows: int, seed: int, out_dir: Path) -> None:
 
 
 @sample.command("artifacts")
-@out_dir_option("Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, README.md.")
+@out_dir_option(
+    "Folder to rebuild whole: inputs/, demo_key/, tco/, stress/, smoke/, decision_log/, keys/,"
+    " observability/, README.md."
+)
 def sample_artifacts(out_dir: Path) -> None:
     """Rebuild the sample inputs and the demo-key-signed sample outputs (`make sample`)."""
-    from stage5kit.cli.sample_artifacts import write_sample_artifacts
+    from stage5kit.cli._progress import progress_bar
+    from stage5kit.cli.sample_artifacts import SAMPLE_STEPS, write_sample_artifacts
 
-    for path in write_sample_artifacts(out_dir):
+    with progress_bar(total=len(SAMPLE_STEPS), unit="step", desc="sample artifacts") as bar:
+
+        def advance(step: str) -> None:
+            bar.set_postfix_str(step)
+            bar.update()
+
+        written = write_sample_artifacts(out_dir, on_step=advance)
+    for path in written:
         click.echo(f"wrote {path}", err=True)
 
 
@@ -165,6 +179,12 @@ def sample_artifacts(out_dir: Path) -> None:
     help="Trades per streamed batch (bounds memory).",
 )
 @click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Dask scheduler (tcp://host:8786): one task per Parquet file of a folder or glob; "
+    "the workers read the files themselves.",
+)
+@click.option(
     "--fail-on-breach", is_flag=True, help="Exit 1 when a limit is breached or a budget is over."
 )
 @key_option("Sign both files with this key (hex:, base64:, file:, env:).")
@@ -184,17 +204,15 @@ def tco(
     infra_proration: Literal["days", "none"],
     stream: bool,
     batch_rows: int,
+    scheduler: str | None,
     fail_on_breach: bool,
     key_spec: str | None,
     output_format: str,
 ) -> None:
-    """Compute TCO KPIs of TRADES (CSV, Parquet or a folder of Parquet) into --out."""
-    import sys
-
-    from tqdm import tqdm
-
+    """Compute TCO KPIs of TRADES (CSV, Parquet, or a folder or glob of Parquet) into --out."""
     from stage5kit import __version__
     from stage5kit.cli._options import load_output_key, output_names, sign_outputs
+    from stage5kit.cli._progress import progress_bar
     from stage5kit.core import (
         TcoOptions,
         analyse_tco_file,
@@ -218,18 +236,38 @@ def tco(
     infra_frame = None if infra_costs is None else load_infra_costs(infra_costs)
     limits = None if thresholds is None else load_thresholds(thresholds)
     budgets = None if budget is None else load_budget(budget)
+    files = trade_files(trades)
+    total, unit, scale = _progress_scale(files)
     with output_directory(out_dir, owned=output_names(REPORT_NAME, SUMMARY_NAME)) as folder:
-        with tqdm(unit=" trades", unit_scale=True, disable=not sys.stderr.isatty()) as bar:
-            result = analyse_tco_file(
-                trades,
-                options,
-                infra_costs=infra_frame,
-                thresholds=limits,
-                budget=budgets,
-                batch_rows=batch_rows,
-                progress=bar.update,
-                **({"exact_rows": 0} if stream else {}),
-            )
+        with progress_bar(total=total, unit=unit, desc="tco", output_format=output_format) as bar:
+
+            def progress(rows: int) -> None:
+                bar.update(rows * scale)
+
+            if scheduler:
+                from stage5kit.reporting.tco_cluster import analyse_tco_on_cluster
+
+                result = analyse_tco_on_cluster(
+                    trades,
+                    scheduler,
+                    options,
+                    infra_costs=infra_frame,
+                    thresholds=limits,
+                    budget=budgets,
+                    batch_rows=batch_rows,
+                    progress=progress,
+                )
+            else:
+                result = analyse_tco_file(
+                    trades,
+                    options,
+                    infra_costs=infra_frame,
+                    thresholds=limits,
+                    budget=budgets,
+                    batch_rows=batch_rows,
+                    progress=progress,
+                    **({"exact_rows": 0} if stream else {}),
+                )
         inputs = describe_inputs(
             {
                 "trades": trades,
@@ -237,7 +275,7 @@ def tco(
                 "thresholds": thresholds,
                 "budget": budget,
             },
-            {"trades": trade_files(trades)},
+            {"trades": files},
         )
         built = write_tco_outputs(result, folder, inputs=inputs, kit_version=__version__)
         sign_outputs(built, key)
@@ -263,6 +301,23 @@ def tco(
             f"finding: {len(result.breaches)} limit breach(es), {over} budget(s) over", err=True
         )
         click.get_current_context().exit(1)
+
+
+def _progress_scale(files: list[Path]) -> tuple[float | None, str, float]:
+    """(total, unit, amount per trade) of the progress bar: trades of Parquet files (their
+    metadata counts them), else bytes of the CSV, advanced by an average line length."""
+    import pyarrow.parquet as pq
+
+    if all(f.suffix.lower() in (".parquet", ".pq") for f in files):
+        try:
+            return float(sum(pq.ParquetFile(f).metadata.num_rows for f in files)), " trades", 1.0
+        except (OSError, ValueError):
+            return None, " trades", 1.0
+    size = sum(f.stat().st_size for f in files)
+    with files[0].open("rb") as handle:
+        head = handle.read(1 << 16).splitlines()[1:-1]
+    line = sum(len(h) + 1 for h in head) / len(head) if head else 1.0
+    return float(size), "B", line
 
 
 def _echo_overview(

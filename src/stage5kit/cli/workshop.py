@@ -82,11 +82,16 @@ def build(*, out_dir: Path, source: Path | None) -> None:
 @click.option("--days", default=120, show_default=True, help="Days per log (as in the notebook).")
 @format_option(help_text="Output: a printable table per seed, or JSON.")
 def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
-    """Print the answer key of questions 1-5 for each seed (question 6 is free text)."""
+    """Print the answer key of each seed: every question but the free-text OEM message.
+
+    ``klucz`` is the key whose rotation state question 6 asks about.
+    """
     import tempfile
 
     from stage5kit.core.io import write_sample_inputs
-    from stage5kit.reporting.exercise import QUESTIONS, Exercise
+    from stage5kit.reporting.exercise import MESSAGE_QUESTION, QUESTIONS, Exercise
+
+    checked = [q for q in QUESTIONS if q.number != MESSAGE_QUESTION]
 
     key: dict[int, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="stage5kit-answers-") as scratch:
@@ -95,14 +100,16 @@ def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
             exercise = Exercise(
                 seed=seed, rows=rows, days=days, budget_path=str(Path(scratch) / "budget.yaml")
             )
-            key[seed] = {q.variable: exercise.expected(q.number) for q in QUESTIONS[:5]}
+            key[seed] = {q.variable: exercise.expected(q.number) for q in checked}
+            key[seed]["klucz"] = exercise.rotation_key()
     if output_format == "json":
         click.echo(json.dumps(key, indent=2, ensure_ascii=False))
         return
-    header = ["seed", *(q.variable for q in QUESTIONS[:5])]
-    click.echo("  ".join(f"{h:<16}" for h in header))
-    for seed, values in key.items():
-        click.echo("  ".join(f"{v!s:<16}" for v in (seed, *values.values())))
+    header = ["seed", *(q.variable for q in checked), "klucz"]
+    table = [header, *([str(seed), *map(str, values.values())] for seed, values in key.items())]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
 @workshop.command("preflight")

@@ -298,11 +298,14 @@ def append_entries(
     *,
     key: SigningKey,
     now: datetime | None = None,
+    new_log_id: str | None = None,
 ) -> tuple[LogEntry, ...]:
     """Append entries under the log's lock, fsync them, then update the signed head.
 
     The entries are acknowledged when this returns: they are on disk with the head
     pointing at the last of them. A kill before that leaves at worst a torn last line.
+    ``new_log_id`` names a log this call creates (random by default; the sample artifacts
+    pass a fixed one so that they rebuild byte for byte); an existing log keeps its id.
     """
     if key.algorithm != "hmac":
         msg = f"key '{key.key_id}' is not an HMAC key; the decision log is signed with HMAC"
@@ -325,7 +328,7 @@ def append_entries(
         fd = os.open(log, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
         try:
             tail = _tail_state(fd, log)
-            log_id = secrets.token_hex(16) if tail is None else tail.log_id
+            log_id = (new_log_id or secrets.token_hex(16)) if tail is None else tail.log_id
             seq = 0 if tail is None else tail.last_seq
             prev = GENESIS_DIGEST if tail is None else tail.last_digest
             lines: list[bytes] = []
@@ -364,10 +367,11 @@ def append_entry(
     actor: str,
     ticket: str | None = None,
     now: datetime | None = None,
+    new_log_id: str | None = None,
 ) -> LogEntry:
     """Append one entry (see :func:`append_entries`) and return it as written."""
     draft = NewEntry(category=category, payload=payload, actor=actor, ticket=ticket)
-    return append_entries(path, [draft], key=key, now=now)[0]
+    return append_entries(path, [draft], key=key, now=now, new_log_id=new_log_id)[0]
 
 
 def _entry_from_line(line: bytes, *, log: Path, number: int) -> LogEntry:

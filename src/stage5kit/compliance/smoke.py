@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,11 +99,16 @@ def run_smoke(
     log_key: SigningKey | None = None,
     actor: str = "stage5kit smoke",
     now: datetime | None = None,
+    incident_id: str | None = None,
+    new_log_id: str | None = None,
+    clock: Callable[[], int] | None = None,
 ) -> SmokeResult:
     """Run the smoke scenario, write and sign the incident; log it when a ticket is given.
 
     The incident is written even when an expectation fails (it shows which); with a
-    ticket, ``decision_log`` and ``log_key`` are required.
+    ticket, ``decision_log`` and ``log_key`` are required. ``incident_id`` (random by
+    default), ``new_log_id`` and ``clock`` (nanoseconds that time the decisions) are fixed
+    only by the sample artifacts, to rebuild the same bytes.
     """
     chosen = smoke_scenario(scenario)
     if ticket is not None:
@@ -114,10 +120,13 @@ def run_smoke(
         )
     moment = now if now is not None else datetime.now(UTC)
     timestamp = format_timestamp(moment)
-    incident_id = f"SMOKE-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-    decisions = DecisionOrchestrator(ThresholdRiskEngine(chosen.limits)).decide(
-        chosen.orders, chosen.kpis
+    if incident_id is None:
+        incident_id = f"SMOKE-{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    engine = ThresholdRiskEngine(chosen.limits)
+    orchestrator = (
+        DecisionOrchestrator(engine) if clock is None else DecisionOrchestrator(engine, clock=clock)
     )
+    decisions = orchestrator.decide(chosen.orders, chosen.kpis)
     incident = build_incident(
         chosen, decisions, incident_id=incident_id, ticket=ticket, timestamp=timestamp
     )
@@ -135,6 +144,7 @@ def run_smoke(
             actor=actor,
             ticket=ticket,
             now=moment,
+            new_log_id=new_log_id,
         )
     return SmokeResult(
         incident=incident, incident_path=incident_path, signature_path=signature, log_entry=entry

@@ -144,7 +144,7 @@ def init_workspace(root: Path, *, with_key: bool = False) -> tuple[Workspace, li
         created.append(readme)
     if not workspace.marker.exists():
         marker = {"stage5kit_workspace": WORKSPACE_FORMAT}
-        atomic_write_text(workspace.marker, json.dumps(marker) + "\n")
+        atomic_write_text(workspace.marker, json.dumps(marker, ensure_ascii=False) + "\n")
         created.append(workspace.marker)
     if with_key and not workspace.decision_log_key.exists():
         from stage5kit.signing import generate_keypair

@@ -12,7 +12,8 @@ Load
     :func:`check_trades`, :func:`load_infra_costs`, :func:`load_thresholds`,
     :func:`load_budget`, :func:`load_scenarios`, :func:`resolve_scenarios`.
 Analyse
-    :func:`analyse_tco`, :func:`analyse_tco_file`, :class:`TcoOptions`, :class:`TcoResult`,
+    :func:`analyse_tco`, :func:`analyse_tco_file`, :func:`profile_trade_file`,
+    :class:`TcoOptions`, :class:`TcoResult`,
     :func:`add_trade_costs`, :func:`aggregate_trades`, :func:`aggregate_trade_file`,
     :class:`TcoPartial`, :func:`merge_partials`, :func:`summarise_partial`,
     :func:`allocate_infra_costs`, :class:`Thresholds`, :func:`find_breaches`,
@@ -25,7 +26,7 @@ Stress
     :class:`CostHistory`, :func:`build_cost_history`, :class:`SimulationSettings`,
     :func:`simulate_stress`, :func:`simulate_daily_costs`, :class:`StressResult`,
     :class:`StressSettings`, :func:`compute_value_at_risk`, :func:`compute_expected_shortfall`,
-    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`describe_stress_result`,
+    :func:`compute_tail_risk`, :func:`compute_quantile_bands`, :func:`advice_lever`,
     :func:`collect_stress_kpis`, :func:`tabulate_stress_risk`.
 Sample
     :func:`generate_trades`, :func:`write_sample_inputs`.
@@ -45,6 +46,7 @@ from stage5kit.core.io import (
     load_scenarios,
     load_thresholds,
     load_trades,
+    profile_trade_file,
     resolve_scenarios,
     write_sample_inputs,
     write_trades,
@@ -57,6 +59,7 @@ from stage5kit.core.stress import (
     SimulationSettings,
     StressResult,
     StressSettings,
+    advice_lever,
     build_cost_history,
     builtin_scenario_names,
     check_scenario_venues,
@@ -65,7 +68,6 @@ from stage5kit.core.stress import (
     compute_quantile_bands,
     compute_tail_risk,
     compute_value_at_risk,
-    describe_stress_result,
     parse_scenarios,
     run_stress_test,
     scale_budget_to_horizon,
@@ -109,6 +111,7 @@ __all__: list[str] = [
     "TcoResult",
     "Thresholds",
     "add_trade_costs",
+    "advice_lever",
     "aggregate_trade_file",
     "aggregate_trades",
     "allocate_infra_costs",
@@ -124,7 +127,6 @@ __all__: list[str] = [
     "compute_quantile_bands",
     "compute_tail_risk",
     "compute_value_at_risk",
-    "describe_stress_result",
     "detect_cost_anomalies",
     "evaluate_budgets",
     "find_breaches",
@@ -138,6 +140,7 @@ __all__: list[str] = [
     "load_trades",
     "merge_partials",
     "parse_scenarios",
+    "profile_trade_file",
     "resolve_scenarios",
     "run_stress_test",
     "scale_budget_to_horizon",

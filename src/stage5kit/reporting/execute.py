@@ -363,8 +363,10 @@ class KernelSession:
         cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
         readable: Sequence[Path] = (),
         writable: Sequence[Path] = (),
+        progress: bool = False,
     ) -> None:
         self._env = dict(env)
+        self._progress = progress
         self._cell_timeout = cell_timeout
         self._readable = tuple(readable)
         self._writable = tuple(writable)
@@ -511,7 +513,7 @@ class KernelSession:
                 km=km,
                 kernel_name=kernel.name,
                 language=kernel.language,
-                progress_bar=False,
+                progress_bar=self._progress,
                 log_output=False,
                 execution_timeout=self._cell_timeout,
                 request_save_on_cell_execute=False,

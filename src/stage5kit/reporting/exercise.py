@@ -10,24 +10,29 @@ process can register the exercise only when every check passed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import InputError
+from stage5kit.reporting.i18n import format_date, format_number, format_percent
 from stage5kit.reporting.record import record
-from stage5kit.reporting.workshop import format_polish_date, format_polish_number
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from stage5kit.compliance import RegistryStatus
     from stage5kit.core import CostShift, StressResult, TcoResult
 
 CHECK_PREFIX = "check_"
 COST_TOLERANCE_BPS = 0.05
 BUDGET_STATUSES = ("ok", "warn", "critical", "over")
 DECISIONS = ("approve", "reduce", "reject", "escalate")
+ROTATION_STATES = ("ok", "due", "overdue")
+ROTATION_QUESTION = 6
+MESSAGE_QUESTION = 7
 # Limits of the exercise's decision engine: the desk's risk limits for a candidate order.
 EXERCISE_LIMITS = {
     "max_cost_bps": 6.0,
@@ -72,9 +77,9 @@ QUESTIONS: tuple[Question, ...] = (
     Question(
         4,
         "status_budzetu",
-        "status budżetu tej strategii w ostatnim miesiącu",
+        "stan budżetu tej strategii w ostatnim miesiącu",
         "Znajdź w tabeli budget_status wiersz Twojej strategii z pkt 3 i ostatniego miesiąca "
-        "logu; status to jedno z: ok, warn, critical, over.",
+        "logu; stan to jedno z: ok, warn, critical, over.",
     ),
     Question(
         5,
@@ -85,6 +90,14 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         6,
+        "stan_rotacji",
+        "stan rotacji klucza",
+        "Znajdź w tabeli rotacji wiersz klucza z pytania i porównaj dzień ćwiczenia z "
+        "kolumnami okna rotacji i terminu (przed oknem: ok; od otwarcia okna do terminu: due; "
+        "po terminie: overdue). Wpisz jedno z: ok, due, overdue.",
+    ),
+    Question(
+        MESSAGE_QUESTION,
         "komunikat",
         "komunikat dla OEM",
         "Komunikat musi zawierać liczby z Twojego raportu napisane po polsku (przecinek "
@@ -124,6 +137,8 @@ class Exercise:
     stress_days: int = 21
     budget: float = 200_000.0
     gross_edge_bps: float = 8.0
+    rotation_registry_path: str = ""
+    lang: str = "pl"
     verdicts: dict[int, Verdict] = field(default_factory=dict)
 
     @cached_property
@@ -199,33 +214,84 @@ class Exercise:
         )
         return str(decisions.outcome[0]), decisions.decision_path(0), kpis.to_dict()
 
+    @cached_property
+    def rotation(self) -> RegistryStatus:
+        """The key registry's rotation states on the exercise day (the sample registry's day).
+
+        Without ``rotation_registry_path`` the sample registry of ``sample_artifacts/keys/``.
+        """
+        from stage5kit.compliance import load_registry, registry_status
+        from stage5kit.compliance.samples import SAMPLE_DAY, sample_key_registry
+
+        registry = (
+            load_registry(self.rotation_registry_path)
+            if self.rotation_registry_path
+            else sample_key_registry(Path("key_rotation.json"))
+        )
+        return registry_status(registry, today=SAMPLE_DAY)
+
+    def rotation_key(self) -> str:
+        """The key of question 6: one of the registry's active keys, chosen by the seed."""
+        entries = self.rotation.entries
+        return entries[self.seed % len(entries)].record.key_id
+
+    def rotation_table(self) -> pd.DataFrame:
+        """The active keys with their dates (not their state: question 6 asks for it)."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "key_id": e.record.key_id,
+                    "bundle": e.record.bundle,
+                    "purpose": e.record.purpose,
+                    "last_rotated": e.record.last_rotated.isoformat(),
+                    "age_days": e.age_days,
+                    "window_opens": e.record.window_opens().isoformat(),
+                    "due_date": e.due_date.isoformat(),
+                }
+                for e in self.rotation.entries
+            ]
+        )
+
+    def rotation_day(self) -> str:
+        """The day the rotation states refer to (ISO)."""
+        return self.rotation.today.isoformat()
+
+    def rotation_state(self, key_id: str) -> str:
+        """The rotation state (ok, due, overdue) of ``key_id`` on the exercise day."""
+        return next(e.state for e in self.rotation.entries if e.record.key_id == key_id)
+
     def expected(self, number: int) -> object:
         """The right answer to question ``number`` (for the facilitator's answer key)."""
         question(number)
+        answers: dict[int, Callable[[], object]] = {
+            1: lambda: self.shift.day,
+            2: lambda: round(float(self.shift.cost_bps_change), 2),
+            3: lambda: str(self.by_strategy["strategy"].iloc[0]),
+            4: self._budget_status,
+            5: lambda: self.decide_candidate()[0],
+            ROTATION_QUESTION: lambda: self.rotation_state(self.rotation_key()),
+            MESSAGE_QUESTION: self.message_facts,
+        }
+        return answers[number]()
+
+    def _budget_status(self) -> str:
+        """The last month's budget status of the strategy with the largest cost growth."""
         strategy = str(self.by_strategy["strategy"].iloc[0])
-        if number == 1:
-            return self.shift.day
-        if number == 2:
-            return round(float(self.shift.cost_bps_change), 2)
-        if number == 3:
-            return strategy
-        if number == 4:
-            status = self.tco.budget_status
-            rows = status[status["strategy"] == strategy]
-            return str(rows.sort_values("period")["status"].iloc[-1]) if len(rows) else "ok"
-        if number == 5:
-            return self.decide_candidate()[0]
-        return self.message_facts()
+        status = self.tco.budget_status
+        rows = status[status["strategy"] == strategy]
+        return str(rows.sort_values("period")["status"].iloc[-1]) if len(rows) else "ok"
 
     def message_facts(self) -> dict[str, str]:
-        """What the OEM message must state, as Polish text: day, change, strategy, risks."""
+        """What the OEM message must state, written as in ``lang``: day, change, strategy, risk."""
         risk = self.stress.table.set_index("scenario").loc["exercise_cost_growth"]
         return {
-            "dzień zmiany": format_polish_date(self.shift.day),
-            "zmiana kosztu w pb": format_polish_number(self.shift.cost_bps_change, signed=True),
+            "dzień zmiany": format_date(self.shift.day, self.lang),
+            "zmiana kosztu w pb": format_number(self.shift.cost_bps_change, self.lang, signed=True),
             "strategia": str(self.by_strategy["strategy"].iloc[0]),
             "prawdopodobieństwo ujemnego wyniku netto w teście warunków skrajnych": (
-                _percent(float(str(risk["p_net_pnl_negative"])))
+                format_percent(float(str(risk["p_net_pnl_negative"])), self.lang)
             ),
         }
 
@@ -256,16 +322,21 @@ class Exercise:
         """What is wrong with an answer, in Polish, without the right answer; None when right."""
         if number == 2:
             return self._number_problem(answer)
-        if number == 6:
+        if number == MESSAGE_QUESTION:
+            written = _plain_spaces(str(answer))
             missing = [
-                name for name, text in self.message_facts().items() if text not in str(answer)
+                name
+                for name, text in self.message_facts().items()
+                if _plain_spaces(text) not in written
             ]
             return "w komunikacie brakuje: " + ", ".join(missing) + "." if missing else None
         given = str(answer).strip()
         if given == self.expected(number):
             return None
         return self._format_problem(number, given) or (
-            "to nie jest odpowiedź wynikająca z Twojego logu."
+            "to nie jest stan rotacji tego klucza w dniu ćwiczenia."
+            if number == ROTATION_QUESTION
+            else "to nie jest odpowiedź wynikająca z Twojego logu."
         )
 
     def _number_problem(self, answer: object) -> str | None:
@@ -289,9 +360,13 @@ class Exercise:
             ),
             4: (
                 given in BUDGET_STATUSES,
-                f"status musi być jednym z: {', '.join(BUDGET_STATUSES)}.",
+                f"stan musi być jednym z: {', '.join(BUDGET_STATUSES)}.",
             ),
             5: (given in DECISIONS, f"decyzja musi być jedną z: {', '.join(DECISIONS)}."),
+            6: (
+                given in ROTATION_STATES,
+                f"stan rotacji musi być jednym z: {', '.join(ROTATION_STATES)}.",
+            ),
         }
         well_formed, problem = problems[number]
         return None if well_formed else problem
@@ -326,10 +401,11 @@ def _as_number(answer: object) -> float | None:
     return None
 
 
+def _plain_spaces(text: str) -> str:
+    """``text`` with no-break and thin spaces as plain ones (``1 234`` typed either way)."""
+    return text.replace("\N{NO-BREAK SPACE}", " ").replace("\N{NARROW NO-BREAK SPACE}", " ")
+
+
 def _looks_like_day(text: str) -> bool:
     parts = text.split("-")
     return len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[0]) == 4
-
-
-def _percent(share: float) -> str:
-    return f"{format_polish_number(share * 100.0, decimals=1)}%"

@@ -3,14 +3,17 @@
 The code is hidden; every plotly figure (kept in the notebook as plotly's JSON mimetype)
 becomes a ``<div>`` drawn by plotly.js, which is inlined exactly once in the page head.
 The template drops what nbconvert would otherwise fetch from a CDN: require.js, MathJax,
-mermaid and the widget manager.
+mermaid and the widget manager. Print CSS makes the page fit A4 when it is printed to PDF:
+landscape when a table is wide, tables that wrap and shrink, no plotly toolbar; legends
+sit below each chart and axis labels get the margin they need, so nothing is clipped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stage5kit.files import atomic_write_text
 
@@ -18,6 +21,9 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 PLOTLY_MIMETYPE = "application/vnd.plotly.v1+json"
+# A notebook's "description" cell tells a developer what it does (`stage5kit notebooks list`);
+# the report shows its own introduction, in the report's language, instead.
+DESCRIPTION_TAG = "description"
 _TEMPLATE_NAME = "stage5kit_offline.html.j2"
 _TEMPLATE = """\
 {%- extends 'lab/index.html.j2' -%}
@@ -28,20 +34,49 @@ _TEMPLATE = """\
 {%- block html_head_css -%}
 <script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>
 <script type="text/javascript">{{ resources.plotly_js }}</script>
+<style type="text/css">{{ resources.print_css }}</style>
 {%- endblock html_head_css -%}
 """
 _PLOT_CONFIG = {"responsive": True, "displaylogo": False}
+WIDE_TABLE_COLUMNS = 7
+"""A table with more columns than this turns the printed page to landscape."""
+_PRINT_CSS = """
+@page { size: A4 %(orientation)s; margin: 10mm; }
+@media print {
+  body, .jp-Notebook { margin: 0; padding: 0; }
+  .jp-Cell, .jp-OutputArea-output { overflow: visible !important; }
+  .jp-RenderedHTMLCommon table, .dataframe {
+    table-layout: auto; width: 100%% !important; max-width: 100%%; font-size: 7.5pt;
+  }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
+    white-space: normal !important; overflow-wrap: anywhere; padding: 1px 3px;
+  }
+  .modebar, .modebar-container { display: none !important; }
+  .stage5kit-figure, table { break-inside: avoid; }
+}
+"""
+_HEADER_CELL = re.compile(r"<th\b", re.IGNORECASE)
+_HEADER_ROW = re.compile(r"<thead>.*?</tr>", re.IGNORECASE | re.DOTALL)
 
 
 def _script_json(value: object) -> str:
     """JSON safe to place inside a <script> element."""
-    text = json.dumps(value, separators=(",", ":"))
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _figure_html(figure: dict[str, object], div_id: str) -> str:
+def _printable_layout(layout: dict[str, Any]) -> dict[str, Any]:
+    """The layout with a horizontal legend below the plot and axes that make room for labels."""
+    legend = {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "xanchor": "left"}
+    printable = {**layout, "legend": {**dict(layout.get("legend", {})), **legend}}
+    for axis in ("xaxis", "yaxis"):
+        printable[axis] = {**dict(layout.get(axis, {})), "automargin": True}
+    return printable
+
+
+def _figure_html(figure: dict[str, Any], div_id: str) -> str:
     data = _script_json(figure.get("data", []))
-    layout = _script_json(figure.get("layout", {}))
+    layout = _script_json(_printable_layout(dict(figure.get("layout", {}))))
     config = _script_json(_PLOT_CONFIG)
     return (
         f'<div id="{div_id}" class="plotly-graph-div stage5kit-figure" '
@@ -65,14 +100,39 @@ def inline_figures(notebook: NotebookNode) -> int:
     return count
 
 
-def render_html(notebook: Path, target: Path, *, title: str) -> Path:
-    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once)."""
+def widest_table(notebook: NotebookNode) -> int:
+    """The most header cells in the first header row of any HTML table the notebook shows."""
+    widest = 0
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html", "")
+            markup = "".join(text) if isinstance(text, list) else str(text)
+            for row in _HEADER_ROW.findall(markup):
+                widest = max(widest, len(_HEADER_CELL.findall(row)))
+    return widest
+
+
+def print_css(notebook: NotebookNode) -> str:
+    """Print CSS for the notebook: A4, landscape when a table has many columns."""
+    wide = widest_table(notebook) > WIDE_TABLE_COLUMNS
+    return _PRINT_CSS % {"orientation": "landscape" if wide else "portrait"}
+
+
+def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -> Path:
+    """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once).
+
+    ``lang`` is the report's language, written as ``<html lang>``.
+    """
     import jinja2
     import nbformat
     from nbconvert import HTMLExporter
     from plotly.offline import get_plotlyjs
 
     executed = nbformat.read(notebook, as_version=4)
+    executed.cells = [
+        cell for cell in executed.cells if DESCRIPTION_TAG not in cell.metadata.get("tags", [])
+    ]
+    css = print_css(executed)
     inline_figures(executed)
     exporter = HTMLExporter(
         template_name="lab",
@@ -81,7 +141,8 @@ def render_html(notebook: Path, target: Path, *, title: str) -> Path:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code=lang,
     )
-    resources = {"metadata": {"name": title}, "plotly_js": get_plotlyjs()}
+    resources = {"metadata": {"name": title}, "plotly_js": get_plotlyjs(), "print_css": css}
     body, _ = exporter.from_notebook_node(executed, resources=resources)
     return atomic_write_text(target, body)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from stage5kit.reporting.figures import style_figure
+from stage5kit.reporting.i18n import DEFAULT_LANG, catalog, translate
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -28,12 +29,13 @@ def plot_burn_rate(
     factors: Sequence[float],
     windows: Sequence[str] | None = None,
     every: str = "15min",
+    lang: str = DEFAULT_LANG,
 ) -> Figure:
     """Burn rate per window over time (the highest value in each ``every``), alert factors as
     dashed lines, and the time each alert of ``slo`` was firing shaded.
 
     ``windows`` picks the windows drawn (e.g. the alerts' long windows; short ones are noisy
-    on a thin log); the y axis stops at 1.5 times the largest factor.
+    on a thin log); the y axis stops at 1.5 times the largest factor. Texts in ``lang``.
     """
     import plotly.graph_objects as go
 
@@ -46,7 +48,7 @@ def plot_burn_rate(
                 x=peaks.index,
                 y=peaks.to_numpy(),
                 mode="lines",
-                name=f"window {window}",
+                name=translate(lang, "window {window}", window=window),
                 line={"color": _WINDOW_COLOURS[number % len(_WINDOW_COLOURS)], "width": 1},
             )
         )
@@ -62,8 +64,22 @@ def plot_burn_rate(
     # an alert still firing at the end of the log is shaded to the end
     for fired, cleared in zip(mine["fired_at"], mine["cleared_at"].fillna(end), strict=True):
         figure.add_vrect(x0=fired, x1=cleared, fillcolor=_FIRING_COLOUR, line_width=0)
-    title = f"Error-budget burn rate: {slo.replace('_', ' ')} ({len(mine)} alert episodes shaded)"
+    title = translate(
+        lang,
+        "Error-budget burn rate: {slo} ({episodes} alert episodes shaded)",
+        slo=_slo_name(slo, lang),
+        episodes=len(mine),
+    )
     figure.update_yaxes(range=[0, 1.5 * max(factors)])
     return style_figure(
-        figure, title=title, x_title="time (UTC)", y_title="burn rate (x sustainable)"
+        figure,
+        title=title,
+        x_title=translate(lang, "time (UTC)"),
+        y_title=translate(lang, "burn rate (x sustainable)"),
     )
+
+
+def _slo_name(slo: str, lang: str) -> str:
+    """An SLO's name in ``lang`` when the catalog has it (``execution_cost``: koszt wykonania)."""
+    name = slo.replace("_", " ")
+    return catalog(lang).get(name, name)

@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stage5kit.errors import Stage5Error
 
+if TYPE_CHECKING:
+    from stage5kit.signing import VerificationKey
+
 SAMPLE_KEY = Path("demo_key") / "DEMO-KEY-NOT-FOR-PRODUCTION.pub"
+SAMPLE_LOG_KEY = Path("demo_key") / "DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key"
+SAMPLE_LOG = Path("decision_log") / "runtime.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +127,7 @@ def _decision_log(root: Path) -> Callable[[], str]:
 
 def _sample_artifacts(folder: Path) -> Callable[[], str]:
     def check() -> str:
-        from stage5kit.signing import load_verification_key, verify_file
+        from stage5kit.signing import load_verification_key
 
         signatures = sorted(folder.rglob("*.sig"))
         if not signatures:
@@ -131,10 +137,11 @@ def _sample_artifacts(folder: Path) -> Callable[[], str]:
             )
             raise _Failed(msg)
         key = load_verification_key(public_key=folder / SAMPLE_KEY)
+        bundles = sorted(folder.rglob("*.zip"))
         bad = [
-            sig.with_suffix("").name
-            for sig in signatures
-            if not verify_file(sig.with_suffix(""), key, signature_file=sig).ok
+            *(str(s.relative_to(folder)) for s in signatures if not _signature_ok(s, key)),
+            *(str(b.relative_to(folder)) for b in bundles if not _bundle_ok(b, key)),
+            *_sample_log_problems(folder),
         ]
         if bad:
             msg = (
@@ -142,9 +149,44 @@ def _sample_artifacts(folder: Path) -> Callable[[], str]:
                 "odtwórz je poleceniem `make sample`"
             )
             raise _Failed(msg)
-        return f"podpisy poprawne: {len(signatures)} (w {folder})"
+        return (
+            f"poprawne: podpisy {len(signatures)}, paczki {len(bundles)}, "
+            f"przykładowy dziennik decyzji (w {folder})"
+        )
 
     return check
+
+
+def _signature_ok(signature: Path, key: VerificationKey) -> bool:
+    """``X.sig`` signs ``X``; ``smoke.sig`` signs the smoke incident beside it."""
+    from stage5kit.compliance import verify_smoke
+    from stage5kit.compliance.smoke import SIGNATURE_NAME
+    from stage5kit.signing import verify_file
+
+    if signature.name == SIGNATURE_NAME:
+        return verify_smoke(signature.parent, key).ok
+    return verify_file(signature.with_suffix(""), key, signature_file=signature).ok
+
+
+def _bundle_ok(bundle: Path, key: VerificationKey) -> bool:
+    from stage5kit.compliance.observability import verify_bundle
+
+    try:
+        return verify_bundle(bundle, key).ok
+    except Stage5Error:
+        return False
+
+
+def _sample_log_problems(folder: Path) -> list[str]:
+    """The sample decision log, verified with the demo log key: [] or its name."""
+    from stage5kit.compliance import load_keyring, verify_log
+
+    log = folder / SAMPLE_LOG
+    try:
+        keyring = load_keyring(f"file:{folder / SAMPLE_LOG_KEY}")
+    except Stage5Error:
+        return [str(SAMPLE_LOG_KEY)]
+    return [] if verify_log(log, keyring=keyring).ok else [str(SAMPLE_LOG)]
 
 
 def _browser() -> str:

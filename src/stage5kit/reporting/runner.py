@@ -14,6 +14,7 @@ papermill runs it (relative reads work); ``cwd`` overrides both. ``record`` and
 
 from __future__ import annotations
 
+import logging
 import os
 import platform
 import re
@@ -42,6 +43,7 @@ from stage5kit.reporting.execute import (
     notebook_kernel,
 )
 from stage5kit.reporting.html import render_html
+from stage5kit.reporting.i18n import DEFAULT_LANG, check_lang
 from stage5kit.reporting.parameters import (
     coerce_parameters,
     parameters_source,
@@ -55,6 +57,7 @@ from stage5kit.reporting.secrets_scan import ensure_no_secrets, find_secret_leak
 if TYPE_CHECKING:
     from stage5kit.signing import DeferredSigningKey, SigningKey
 
+_log = logging.getLogger(__name__)
 REPORT_NOTEBOOK = "report.ipynb"
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -83,6 +86,7 @@ class PreparedReport:
     title: str
     kernel: NotebookKernel = PYTHON_KERNEL
     cwd: Path | None = None  # the kernel's working folder; None: the report folder
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,12 +152,14 @@ def prepare_report(
         declared, coerced, notebook_dir=path.parent, given_dir=given_dir or Path.cwd()
     )
     title = resolved.get("title")
+    lang = resolved.get("lang", declared["lang"].default if "lang" in declared else DEFAULT_LANG)
     if cwd is None and not imports_kit(path):
         cwd = path.parent
     return PreparedReport(
         notebook=path,
         parameters=resolved,
         title=title if isinstance(title, str) and title else path.stem,
+        lang=check_lang(str(lang)),
         kernel=notebook_kernel(path),
         cwd=cwd.resolve() if cwd is not None else None,
     )
@@ -215,7 +221,9 @@ def build_report(
         cwd=prepared.cwd or folder,
         kernel=prepared.kernel,
     )
-    render_html(folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title)
+    render_html(
+        folder / REPORT_NOTEBOOK, folder / REPORT_HTML, title=prepared.title, lang=prepared.lang
+    )
     if pdf:
         render_pdf(folder / REPORT_HTML, folder / REPORT_PDF)
 
@@ -287,6 +295,7 @@ def run_report(
     pdf: bool = False,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     given_dir: Path | None = None,
+    progress: bool = False,
     cwd: Path | None = None,
 ) -> ReportResult:
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
@@ -295,6 +304,7 @@ def run_report(
     sees the key: its environment is allow-listed, a deferred key is read only after the
     kernel has exited, and signing happens here. A failed report is kept only when it
     holds no key material; every error message leaving here has key material redacted.
+    ``progress`` draws a bar of executed cells on stderr.
     """
     started = time.perf_counter()
     prepared = prepare_report(notebook, parameters, given_dir=given_dir, cwd=cwd)
@@ -308,6 +318,7 @@ def run_report(
                 cell_timeout=cell_timeout,
                 readable=(prepared.notebook.parent,),
                 writable=(folder, *working_folders(prepared), *report_inputs(prepared)),
+                progress=progress,
             ) as session:
                 try:
                     build_report(prepared, folder, session=session, pdf=pdf)
@@ -323,6 +334,7 @@ def run_report(
     except Stage5Error as error:
         redact_error(error)
         raise
+    _log.info("report %s written to %s", prepared.notebook.name, target)
     return ReportResult(
         folder=target,
         parameters=prepared.parameters,

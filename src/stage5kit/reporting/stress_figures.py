@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.figures import style_figure
+from stage5kit.reporting.figures import add_limit_lines, style_figure
+from stage5kit.reporting.i18n import format_number, translate
+from stage5kit.reporting.palette import colour_map
 
 if TYPE_CHECKING:
     from plotly.graph_objects import Figure
 
     from stage5kit.core import StressResult
-
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 
 
 def _rgba(colour: str, alpha: float) -> str:
@@ -23,16 +23,27 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({red},{green},{blue},{alpha})"
 
 
+def _basis(result: StressResult, lang: str) -> str:
+    return (
+        translate(lang, "TCO") if result.settings.include_tco else translate(lang, "trading cost")
+    )
+
+
 def plot_stress_fan(
-    result: StressResult, *, currency: str, scenarios: list[str] | None = None
+    result: StressResult,
+    *,
+    currency: str,
+    scenarios: list[str] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """Fan chart: median cumulative cost per scenario with its 5-95% and 25-75% bands."""
     import plotly.graph_objects as go
 
     names = scenarios or [s.name for s in result.scenarios]
+    colours = colour_map(s.name for s in result.scenarios)
     figure = go.Figure()
-    for number, name in enumerate(names):
-        colour = _PALETTE[number % len(_PALETTE)]
+    for name in names:
+        colour = colours[name]
         part = result.fan[result.fan["scenario"] == name]
         band = part.pivot(index="day", columns="quantile", values="cumulative_cost")
         for low, high, alpha in ((0.05, 0.95, 0.12), (0.25, 0.75, 0.25)):
@@ -58,42 +69,54 @@ def plot_stress_fan(
                 legendgroup=name,
             )
         )
-    basis = "TCO" if result.settings.include_tco else "trading cost"
+    basis = _basis(result, lang)
     return style_figure(
         figure,
-        title=f"Cumulative {basis} over the horizon (median, 25-75% and 5-95% bands)",
-        x_title="simulated day",
-        y_title=f"cumulative {basis} ({currency})",
+        title=translate(
+            lang,
+            "Cumulative {basis} over the horizon (median, 25-75% and 5-95% bands)",
+            basis=basis,
+        ),
+        x_title=translate(lang, "simulated day"),
+        y_title=translate(lang, "cumulative {basis} ({currency})", basis=basis, currency=currency),
     )
 
 
-def plot_stress_distributions(result: StressResult, *, currency: str) -> Figure:
+def plot_stress_distributions(result: StressResult, *, currency: str, lang: str = "en") -> Figure:
     """Box plots of each scenario's period cost across paths, budget drawn when given."""
     import plotly.graph_objects as go
 
+    names = [str(name) for name in result.period_costs.columns]
+    colours = colour_map(names)
     figure = go.Figure()
-    for number, name in enumerate(result.period_costs.columns):
+    for name in names:
         figure.add_trace(
             go.Box(
                 y=result.period_costs[name],
-                name=str(name),
-                marker_color=_PALETTE[number % len(_PALETTE)],
+                name=name,
+                marker_color=colours[name],
                 boxpoints=False,
             )
         )
     budget = result.settings.budget
     if budget is not None:
-        figure.add_hline(y=budget, line_dash="dash", annotation_text="budget")
-    basis = "TCO" if result.settings.include_tco else "trading cost"
+        add_limit_lines(
+            figure,
+            {translate(lang, "budget"): float(budget)},
+            x_span=[names[0], names[-1]],
+            unit=currency,
+            lang=lang,
+        )
+    basis = _basis(result, lang)
     return style_figure(
         figure,
-        title=f"Period {basis} per scenario across simulated paths",
-        x_title="scenario",
-        y_title=f"period {basis} ({currency})",
+        title=translate(lang, "Period {basis} per scenario across simulated paths", basis=basis),
+        x_title=translate(lang, "scenario"),
+        y_title=translate(lang, "period {basis} ({currency})", basis=basis, currency=currency),
     )
 
 
-def plot_stress_tornado(result: StressResult, *, currency: str) -> Figure:
+def plot_stress_tornado(result: StressResult, *, currency: str, lang: str = "en") -> Figure:
     """Tornado: each scenario's change of period cost against baseline, 5-95% range per path."""
     import plotly.graph_objects as go
 
@@ -111,40 +134,54 @@ def plot_stress_tornado(result: StressResult, *, currency: str) -> Figure:
             x=[r[2] for r in rows],
             base=0,
             orientation="h",
-            marker_color=["#d62728" if r[2] > 0 else "#2ca02c" for r in rows],
+            marker_color=[colour_map(costs.columns.astype(str))[r[0]] for r in rows],
             error_x={
                 "type": "data",
                 "symmetric": False,
                 "array": [r[3] - r[2] for r in rows],
                 "arrayminus": [r[2] - r[1] for r in rows],
             },
-            name="mean change",
+            name=translate(lang, "mean change"),
+            text=[format_number(r[2], lang) for r in rows],
+            textposition="none",
         )
     )
     return style_figure(
         figure,
-        title="Scenario impact on period cost vs baseline (bar: mean, whiskers: 5-95%)",
-        x_title=f"change of period cost ({currency})",
-        y_title="scenario",
+        title=translate(
+            lang, "Scenario impact on period cost vs baseline (bar: mean, whiskers: 5-95%)"
+        ),
+        x_title=translate(lang, "change of period cost ({currency})", currency=currency),
+        y_title=translate(lang, "scenario"),
     )
 
 
-def plot_stress_probabilities(result: StressResult) -> Figure:
+def plot_stress_probabilities(result: StressResult, *, lang: str = "en") -> Figure:
     """Bars of P(budget breach) and P(net PnL < 0) per scenario, in percent."""
     import plotly.graph_objects as go
 
     table = result.table
     figure = go.Figure()
-    for column, label in (
-        ("p_budget_breach", "P(budget breach)"),
-        ("p_net_pnl_negative", "P(net PnL < 0)"),
+    for column, label, pattern in (
+        ("p_budget_breach", "P(budget breach)", ""),
+        ("p_net_pnl_negative", "P(net PnL < 0)", "/"),
     ):
         if table[column].notna().any():
-            figure.add_trace(go.Bar(x=table["scenario"], y=100 * table[column], name=label))
+            figure.add_trace(
+                go.Bar(
+                    x=table["scenario"],
+                    y=100 * table[column],
+                    name=translate(lang, label),
+                    marker={
+                        "color": [colour_map(table["scenario"])[str(s)] for s in table["scenario"]],
+                        "pattern": {"shape": pattern},
+                    },
+                )
+            )
     figure.update_layout(barmode="group", yaxis_range=[0, 100])
     return style_figure(
         figure,
-        title="Probability of breaching the budget and of losing money",
-        x_title="scenario",
-        y_title="probability (%)",
+        title=translate(lang, "Probability of breaching the budget and of losing money"),
+        x_title=translate(lang, "scenario"),
+        y_title=translate(lang, "probability (%)"),
     )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stage5kit.reporting.i18n import format_count, format_number, translate
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from stage5kit.core import TcoResult
+    from stage5kit.core.io import TradeLogProfile
 
 HEADLINE = (
     ("n_trades", "trades", "count"),
@@ -29,12 +32,29 @@ HEADLINE = (
 _WARN_STATUSES = ("warn", "critical", "over")
 
 
-def headline_table(result: TcoResult) -> pd.DataFrame:
-    """The headline KPIs over all trades as a three-column table (KPI, value, unit)."""
+def headline_table(result: TcoResult, *, lang: str = "en", currency: str = "") -> pd.DataFrame:
+    """The headline KPIs over all trades as a three-column table (KPI, value, unit).
+
+    ``currency`` names the unit of money KPIs (the log's quote currency when empty).
+    """
     import pandas as pd
 
-    rows = [(label, result.overall[key], unit) for key, label, unit in HEADLINE]
-    return pd.DataFrame(rows, columns=["KPI", "value", "unit"]).set_index("KPI")
+    units = {
+        "count": "",
+        "currency": currency or translate(lang, "quote currency"),
+        "bps": translate(lang, "bps"),
+        "ms": "ms",
+    }
+    rows = [
+        (
+            translate(lang, label),
+            result.overall[key],
+            units[unit],
+        )
+        for key, label, unit in HEADLINE
+    ]
+    columns = [translate(lang, "KPI"), translate(lang, "value"), translate(lang, "unit")]
+    return pd.DataFrame(rows, columns=columns).set_index(columns[0])
 
 
 def cost_components(costed: pd.DataFrame, *, infra_cost: float) -> dict[str, float]:
@@ -65,65 +85,133 @@ def anomaly_points(daily: pd.DataFrame, anomalies: pd.DataFrame) -> pd.DataFrame
 
 
 def budget_limits(result: TcoResult) -> dict[str, float]:
-    """Per-strategy budget amounts from the analysis, as chart limit lines."""
+    """Per-strategy budget amounts from the analysis (strategy -> amount), as chart budgets."""
     status = result.budget_status
     if status.empty:
         return {}
     amounts = status.groupby("strategy", observed=True)["budget"].first()
-    return {f"budget {name}": float(value) for name, value in amounts.items()}
+    return {str(name): float(value) for name, value in amounts.items()}
 
 
-def describe_tco(result: TcoResult) -> str:
+def describe_tco(result: TcoResult, *, lang: str = "en") -> str:
     """A short 'what this means / what to do' text in Markdown, built from the numbers."""
     overall = result.overall
     lines = [
-        f"- Over **{overall['n_trades']:,.0f} trades** the total cost of ownership was "
-        f"**{overall['tco']:,.0f}** ({overall['tco_bps']:.2f} bps of notional); execution "
-        f"alone cost {overall['cost_bps']:.2f} bps, of which slippage "
-        f"{overall['slippage_bps']:.2f} bps.",
+        translate(
+            lang,
+            "- Over **{trades} trades** the total cost of ownership was **{tco}** ({tco_bps} bps "
+            "of notional); execution alone cost {cost_bps} bps, of which slippage "
+            "{slippage_bps} bps.",
+            trades=format_count(overall["n_trades"], lang),
+            tco=format_number(overall["tco"], lang, decimals=0),
+            tco_bps=format_number(overall["tco_bps"], lang),
+            cost_bps=format_number(overall["cost_bps"], lang),
+            slippage_bps=format_number(overall["slippage_bps"], lang),
+        )
     ]
     by_strategy = result.latency_slippage.sort_values("slippage_bps_per_10ms", ascending=False)
     if not by_strategy.empty:
         worst = by_strategy.iloc[0]
         lines.append(
-            f"- Latency costs most in **{worst['strategy']}**: every +10 ms of decision "
-            f"latency adds {worst['slippage_bps_per_10ms']:.2f} bps of slippage there. "
-            "Cutting its latency is the cheapest saving to try first."
+            translate(
+                lang,
+                "- Latency costs most in **{strategy}**: every +10 ms of decision latency adds "
+                "{slope} bps of slippage there. Cutting its latency is the cheapest saving to "
+                "try first.",
+                strategy=worst["strategy"],
+                slope=format_number(worst["slippage_bps_per_10ms"], lang),
+            )
         )
-    lines.append(_breach_line(result))
-    lines.append(_budget_line(result))
+    lines.append(_breach_line(result, lang))
+    lines.append(_budget_line(result, lang))
     if not result.anomalies.empty:
         counts = result.anomalies["strategy"].astype(str).value_counts()
         top = ", ".join(f"{name} ({count})" for name, count in counts.head(3).items())
         lines.append(
-            f"- **{len(result.anomalies)} anomalous cost days** (above the mean + k standard "
-            f"deviations of the previous days); most in {top}. Check venue fee changes and "
-            "latency on those days."
+            translate(
+                lang,
+                "- **Anomalous cost days: {count}** (above the mean + k standard deviations of "
+                "the previous days); most in {top}. Check venue fee changes and latency on "
+                "those days.",
+                count=len(result.anomalies),
+                top=top,
+            )
         )
     return "\n".join(lines)
 
 
-def _breach_line(result: TcoResult) -> str:
+def _breach_line(result: TcoResult, lang: str) -> str:
     if result.breaches.empty:
-        return "- No cost, slippage or latency limit was breached."
+        return translate(lang, "- No cost, slippage or latency limit was breached.")
     metrics = ", ".join(sorted(result.breaches["metric"].astype(str).unique()))
     scopes = result.breaches["scope"].astype(str)
-    return (
-        f"- **{len(result.breaches)} limit breach(es)** ({metrics}), first in "
-        f"`{scopes.iloc[0]}`. Escalate per the limits policy and log the decision."
+    return translate(
+        lang,
+        "- **Limit breaches: {count}** ({metrics}), first in `{scope}`. Escalate per the "
+        "limits policy and log the decision.",
+        count=len(result.breaches),
+        metrics=metrics,
+        scope=scopes.iloc[0],
     )
 
 
-def _budget_line(result: TcoResult) -> str:
+def _budget_line(result: TcoResult, lang: str) -> str:
     status = result.budget_status
     if status.empty:
-        return "- No budget was given, so spend was not compared with one."
+        return translate(lang, "- No budget was given, so spend was not compared with one.")
     flagged = status[status["status"].isin(_WARN_STATUSES)]
     if flagged.empty:
-        return "- Every strategy stayed below 80% of its budget in every period."
+        return translate(lang, "- Every strategy stayed below 80% of its budget in every period.")
     over = int((flagged["status"] == "over").sum())
     names = ", ".join(sorted(flagged["strategy"].astype(str).unique()))
-    return (
-        f"- **{len(flagged)} strategy-period(s) at or above 80% of budget** ({over} over "
-        f"100%): {names}. Review their cost drivers before the next period starts."
+    return translate(
+        lang,
+        "- **Strategy-periods at or above 80% of budget: {count}** ({over} over 100%): "
+        "{names}. Review their cost drivers before the next period starts.",
+        count=len(flagged),
+        over=over,
+        names=names,
     )
+
+
+def profile_cost_components(profile: TradeLogProfile) -> dict[str, float]:
+    """The cost waterfall's components from a streamed profile (same split as cost_components)."""
+    overall = profile.result.overall
+    return {
+        **profile.fee_split,
+        "slippage": float(overall["slippage_cost"]),
+        "infra": float(overall["infra_cost"]),
+    }
+
+
+def box_summary(
+    frame: pd.DataFrame, *, value: str, group: str, max_outliers: int = 100, seed: int = 0
+) -> pd.DataFrame:
+    """Quartiles, Tukey fences (1.5 IQR, clipped to the data), mean and a seeded sample of
+    at most ``max_outliers`` outliers per group: a box plot of bounded size."""
+    import numpy as np
+    import pandas as pd
+
+    rows = []
+    rng = np.random.default_rng(seed)
+    for name, part in frame.groupby(group, observed=True):
+        values = part[value].to_numpy(dtype=float)
+        q1, median, q3 = np.quantile(values, [0.25, 0.5, 0.75])
+        reach = 1.5 * (q3 - q1)
+        inside = values[(values >= q1 - reach) & (values <= q3 + reach)]
+        outliers = values[(values < q1 - reach) | (values > q3 + reach)]
+        if len(outliers) > max_outliers:
+            outliers = np.sort(rng.choice(outliers, size=max_outliers, replace=False))
+        rows.append(
+            {
+                group: str(name),
+                "q1": q1,
+                "median": median,
+                "q3": q3,
+                "lowerfence": inside.min(),
+                "upperfence": inside.max(),
+                "mean": values.mean(),
+                "outliers": outliers.tolist(),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,10 +1,11 @@
-"""The workshop's draft message to the OEM: five Polish sentences built from the numbers.
+"""The workshop's draft message to the OEM: six sentences built from the numbers.
 
 The exercise (workshop/cwiczenie.md, agenda block 5) ends with a short message: what grew,
-by how much, since when, where, what it means for the budget and what to do. The numbers
+by how much, since when, where, what it means for the budget, how likely a net loss is
+and what to do. The numbers
 come from :func:`stage5kit.core.find_cost_shift`, :func:`stage5kit.core.compare_cost_periods`
-and a stress result with the ``exercise_cost_growth`` scenario; this module only words them.
-Numbers are written the Polish way: decimal comma, space between thousands.
+and a stress result with the ``exercise_cost_growth`` scenario; this module only words them,
+through the message catalog (Polish for the workshop: decimal comma, spaces between thousands).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
+from stage5kit.reporting.i18n import format_date, format_number, format_percent, translate
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -20,20 +22,8 @@ if TYPE_CHECKING:
     from stage5kit.core import CostShift, StressResult, StressSettings
 
 EXERCISE_SCENARIO = "exercise_cost_growth"
-_MONTHS = (
-    "stycznia",
-    "lutego",
-    "marca",
-    "kwietnia",
-    "maja",
-    "czerwca",
-    "lipca",
-    "sierpnia",
-    "września",
-    "października",
-    "listopada",
-    "grudnia",
-)
+# From this probability on, a net loss is the message's headline risk, not a footnote.
+NET_LOSS_HEADLINE = 0.5
 
 
 def draft_oem_message(
@@ -43,12 +33,13 @@ def draft_oem_message(
     by_venue: pd.DataFrame,
     stress: StressResult,
     currency: str,
+    lang: str = "pl",
 ) -> str:
-    """Return five Polish sentences for the OEM: growth, where, why, budget risk, action.
+    """Return six sentences for the OEM: growth, where, why, budget risk, net-loss risk, action.
 
     ``by_strategy`` and ``by_venue`` are :func:`~stage5kit.core.compare_cost_periods`
     tables split at ``shift.day``; ``stress`` must hold the ``exercise_cost_growth``
-    scenario beside ``baseline``.
+    scenario beside ``baseline``. Polish by default: the message goes to Polish OEM teams.
     """
     rows = stress.table.set_index("scenario")
     if EXERCISE_SCENARIO not in rows.index:
@@ -58,165 +49,257 @@ def draft_oem_message(
         )
         raise ConfigError(msg)
     if not shift.significant:
-        return " ".join(
-            [_no_shift_sentence(shift), _budget_sentence(rows, stress.settings, currency)]
-        )
+        sentences = [
+            _no_shift_sentence(shift, lang),
+            _budget_sentence(rows, stress.settings, currency, lang),
+            _net_loss_sentence(rows, lang),
+        ]
+        return " ".join(sentence for sentence in sentences if sentence)
     strategy = by_strategy.iloc[0]
     venue_by_fee = by_venue.sort_values("fee_bps_change", ascending=False).iloc[0]
     cheapest = by_venue.sort_values("cost_bps_after").iloc[0]
-    return " ".join(
-        [
-            _growth_sentence(shift, currency),
-            _where_sentence(shift, by_strategy, by_venue, currency),
-            _why_sentence(strategy, venue_by_fee),
-            _budget_sentence(rows, stress.settings, currency),
-            _action_sentence(strategy, venue_by_fee, cheapest),
-        ]
+    sentences = [
+        _growth_sentence(shift, currency, lang),
+        _where_sentence(shift, by_strategy, by_venue, currency, lang),
+        _why_sentence(strategy, venue_by_fee, lang),
+        _budget_sentence(rows, stress.settings, currency, lang),
+        _net_loss_sentence(rows, lang),
+        _action_sentence(strategy, venue_by_fee, cheapest, lang),
+    ]
+    return " ".join(sentence for sentence in sentences if sentence)
+
+
+def _no_shift_sentence(shift: CostShift, lang: str) -> str:
+    return translate(
+        lang,
+        "Over the period analysed the execution cost did not change significantly: the "
+        "largest change of level (from {day}, {change} bps) is within the usual daily "
+        "swings (p = {p_value}) or smaller than {min_effect} bps, so it does not point to a "
+        "lasting cost increase.",
+        day=format_date(shift.day, lang),
+        change=format_number(shift.cost_bps_change, lang, signed=True),
+        p_value=format_number(shift.p_value, lang, decimals=3),
+        min_effect=format_number(shift.min_effect_bps, lang),
     )
 
 
-def _no_shift_sentence(shift: CostShift) -> str:
-    return (
-        "W analizowanym okresie koszt wykonania nie zmienił się istotnie: największa zmiana "
-        f"poziomu (od {format_polish_date(shift.day)}, "
-        f"{format_polish_number(shift.cost_bps_change, signed=True)} pb) mieści się w "
-        f"zwykłych wahaniach dziennych (p = {format_polish_number(shift.p_value, decimals=3)}) "
-        f"albo jest mniejsza niż {format_polish_number(shift.min_effect_bps)} pb, więc nie "
-        "wskazuje na trwały wzrost kosztów."
-    )
-
-
-def _growth_sentence(shift: CostShift, currency: str) -> str:
-    verb = "wzrósł" if shift.cost_bps_change >= 0 else "spadł"
-    return (
-        f"Od {format_polish_date(shift.day)} koszt wykonania (opłaty i poślizg) {verb} z "
-        f"{format_polish_number(shift.cost_bps_before)} do "
-        f"{format_polish_number(shift.cost_bps_after)} bps wartości obrotu "
-        f"({format_polish_number(shift.cost_bps_change, signed=True)} bps), a średni koszt "
-        f"transakcji z {format_polish_number(shift.cost_per_trade_before)} do "
-        f"{format_polish_number(shift.cost_per_trade_after)} {currency} "
-        f"({format_polish_number(shift.cost_per_trade_change_pct, decimals=1, signed=True)}%)."
+def _growth_sentence(shift: CostShift, currency: str, lang: str) -> str:
+    fields: dict[str, object] = {
+        "day": format_date(shift.day, lang),
+        "before": format_number(shift.cost_bps_before, lang),
+        "after": format_number(shift.cost_bps_after, lang),
+        "change": format_number(shift.cost_bps_change, lang, signed=True),
+        "trade_before": format_number(shift.cost_per_trade_before, lang),
+        "trade_after": format_number(shift.cost_per_trade_after, lang),
+        "currency": currency,
+        "trade_change": format_percent(
+            shift.cost_per_trade_change_pct / 100.0, lang, decimals=1, signed=True
+        ),
+    }
+    if shift.cost_bps_change >= 0:
+        return translate(
+            lang,
+            "Since {day} the execution cost (fees and slippage) has risen from {before} to "
+            "{after} bps of notional ({change} bps), and the average cost per trade from "
+            "{trade_before} to {trade_after} {currency} ({trade_change}).",
+            **fields,
+        )
+    return translate(
+        lang,
+        "Since {day} the execution cost (fees and slippage) has fallen from {before} to "
+        "{after} bps of notional ({change} bps), and the average cost per trade from "
+        "{trade_before} to {trade_after} {currency} ({trade_change}).",
+        **fields,
     )
 
 
 def _where_sentence(
-    shift: CostShift, by_strategy: pd.DataFrame, by_venue: pd.DataFrame, currency: str
+    shift: CostShift, by_strategy: pd.DataFrame, by_venue: pd.DataFrame, currency: str, lang: str
 ) -> str:
     top = by_strategy.head(2)
-    strategies = " i ".join(
-        f"{row['strategy']} ({format_polish_number(row['cost_bps_change'], signed=True)} bps)"
+    strategies = translate(lang, " and ").join(
+        f"{row['strategy']} ({format_number(row['cost_bps_change'], lang, signed=True)} "
+        f"{translate(lang, 'bps')})"
         for _, row in top.iterrows()
     )
     venue = by_venue.iloc[0]
-    noun = "strategii" if len(top) == 1 else "strategiach"
-    return (
-        f"Zmiana skupia się w {noun} {strategies} oraz na giełdzie {venue['venue']} "
-        f"({format_polish_number(venue['cost_bps_change'], signed=True)} bps), a od tego dnia "
-        f"kosztowała łącznie około {format_polish_number(shift.extra_cost, decimals=0)} "
-        f"{currency} ponad wcześniejszą stawkę."
+    fields: dict[str, object] = {
+        "strategies": strategies,
+        "venue": venue["venue"],
+        "venue_change": format_number(venue["cost_bps_change"], lang, signed=True),
+        "extra": format_number(shift.extra_cost, lang, decimals=0),
+        "currency": currency,
+    }
+    if len(top) == 1:
+        return translate(
+            lang,
+            "The change is concentrated in strategy {strategies} and on venue {venue} "
+            "({venue_change} bps), and since that day it has cost about {extra} {currency} in "
+            "total above the earlier rate.",
+            **fields,
+        )
+    return translate(
+        lang,
+        "The change is concentrated in strategies {strategies} and on venue {venue} "
+        "({venue_change} bps), and since that day it has cost about {extra} {currency} in "
+        "total above the earlier rate.",
+        **fields,
     )
 
 
-def _why_sentence(strategy: pd.Series, venue: pd.Series) -> str:
+def _why_sentence(strategy: pd.Series, venue: pd.Series, lang: str) -> str:
     latency = float(strategy["decision_latency_ms_change"])
-    fee_change = format_polish_number(venue["fee_bps_change"], signed=True)
+    fee_change = format_number(venue["fee_bps_change"], lang, signed=True)
     fees = (
-        f"najbardziej wzrosły opłaty na {venue['venue']} ({fee_change} bps)"
+        translate(
+            lang,
+            "fees rose most on {venue} ({change} bps)",
+            venue=venue["venue"],
+            change=fee_change,
+        )
         if venue["fee_bps_change"] > 0
-        else f"opłaty nie wzrosły (najmniej spadły na {venue['venue']}: {fee_change} bps)"
+        else translate(
+            lang,
+            "fees did not rise (they fell least on {venue}: {change} bps)",
+            venue=venue["venue"],
+            change=fee_change,
+        )
     )
-    return (
-        f"Po stronie strategii poślizg w {strategy['strategy']} zmienił się o "
-        f"{format_polish_number(strategy['slippage_bps_change'], signed=True)} bps przy "
-        f"opóźnieniu decyzji {'wyższym' if latency >= 0 else 'niższym'} o "
-        f"{format_polish_number(abs(latency), decimals=1)} ms "
-        f"(z {format_polish_number(strategy['decision_latency_ms_before'], decimals=1)} do "
-        f"{format_polish_number(strategy['decision_latency_ms_after'], decimals=1)} ms), a po "
-        f"stronie giełd {fees}."
+    fields: dict[str, object] = {
+        "strategy": strategy["strategy"],
+        "slippage": format_number(strategy["slippage_bps_change"], lang, signed=True),
+        "latency": format_number(abs(latency), lang, decimals=1),
+        "before": format_number(strategy["decision_latency_ms_before"], lang, decimals=1),
+        "after": format_number(strategy["decision_latency_ms_after"], lang, decimals=1),
+        "fees": fees,
+    }
+    if latency >= 0:
+        return translate(
+            lang,
+            "On the strategy side, slippage in {strategy} changed by {slippage} bps with "
+            "decision latency higher by {latency} ms (from {before} to {after} ms); on the venue "
+            "side, {fees}.",
+            **fields,
+        )
+    return translate(
+        lang,
+        "On the strategy side, slippage in {strategy} changed by {slippage} bps with "
+        "decision latency lower by {latency} ms (from {before} to {after} ms); on the venue "
+        "side, {fees}.",
+        **fields,
     )
 
 
-def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str) -> str:
+def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str, lang: str) -> str:
     from stage5kit.core import BASELINE_SCENARIO
 
     exercise = _scenario_row(rows, EXERCISE_SCENARIO)
     baseline = _scenario_row(rows, BASELINE_SCENARIO)
     cost = "expected_tco" if settings.include_tco else "expected_period_cost"
-    what = "TCO" if settings.include_tco else "koszt"
     budget = settings.budget
     if budget is not None:
-        risk = (
-            f"prawdopodobieństwo przekroczenia budżetu {format_polish_number(budget, decimals=0)} "
-            f"{currency} wynosi {_percent(exercise['p_budget_breach'])} (w scenariuszu bazowym "
-            f"{_percent(baseline['p_budget_breach'])})"
+        risk = translate(
+            lang,
+            "the probability of exceeding the budget of {budget} {currency} is {exercise} "
+            "({baseline} in the baseline scenario)",
+            budget=format_number(budget, lang, decimals=0),
+            currency=currency,
+            exercise=format_percent(exercise["p_budget_breach"], lang),
+            baseline=format_percent(baseline["p_budget_breach"], lang),
         )
     else:
-        risk = "ryzyka dla budżetu nie oceniono, bo budżetu nie podano"
-    money = {
-        name: f"{format_polish_number(value, decimals=0)} {currency}"
-        for name, value in (
-            ("exercise", exercise[cost]),
-            ("baseline", baseline[cost]),
-            ("var", exercise["var95_daily_cost"]),
-            ("es", exercise["es975_daily_cost"]),
-        )
+        risk = translate(lang, "the budget risk was not assessed because no budget was given")
+    fields: dict[str, object] = {
+        "scenario": EXERCISE_SCENARIO,
+        "days": settings.simulation.days,
+        "exercise": _money(exercise[cost], currency, lang),
+        "baseline": _money(baseline[cost], currency, lang),
+        "var": _money(exercise["var95_daily_cost"], currency, lang),
+        "es": _money(exercise["es975_daily_cost"], currency, lang),
+        "risk": risk,
     }
-    loss = float(exercise.get("p_net_pnl_negative", math.nan))
-    net = (
-        f" Prawdopodobieństwo ujemnego wyniku netto (zysk brutto minus koszty) wynosi "
-        f"{_percent(loss)} (w scenariuszu bazowym "
-        f"{_percent(float(baseline.get('p_net_pnl_negative', math.nan)))})"
-        + (": to największe ryzyko tego wyniku." if loss >= 0.5 else ".")
-        if math.isfinite(loss)
-        else ""
+    if settings.include_tco:
+        return translate(
+            lang,
+            "In the stress scenario {scenario} the expected TCO over {days} days is {exercise} "
+            "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
+            "and {risk}.",
+            **fields,
+        )
+    return translate(
+        lang,
+        "In the stress scenario {scenario} the expected cost over {days} days is {exercise} "
+        "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
+        "and {risk}.",
+        **fields,
     )
-    return (
-        f"W teście warunków skrajnych (scenariusz {EXERCISE_SCENARIO}) oczekiwany {what} na "
-        f"{settings.simulation.days} dni wynosi {money['exercise']} wobec {money['baseline']} "
-        "w scenariuszu bazowym, "
-        f"dzienny VaR95 to {money['var']}, ES97,5 {money['es']}, a {risk}.{net}"
+
+
+def _net_loss_sentence(rows: pd.DataFrame, lang: str) -> str:
+    """The probability of a negative net PnL under stress; empty without a gross edge."""
+    from stage5kit.core import BASELINE_SCENARIO
+
+    loss = float(_scenario_row(rows, EXERCISE_SCENARIO).get("p_net_pnl_negative", math.nan))
+    if not math.isfinite(loss):
+        return ""
+    fields: dict[str, object] = {
+        "exercise": format_percent(loss, lang),
+        "baseline": format_percent(
+            float(_scenario_row(rows, BASELINE_SCENARIO).get("p_net_pnl_negative", math.nan)),
+            lang,
+        ),
+    }
+    if loss >= NET_LOSS_HEADLINE:
+        return translate(
+            lang,
+            "The probability of a negative net result (gross profit minus costs) is {exercise} "
+            "({baseline} in the baseline scenario): this is the biggest risk of this result.",
+            **fields,
+        )
+    return translate(
+        lang,
+        "The probability of a negative net result (gross profit minus costs) is {exercise} "
+        "({baseline} in the baseline scenario).",
+        **fields,
     )
+
+
+def _money(value: float, currency: str, lang: str) -> str:
+    return f"{format_number(value, lang, decimals=0)} {currency}"
 
 
 def _scenario_row(rows: pd.DataFrame, name: str) -> dict[str, float]:
     return {str(k): v for k, v in rows.loc[name].items() if isinstance(v, int | float)}
 
 
-def _action_sentence(strategy: pd.Series, venue: pd.Series, cheapest: pd.Series) -> str:
+def _action_sentence(strategy: pd.Series, venue: pd.Series, cheapest: pd.Series, lang: str) -> str:
     actions = []
     if venue["fee_bps_change"] > 0:
-        target = (
-            f" albo przeniesienie części wolumenu na {cheapest['venue']}"
+        actions.append(
+            translate(
+                lang,
+                "renegotiating the fee tiers on {venue} or moving part of the volume to {target}",
+                venue=venue["venue"],
+                target=cheapest["venue"],
+            )
             if cheapest["venue"] != venue["venue"]
-            else ""
+            else translate(lang, "renegotiating the fee tiers on {venue}", venue=venue["venue"])
         )
-        actions.append(f"renegocjację progów opłat na {venue['venue']}{target}")
     if strategy["decision_latency_ms_change"] > 0:
-        actions.append(f"budżet opóźnienia decyzji i alert na jego p99 dla {strategy['strategy']}")
+        actions.append(
+            translate(
+                lang,
+                "a decision-latency budget with an alert on its p99 for {strategy}",
+                strategy=strategy["strategy"],
+            )
+        )
     else:
-        actions.append(f"ograniczenie wielkości zleceń w {strategy['strategy']}")
-    return (
-        f"Proponujemy {' oraz '.join(actions)}; podpisany raport z danymi jest w załączniku "
-        "i można go zweryfikować kluczem publicznym poleceniem stage5kit verify."
+        actions.append(
+            translate(lang, "capping order size in {strategy}", strategy=strategy["strategy"])
+        )
+    return translate(
+        lang,
+        "We propose {actions}; the signed report with the data is attached and can be "
+        "verified with the public key using the stage5kit verify command.",
+        actions=translate(lang, " as well as ").join(actions),
     )
-
-
-def format_polish_number(value: float, *, decimals: int = 2, signed: bool = False) -> str:
-    """A number as Polish text: space between thousands, decimal comma (``-1 234,50``)."""
-    number = float(value)
-    if not math.isfinite(number):
-        return "b/d"
-    text = f"{number:{'+' if signed else ''},.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",")
-
-
-def format_polish_date(day: str) -> str:
-    """An ISO day (``2026-03-14``) as a Polish date in the genitive (``14 marca 2026``)."""
-    year, month, date = (int(part) for part in day.split("-"))
-    return f"{date} {_MONTHS[month - 1]} {year}"
-
-
-def _percent(share: float) -> str:
-    if not math.isfinite(share):
-        return "b/d"
-    return f"{format_polish_number(float(share) * 100.0, decimals=1)}%"

@@ -4,7 +4,7 @@ The source is the facilitator's notebook (``notebooks/workshop_exercise.ipynb``)
 of an answer ends with the marker ``# ROZWIĄZANIE``. The participant version replaces each
 answer cell with ``NAME = ...`` for every name the cell assigns, so the notebook still runs
 and its self-checks say what is missing; the facilitator version only drops the markers.
-Both get the sample inputs they read in ``dane/`` beside them.
+Both get the sample inputs and the sample key registry they read in ``dane/`` beside them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ANSWER_MARKER = "# ROZWIĄZANIE"
 PARTICIPANT_NOTEBOOK = "cwiczenie_uczestnik.ipynb"
 FACILITATOR_NOTEBOOK = "cwiczenie_prowadzacy.ipynb"
 DATA_DIR = "dane"
-SOURCE_DATA_PREFIX = "../sample_artifacts/inputs/"
+SOURCE_DATA_PREFIXES = ("../sample_artifacts/inputs/", "../sample_artifacts/keys/")
 NBVAL_MARKER = "# NBVAL_"
 PLACEHOLDER = "...  # Twoja odpowiedź"
 
@@ -72,7 +72,9 @@ def _strip_markers(text: str) -> str:
 
 
 def _rewrite_data_paths(text: str) -> str:
-    return text.replace(SOURCE_DATA_PREFIX, f"{DATA_DIR}/")
+    for prefix in SOURCE_DATA_PREFIXES:
+        text = text.replace(prefix, f"{DATA_DIR}/")
+    return text
 
 
 def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str, object], ...]:
@@ -109,6 +111,8 @@ def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str,
 
 def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
     """Write the participant and facilitator notebooks and their sample inputs into ``out_dir``."""
+    from stage5kit.compliance.key_registry import save_registry
+    from stage5kit.compliance.samples import KEY_REGISTRY, sample_key_registry
     from stage5kit.core.io import write_sample_inputs
     from stage5kit.files import atomic_write_text
 
@@ -122,6 +126,7 @@ def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
     folder = Path(out_dir)
     data = folder / DATA_DIR
     write_sample_inputs(data)
+    save_registry(sample_key_registry(data / Path(KEY_REGISTRY).name))
     paths = []
     for name, notebook in (
         (PARTICIPANT_NOTEBOOK, participant),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from stage5kit.signing._keyspec import KEY_ENV_VARS
 from stage5kit.signing.canonical import canonicalize_json
-from stage5kit.signing.demo_key import write_demo_keypair
+from stage5kit.signing.demo_key import write_demo_keypair, write_demo_log_key
 from stage5kit.signing.detached import sign_file, signature_path, verify_file
 from stage5kit.signing.keys import (
     Algorithm,
@@ -61,4 +61,5 @@ __all__ = [
     "verify_file",
     "verify_manifest",
     "write_demo_keypair",
+    "write_demo_log_key",
 ]

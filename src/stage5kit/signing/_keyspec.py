@@ -35,6 +35,12 @@ HOW_TO_GIVE_A_KEY = (
 # The demo key's seed is the SHA-256 of this published label: public by design, so its
 # committed key file may be readable by anyone (git does not keep mode 0600).
 DEMO_SEED_LABEL = b"stage5kit demo key: public by design, never for production\x00"
+# The demo decision-log (HMAC) key is the SHA-256 of this label: public the same way.
+DEMO_LOG_KEY_LABEL = b"stage5kit demo decision-log key: public by design, never for production\x00"
+_DEMO_SECRETS = (
+    hashlib.sha256(DEMO_SEED_LABEL).digest(),
+    hashlib.sha256(DEMO_LOG_KEY_LABEL).digest(),
+)
 _PRIVATE_KINDS = ("secret", "ed25519_private")
 
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
@@ -139,7 +145,7 @@ def _check_private_file_mode(path: Path, material: KeyMaterial, label: str) -> N
     """Refuse a private key file that group or others may read (like ssh), bar the demo key."""
     if os.name != "posix" or material.kind not in _PRIVATE_KINDS:
         return
-    if material.data == hashlib.sha256(DEMO_SEED_LABEL).digest():
+    if material.data in _DEMO_SECRETS:
         return
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:

@@ -14,11 +14,18 @@ from pathlib import Path
 from stage5kit.errors import KeyMaterialError
 from stage5kit.files import atomic_write_bytes
 from stage5kit.signing import _primitives
-from stage5kit.signing._keyspec import DEMO_SEED_LABEL
+from stage5kit.signing._keyspec import DEMO_LOG_KEY_LABEL, DEMO_SEED_LABEL
 from stage5kit.signing.keys import PRIVATE_KEY_MODE, GeneratedKey
 
 DEMO_KEY_ID = "DEMO-KEY-NOT-FOR-PRODUCTION"
-__all__ = ["DEMO_KEY_ID", "DEMO_SEED_LABEL", "write_demo_keypair"]
+DEMO_LOG_KEY_ID = "DEMO-LOG-KEY-NOT-FOR-PRODUCTION"
+__all__ = [
+    "DEMO_KEY_ID",
+    "DEMO_LOG_KEY_ID",
+    "DEMO_SEED_LABEL",
+    "write_demo_keypair",
+    "write_demo_log_key",
+]
 
 
 def write_demo_keypair(out_dir: str | Path) -> GeneratedKey:
@@ -46,4 +53,22 @@ def write_demo_keypair(out_dir: str | Path) -> GeneratedKey:
         key_id=DEMO_KEY_ID,
         private_key_path=private_path,
         public_key_path=public_path,
+    )
+
+
+def write_demo_log_key(out_dir: str | Path) -> GeneratedKey:
+    """Write the demo decision-log HMAC key as ``DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key`` (0600).
+
+    Public like the demo key (the SHA-256 of a published label): it signs the sample
+    decision log only so that rebuilding it gives the same bytes. A file of that name
+    holding anything else is refused, never overwritten.
+    """
+    path = Path(out_dir) / f"{DEMO_LOG_KEY_ID}.key"
+    data = hashlib.sha256(DEMO_LOG_KEY_LABEL).digest().hex().encode("ascii") + b"\n"
+    if path.exists() and path.read_bytes() != data:
+        msg = f"{path}: exists and is not the demo log key; refusing to overwrite a key"
+        raise KeyMaterialError(msg)
+    atomic_write_bytes(path, data, mode=PRIVATE_KEY_MODE)
+    return GeneratedKey(
+        algorithm="hmac", key_id=DEMO_LOG_KEY_ID, private_key_path=path, public_key_path=None
     )

@@ -147,7 +147,7 @@ def test_repeat_across_streamed_batches_is_found(tmp_path: Path, trades: pd.Data
     with pytest.raises(InputError) as caught:
         list(iter_trade_batches(path, batch_rows=300))
     assert (caught.value.row, caught.value.column) == (1_902, "trade_id")
-    assert "first in" in str(caught.value)
+    assert "first at row 12" in str(caught.value)
     assert "row 12" in str(caught.value)
 
 

@@ -20,12 +20,18 @@ from stage5kit.core.io.side_inputs import (
     load_thresholds,
     resolve_scenarios,
 )
-from stage5kit.core.io.streaming import aggregate_trade_file, analyse_tco_file
+from stage5kit.core.io.streaming import (
+    TradeLogProfile,
+    aggregate_trade_file,
+    analyse_tco_file,
+    profile_trade_file,
+)
 from stage5kit.core.io.stress_output import summarise_stress, write_stress_outputs
 from stage5kit.core.io.tco_output import write_tco_outputs
 from stage5kit.core.io.trade_logs import iter_trade_batches, load_trades, trade_files, write_trades
 
 __all__: list[str] = [
+    "TradeLogProfile",
     "aggregate_trade_file",
     "analyse_tco_file",
     "describe_inputs",
@@ -36,6 +42,7 @@ __all__: list[str] = [
     "load_scenarios",
     "load_thresholds",
     "load_trades",
+    "profile_trade_file",
     "resolve_scenarios",
     "summarise_stress",
     "trade_files",

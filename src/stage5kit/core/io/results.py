@@ -1,9 +1,10 @@
 """The one writer of result files: CSV and JSON with the same bytes on every OS.
 
 CSV: no index, ``"\n"`` line endings (pandas would use the OS's). JSON: keys sorted,
-two-space indent and a final ``"\n"``; numpy scalars become plain numbers, NaN, infinities
-and pandas' missing values become null. Both are UTF-8 and written atomically (temp file,
-fsync, rename), so a reader never sees half a file and a rerun gives identical bytes.
+two-space indent, a final ``"\n"`` and non-ASCII text as UTF-8 (no ``\\u`` escapes);
+numpy scalars become plain numbers, NaN, infinities and pandas' missing values become null.
+Both are written atomically (temp file, fsync, rename), so a reader never sees half a file
+and a rerun gives identical bytes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,12 @@ def write_result_json(document: object, path: str | Path) -> Path:
 
 def format_result_json(document: object) -> str:
     """The exact text :func:`write_result_json` writes (for printing the same bytes)."""
-    return json.dumps(json_ready(document), indent=2, sort_keys=True, allow_nan=False) + "\n"
+    return (
+        json.dumps(
+            json_ready(document), indent=2, sort_keys=True, allow_nan=False, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 def json_ready(value: object) -> object:

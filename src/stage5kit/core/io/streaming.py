@@ -2,7 +2,7 @@
 
 Memory holds about two batches (one read and validated while the previous one is reduced
 in a worker thread) plus a few partials (cells and sketches, independent of the number of
-trades); see :class:`~stage5kit.core.io.trade_logs.TradeIdLedger` for the duplicate-id check.
+trades); see :class:`~stage5kit.core.trades.trade_ids.TradeIdLedger` for the duplicate-id check.
 
 Quantiles are exact while the log has at most ``exact_rows`` trades (default
 ``EXACT_QUANTILE_ROWS``, 5 million: each kept trade costs 24 bytes); past that the kept
@@ -15,11 +15,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from stage5kit.core.io.trade_logs import DEFAULT_BATCH_ROWS, iter_trade_batches
+from stage5kit.core.io.trade_logs import DEFAULT_BATCH_ROWS, iter_trade_batches, trade_files
 from stage5kit.core.tco.aggregates import (
     TcoPartial,
     aggregate_trades,
@@ -30,10 +32,21 @@ from stage5kit.core.tco.analysis import TcoResult, summarise_partial
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.options import DEFAULT_BY, TcoOptions
 from stage5kit.core.tco.thresholds import Thresholds
+from stage5kit.core.trades.schema import TRADE_ID
+from stage5kit.core.trades.trade_ids import id_keys
 from stage5kit.errors import InputError, InputProblem
 
 _MERGE_EVERY = 4
 EXACT_QUANTILE_ROWS = 5_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class FileAggregate:
+    """One trade file (or a whole log) reduced: its partial, reading notes and trade count."""
+
+    partial: TcoPartial
+    notes: tuple[str, ...]
+    rows: int
 
 
 def aggregate_trade_file(
@@ -47,32 +60,80 @@ def aggregate_trade_file(
     """Stream a trade log into one merged partial; returns it, the notes, and the trade count.
 
     ``progress`` is called with the number of trades of each batch read (a progress bar).
-    The partial keeps per-trade values for exact quantiles while at most ``exact_rows``.
+    A single file keeps per-trade values for exact quantiles while at most ``exact_rows``
+    trades; a folder is reduced file by file and merged in file order with the sketches
+    (:func:`merge_file_aggregates`), exactly as a Dask cluster does it.
     """
     keys = check_group_keys(tuple(by))
-    reducer = _Reducer(keys, exact_rows=exact_rows)
-    notes: dict[str, None] = {}
-    rows = 0
+    files = trade_files(path)
+    exact = exact_rows if len(files) == 1 else 0
+    reducers: dict[str, _Reducer] = {}
+    notes: dict[str, dict[str, None]] = {}
+    rows: dict[str, int] = {}
     # One batch is reduced and merged in a worker thread while the main thread reads and
     # validates the next (both spend most of their time in numpy/pyarrow code that
     # releases the GIL); the single worker keeps the merges in order.
     with ThreadPoolExecutor(max_workers=1) as pool:
         running: Future[None] | None = None
         for batch in iter_trade_batches(path, batch_rows=batch_rows):
+            reducer = reducers.setdefault(batch.path, _Reducer(keys, exact_rows=exact))
             if running is not None:
                 running.result()
             running = pool.submit(reducer.add, batch.frame)
-            notes.update(dict.fromkeys(batch.notes))
-            rows += len(batch.frame)
+            notes.setdefault(batch.path, {}).update(dict.fromkeys(batch.notes))
+            rows[batch.path] = rows.get(batch.path, 0) + len(batch.frame)
             if progress is not None:
                 progress(len(batch.frame))
         if running is not None:
             running.result()
-    total = reducer.result()
-    if total is None:
+    parts = [
+        FileAggregate(partial, tuple(notes[name]), rows[name])
+        for name, reducer in reducers.items()
+        if (partial := reducer.result()) is not None
+    ]
+    if not parts:
         problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
         raise InputError.from_problems([problem])
-    return total, tuple(notes), rows
+    total = merge_file_aggregates(parts)
+    return total.partial, total.notes, total.rows
+
+
+def merge_file_aggregates(parts: Sequence[FileAggregate]) -> FileAggregate:
+    """Merge per-file aggregates in the given (file) order: the same bytes wherever made."""
+    if len(parts) == 1:
+        return parts[0]
+    return FileAggregate(
+        partial=merge_partials([p.partial for p in parts]),
+        notes=tuple(dict.fromkeys(n for p in parts for n in p.notes)),
+        rows=sum(p.rows for p in parts),
+    )
+
+
+def aggregate_one_file(
+    path: str | Path, *, by: Sequence[str] = DEFAULT_BY, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> tuple[FileAggregate, np.ndarray]:
+    """One file of a multi-file log reduced with the sketches, and its sorted trade-id keys.
+
+    The unit of work of a cluster: repeats within the file are refused here; the keys
+    (8 bytes per trade) let the caller find ids repeated across files.
+    """
+    keys = check_group_keys(tuple(by))
+    reducer = _Reducer(keys, exact_rows=0)
+    notes: dict[str, None] = {}
+    rows = 0
+    id_key_parts: list[np.ndarray] = []
+    for batch in iter_trade_batches(path, batch_rows=batch_rows):
+        reducer.add(batch.frame)
+        id_key_parts.append(id_keys(batch.frame[TRADE_ID]))
+        notes.update(dict.fromkeys(batch.notes))
+        rows += len(batch.frame)
+    partial = reducer.result()
+    if partial is None:
+        problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
+        raise InputError.from_problems([problem])
+    sorted_keys = np.concatenate(id_key_parts)
+    sorted_keys.sort()
+    return FileAggregate(partial, tuple(notes), rows), sorted_keys
 
 
 class _Reducer:
@@ -94,6 +155,95 @@ class _Reducer:
 
     def result(self) -> TcoPartial | None:
         return merge_partials(self._pending) if self._pending else None
+
+
+@dataclass(frozen=True, slots=True)
+class TradeLogProfile:
+    """What a report shows of a log of any size, from one streamed pass.
+
+    ``result`` is the TCO analysis for the report keys, ``by_strategy`` the same by
+    strategy alone (latency percentiles), ``sample`` a seeded uniform sample of at most
+    ``sample_rows`` validated trades (scatter and box plots), ``fee_split`` the log's
+    positive maker fees, positive other fees and rebates (the cost waterfall).
+    """
+
+    result: TcoResult
+    by_strategy: TcoResult
+    sample: pd.DataFrame
+    fee_split: dict[str, float]
+
+
+def profile_trade_file(
+    path: str | Path,
+    options: TcoOptions = TcoOptions(),  # noqa: B008 - frozen, so one shared default is safe
+    *,
+    infra_costs: pd.DataFrame | None = None,
+    thresholds: Thresholds | None = None,
+    budget: Budget | None = None,
+    sample_rows: int = 20_000,
+    seed: int = 0,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> TradeLogProfile:
+    """Analyse a trade log for a report in one streamed pass: memory and output bounded.
+
+    Quantiles are exact while the log fits ``EXACT_QUANTILE_ROWS`` (as ``analyse_tco_file``).
+    """
+    keys = check_group_keys(tuple(options.by))
+    exact = EXACT_QUANTILE_ROWS if len(trade_files(path)) == 1 else 0
+    main, strategy = _Reducer(keys, exact_rows=exact), _Reducer(("strategy",), exact_rows=exact)
+    sampler = _Sampler(sample_rows, seed)
+    fees = np.zeros(3)
+    notes: dict[str, None] = {}
+    for batch in iter_trade_batches(path, batch_rows=batch_rows):
+        main.add(batch.frame)
+        strategy.add(batch.frame)
+        sampler.add(batch.frame)
+        fee = batch.frame["fee"].to_numpy()
+        maker = (batch.frame["liquidity"] == "maker").to_numpy()
+        fees += (fee[maker & (fee > 0)].sum(), fee[~maker & (fee > 0)].sum(), fee[fee < 0].sum())
+        notes.update(dict.fromkeys(batch.notes))
+    whole, by_strategy = main.result(), strategy.result()
+    if whole is None or by_strategy is None:
+        problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
+        raise InputError.from_problems([problem])
+    result = summarise_partial(
+        whole,
+        options,
+        infra_costs=infra_costs,
+        thresholds=thresholds,
+        budget=budget,
+        notes=tuple(notes),
+    )
+    return TradeLogProfile(
+        result=result,
+        by_strategy=summarise_partial(by_strategy, TcoOptions(by=("strategy",))),
+        sample=sampler.result(),
+        fee_split=dict(zip(("maker fees", "taker fees", "rebates"), map(float, fees), strict=True)),
+    )
+
+
+class _Sampler:
+    """A seeded uniform sample of at most ``size`` trades of a stream (smallest random keys)."""
+
+    def __init__(self, size: int, seed: int) -> None:
+        self._size = size
+        self._rng = np.random.default_rng(seed)
+        self._kept: pd.DataFrame | None = None
+        self._keys = np.empty(0)
+
+    def add(self, frame: pd.DataFrame) -> None:
+        fresh = self._rng.random(len(frame))
+        if len(self._keys) >= self._size:
+            wanted = fresh < self._keys.max()
+            frame, fresh = frame[wanted], fresh[wanted]
+        keys = np.concatenate([self._keys, fresh])
+        joined = frame if self._kept is None else pd.concat([self._kept, frame], ignore_index=True)
+        order = np.sort(np.argsort(keys, kind="stable")[: self._size])
+        self._kept = joined.iloc[order].reset_index(drop=True)
+        self._keys = keys[order]
+
+    def result(self) -> pd.DataFrame:
+        return pd.DataFrame() if self._kept is None else self._kept
 
 
 def analyse_tco_file(

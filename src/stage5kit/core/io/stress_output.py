@@ -13,7 +13,6 @@ from pathlib import Path
 
 from stage5kit.core.io.results import write_result_csv, write_result_json
 from stage5kit.core.stress.engine import StressResult
-from stage5kit.core.stress.reading import describe_stress_result
 
 RESULTS_NAME = "stress_results.csv"
 SUMMARY_NAME = "stress_summary.json"
@@ -21,9 +20,17 @@ SUMMARY_SCHEMA = "stage5kit.stress/1"
 
 
 def summarise_stress(
-    result: StressResult, *, inputs: dict[str, object], scenario_spec: str, kit_version: str
+    result: StressResult,
+    *,
+    inputs: dict[str, object],
+    scenario_spec: str,
+    kit_version: str,
+    reading: str,
 ) -> dict[str, object]:
-    """The summary of a stress result; ``inputs`` as :func:`describe_inputs` gives them."""
+    """The summary of a stress result; ``inputs`` as :func:`describe_inputs` gives them.
+
+    ``reading`` is the plain-language text (worded by the caller; core holds no prose).
+    """
     by_name = {s.name: s for s in result.scenarios}
     rows = [
         {
@@ -40,7 +47,7 @@ def summarise_stress(
         "parameters": result.settings.as_record(),
         "results": rows,
         "notes": list(result.notes),
-        "reading": describe_stress_result(result),
+        "reading": reading,
     }
 
 

@@ -13,7 +13,7 @@ import contextlib
 import csv
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
@@ -23,8 +23,10 @@ from typing import BinaryIO, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
+from pandas.api.types import union_categoricals
 
 from stage5kit.core.trades.schema import (
     KEY_COLUMNS,
@@ -34,6 +36,7 @@ from stage5kit.core.trades.schema import (
     TRADE_COLUMNS,
     TRADE_ID,
 )
+from stage5kit.core.trades.trade_ids import TradeIdLedger, keyed_positions, name_repeats
 from stage5kit.core.trades.validation import NAIVE_TIMESTAMP_NOTE, CheckedTrades, check_trades
 from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputError, InputProblem
 from stage5kit.files import atomic_path
@@ -52,6 +55,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 _PARQUET_BUFFER_BYTES = 1 << 20
 _SLOW_CHUNK_ROWS = 200_000
+_WRITE_SLICE_ROWS = 100_000
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _DICTIONARY_COLUMNS = (*KEY_COLUMNS, "side", "liquidity")
 
@@ -66,44 +70,37 @@ class TradeBatch:
     notes: tuple[str, ...]
 
 
-def write_trades(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input."""
+def write_trades(
+    frame: pd.DataFrame, path: str | Path, *, progress: Callable[[int], object] | None = None
+) -> Path:
+    """Write a trade frame to CSV or Parquet (by suffix) atomically, byte-identical per input.
+
+    ``progress`` is called with the number of rows each time a slice of rows is written.
+    """
     target = Path(path)
     table = _to_table(frame, for_csv=not _is_parquet(target))
+    advance = progress if progress is not None else (lambda _rows: None)
     with atomic_path(target) as tmp:
         if _is_parquet(target):
             pq.write_table(table, tmp, row_group_size=1_000_000, compression="zstd")
+            advance(table.num_rows)
         else:
-            pa_csv.write_csv(table, tmp)
+            with pa_csv.CSVWriter(tmp, table.schema) as writer:
+                for start in range(0, table.num_rows, _WRITE_SLICE_ROWS):
+                    part = table.slice(start, _WRITE_SLICE_ROWS)
+                    writer.write_table(part)
+                    advance(part.num_rows)
     return target
 
 
 def load_trades(path: str | Path) -> pd.DataFrame:
-    """Read and validate a whole trade log; timestamps UTC, notes in ``frame.attrs['notes']``."""
-    frames: list[pd.DataFrame] = []
-    notes: list[str] = []
-    ledger = TradeIdLedger()
-    problems: list[InputProblem] = []
-    count = 0
-    files = trade_files(path)
-    for file in files:
-        checked = _read_whole(file)
-        problems.extend(checked.problems)
-        count += checked.error_count
-        notes.extend(checked.notes)
-        notes.extend(str(w) for w in checked.warnings)
-        if count >= MAX_REPORTED_PROBLEMS:
-            break
-        if checked.error_count == 0:
-            ledger.add(checked.frame[TRADE_ID])
-            frames.append(checked.frame)
-    if not count:
-        problems = ledger.duplicates(files)
-        count = len(problems)
-    if count:
-        raise InputError.from_problems(problems, total=count)
-    frame = _concat_frames(frames)
-    frame.attrs["notes"] = tuple(dict.fromkeys(notes))
+    """Read and validate a whole trade log; timestamps UTC, notes in ``frame.attrs['notes']``.
+
+    The streamed batches of :func:`iter_trade_batches`, concatenated.
+    """
+    batches = list(iter_trade_batches(path))
+    frame = _concat_frames([b.frame for b in batches])
+    frame.attrs["notes"] = tuple(dict.fromkeys(n for b in batches for n in b.notes))
     return frame
 
 
@@ -113,7 +110,8 @@ def iter_trade_batches(
     """Yield validated batches of a trade log of any size with bounded memory.
 
     Problems are collected and raised as one InputError after the last batch (or once 50
-    are found), so callers must not write anything before the iterator finishes.
+    are found), so callers must not write anything before the iterator finishes. Trade
+    ids are checked for repeats across the whole log (:class:`TradeIdLedger`).
     """
     ledger = TradeIdLedger()
     problems: list[InputProblem] = []
@@ -131,15 +129,18 @@ def iter_trade_batches(
             notes = checked.notes + tuple(str(w) for w in checked.warnings)
             yield TradeBatch(frame=checked.frame, path=str(file), first_row=first_row, notes=notes)
     if not count:
-        problems = ledger.duplicates(files)
-        count = len(problems)
+        problems, count = _repeated_ids(files, ledger, batch_rows)
     if count:
         raise InputError.from_problems(problems, total=count)
 
 
 def trade_files(path: str | Path) -> list[Path]:
-    """The files a trade-log path stands for: itself, or the Parquet files in a folder."""
+    """The files a trade-log path stands for: itself, or the Parquet files of a folder or glob."""
     source = Path(path)
+    if not source.exists() and any(c in source.name for c in "*?["):
+        matched = sorted(p for p in source.parent.glob(source.name) if _is_parquet(p))
+        if matched:
+            return matched
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix.lower() in _PARQUET_SUFFIXES)
         if not files:
@@ -156,107 +157,49 @@ def trade_files(path: str | Path) -> list[Path]:
     return [source]
 
 
-class TradeIdLedger:
-    """Finds trade ids repeated across batches or files.
+def _repeated_ids(
+    files: list[Path], ledger: TradeIdLedger, batch_rows: int
+) -> tuple[list[InputProblem], int]:
+    """Repeated ids over ``files``; the batches are read again only if keys repeat."""
 
-    While ids arrive as increasing integers only the last one is kept (a repeat is then
-    impossible); otherwise :meth:`duplicates` takes one more pass over the ``trade_id``
-    column of the files, holding 8 bytes per trade.
-    """
+    def replay() -> Iterator[pd.Series]:
+        for file in files:
+            for checked, _ in _read_batches(file, batch_rows):
+                yield checked.frame[TRADE_ID]
 
-    def __init__(self) -> None:
-        self._last: int | None = None
-        self._ordered = True
-
-    def add(self, ids: pd.Series) -> None:
-        """Note a validated batch's ids (each batch is free of repeats on its own)."""
-        values = ids.to_numpy()
-        if not self._ordered or len(values) == 0:
-            return
-        increasing = pd.api.types.is_integer_dtype(ids.dtype) and bool(
-            np.all(values[1:] > values[:-1])
-        )
-        if increasing and (self._last is None or int(values[0]) > self._last):
-            self._last = int(values[-1])
-            return
-        self._ordered = False
-
-    def duplicates(self, files: list[Path]) -> list[InputProblem]:
-        """Problems for ids seen in an earlier batch or file (none while ids kept increasing)."""
-        return [] if self._ordered else find_repeated_ids(files)
-
-
-def find_repeated_ids(files: list[Path]) -> list[InputProblem]:
-    """Every trade id that occurs twice over ``files``, located at its second occurrence."""
-    hashes = [_hash_ids(ids) for file in files for _, ids in _trade_id_batches(file)]
-    if not hashes:
-        return []
-    merged = np.sort(np.concatenate(hashes))
-    repeated = np.unique(merged[1:][merged[1:] == merged[:-1]])
-    del merged
+    repeated = ledger.repeated_keys(replay())
     if len(repeated) == 0:
-        return []
-    first: dict[str, tuple[str, int]] = {}
-    found: list[InputProblem] = []
-    batches = ((file, row, ids) for file in files for row, ids in _trade_id_batches(file))
-    for (file, first_row, ids), batch_hashes in zip(batches, hashes, strict=True):
-        for position in np.flatnonzero(np.isin(batch_hashes, repeated)):
-            key = str(ids[position])
-            row = first_row + int(position)
-            if key not in first:
-                first[key] = (str(file), row)
-                continue
-            where = first[key]
-            found.append(
-                InputProblem(
-                    path=str(file),
-                    row=row,
-                    column=TRADE_ID,
-                    value=key,
-                    message=f"duplicate trade_id (first in {where[0]}, row {where[1]})",
-                    hint="trade ids must be unique; drop the repeated trade",
-                )
-            )
+        return [], 0
+    return name_repeats(
+        located for file in files for located in locate_trade_ids(file, repeated, batch_rows)
+    )
+
+
+def locate_trade_ids(
+    path: str | Path, keys: np.ndarray, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> list[tuple[str, int, object]]:
+    """(file, row, id) of every trade of a file whose id key is in the sorted ``keys``."""
+    found: list[tuple[str, int, object]] = []
+    for checked, first_row in _read_batches(Path(path), batch_rows):
+        ids = checked.frame[TRADE_ID]
+        found.extend(
+            (str(path), first_row + int(i), ids.iloc[int(i)]) for i in keyed_positions(ids, keys)
+        )
     return found
-
-
-def _hash_ids(ids: np.ndarray) -> np.ndarray:
-    hashed: np.ndarray = pd.util.hash_array(ids.astype(str).astype(object))
-    return hashed
-
-
-def _trade_id_batches(path: Path) -> Iterator[tuple[int, np.ndarray]]:
-    """(row of the first id, ids) over a file, reading only the trade_id column."""
-    if _is_parquet(path):
-        first = 1
-        for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(
-            batch_size=DEFAULT_BATCH_ROWS, columns=[TRADE_ID]
-        ):
-            yield first, batch.column(0).to_numpy(zero_copy_only=False)
-            first += batch.num_rows
-        return
-    delimiter = _sniff_delimiter(path)
-    options = pa_csv.ConvertOptions(
-        include_columns=[TRADE_ID], column_types={TRADE_ID: pa.string()}
-    )
-    reader = pa_csv.open_csv(
-        path, parse_options=pa_csv.ParseOptions(delimiter=delimiter), convert_options=options
-    )
-    first = 2
-    for batch in reader:
-        yield first, np.char.strip(batch.column(0).to_numpy(zero_copy_only=False).astype(str))
-        first += batch.num_rows
 
 
 def _concat_frames(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Concatenate validated frames, keeping label columns categorical across them."""
     if len(frames) == 1:
         return frames[0]
-    frame = pd.concat(frames, ignore_index=True)
-    for name in _DICTIONARY_COLUMNS:
-        if not isinstance(frame[name].dtype, pd.CategoricalDtype):
-            frame[name] = frame[name].astype("category")
-    return frame
+    labels = {
+        name: union_categoricals([f[name] for f in frames], ignore_order=True)
+        for name in _DICTIONARY_COLUMNS
+    }
+    frame = pd.concat([f.drop(columns=list(labels)) for f in frames], ignore_index=True)
+    for name, values in labels.items():
+        frame[name] = values
+    return frame[list(frames[0].columns)]
 
 
 def _is_parquet(path: Path) -> bool:
@@ -274,10 +217,10 @@ def _to_table(frame: pd.DataFrame, *, for_csv: bool) -> pa.Table:
             columns[name] = pa.array(text, type=pa.string())
         elif isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object:
             array = pa.array(series.astype(object).to_numpy(), type=pa.string())
-            columns[name] = array if for_csv else array.dictionary_encode()
+            columns[name] = array if for_csv or name == TRADE_ID else array.dictionary_encode()
         elif pd.api.types.is_string_dtype(series.dtype):
             array = pa.array(series.to_numpy(dtype=object), type=pa.string())
-            columns[name] = array if for_csv else array.dictionary_encode()
+            columns[name] = array if for_csv or name == TRADE_ID else array.dictionary_encode()
         else:
             columns[name] = pa.array(series.to_numpy())
     return pa.table(columns)
@@ -304,25 +247,8 @@ def _empty(path: Path) -> CheckedTrades:
     )
 
 
-def _read_whole(path: Path) -> CheckedTrades:
-    batches = list(_read_batches(path, None))
-    if len(batches) == 1:
-        return batches[0][0]
-    frames = [c.frame for c, _ in batches if c.error_count == 0]
-    problems = [p for c, _ in batches for p in c.problems]
-    count = sum(c.error_count for c, _ in batches)
-    frame = _concat_frames(frames) if frames and not count else pd.DataFrame()
-    return CheckedTrades(
-        frame=frame,
-        problems=tuple(problems[:MAX_REPORTED_PROBLEMS]),
-        error_count=count,
-        warnings=batches[0][0].warnings,
-        notes=tuple(dict.fromkeys(n for c, _ in batches for n in c.notes)),
-    )
-
-
-def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
-    """(checked batch, row number of its first record); ``None`` reads the file at once."""
+def _read_batches(path: Path, batch_rows: int) -> Iterator[tuple[CheckedTrades, int]]:
+    """(checked batch, row number of its first record) over one file."""
     try:
         size = path.stat().st_size
         with path.open("rb"):
@@ -339,7 +265,7 @@ def _read_batches(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
         yield from _read_csv(path, batch_rows)
 
 
-def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
+def _read_parquet(path: Path, batch_rows: int) -> Iterator[tuple[CheckedTrades, int]]:
     # Besides pyarrow's own errors, damaged pandas metadata surfaces as ValueError,
     # KeyError or TypeError while converting: each makes the file unreadable, not a crash.
     try:
@@ -357,19 +283,15 @@ def _read_parquet(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedT
         yield check_trades(pd.DataFrame(columns=names), path=str(path), first_row=1), 1
         return
     wanted = [n for n in names if n in TRADE_COLUMNS]
-    extra = [n for n in names if n not in TRADE_COLUMNS]
-    if batch_rows is None:
-        try:
-            frame = source.read(columns=wanted).to_pandas(split_blocks=True)
-        except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
-            yield _unreadable(path, error), 1
-            return
-        yield check_trades(frame.assign(**dict.fromkeys(extra)), path=str(path), first_row=1), 1
-        return
+    extra = dict.fromkeys(n for n in names if n not in TRADE_COLUMNS)
+    first = 1
     try:
-        yield from _check_parquet_batches(path, names, batch_rows)
+        for batch in source.iter_batches(batch_size=batch_rows, columns=wanted):
+            frame = _to_frame(pa.Table.from_batches([batch])).assign(**extra)
+            yield check_trades(frame, path=str(path), first_row=first), first
+            first += batch.num_rows
     except (OSError, pa.ArrowException, ValueError, KeyError, TypeError) as error:
-        yield _unreadable(path, error), 1
+        yield _unreadable(path, error), first
 
 
 def _parquet_schema_problems(path: Path, schema: pa.Schema) -> tuple[InputProblem, ...]:
@@ -396,18 +318,20 @@ def _parquet_schema_problems(path: Path, schema: pa.Schema) -> tuple[InputProble
     return tuple(problems)
 
 
-def _check_parquet_batches(
-    path: Path, names: list[str], batch_rows: int
-) -> Iterator[tuple[CheckedTrades, int]]:
-    """Validated batches of a Parquet file with the row number of each batch's first record."""
-    first = 1
-    wanted = [n for n in names if n in TRADE_COLUMNS]
-    extra = dict.fromkeys(n for n in names if n not in TRADE_COLUMNS)
-    reader = _open_parquet(path, names)
-    for batch in reader.iter_batches(batch_size=batch_rows, columns=wanted):
-        frame = batch.to_pandas(split_blocks=True).assign(**extra)
-        yield check_trades(frame, path=str(path), first_row=first), first
-        first += batch.num_rows
+def _to_frame(table: pa.Table) -> pd.DataFrame:
+    """A pandas frame of an Arrow table; string trade ids stay Arrow (no Python objects)."""
+    index = table.schema.get_field_index(TRADE_ID)
+    kind = table.schema.field(index).type if index >= 0 else None
+    if kind is not None and pa.types.is_dictionary(kind):
+        kind = kind.value_type
+        table = table.set_column(index, TRADE_ID, pc.cast(table.column(index), kind))
+    if kind is None or not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        whole: pd.DataFrame = table.to_pandas(split_blocks=True)
+        return whole
+    ids = pd.arrays.ArrowExtensionArray(table.column(index))
+    frame: pd.DataFrame = table.remove_column(index).to_pandas(split_blocks=True)
+    frame.insert(index, TRADE_ID, pd.Series(ids, index=frame.index))
+    return frame
 
 
 def _open_parquet(path: Path, names: list[str]) -> pq.ParquetFile:
@@ -467,42 +391,49 @@ def _encode_labels(table: pa.Table) -> pa.Table:
     return table.combine_chunks()
 
 
-def _read_csv(path: Path, batch_rows: int | None) -> Iterator[tuple[CheckedTrades, int]]:
-    """Fast typed read via pyarrow; on anything it cannot parse, the exact slow reader."""
+def _read_csv(path: Path, batch_rows: int) -> Iterator[tuple[CheckedTrades, int]]:
+    """Fast typed read via pyarrow; from the first batch it cannot take, the exact reader."""
     delimiter = _sniff_delimiter(path)
     try:
         header = _csv_header(path, delimiter)
     except (OSError, UnicodeDecodeError, csv.Error):
         header = None
-    first = 2
     if header is not None and any(n not in header for n in REQUIRED_COLUMNS):
         yield check_trades(pd.DataFrame(columns=header), path=str(path), first_row=2), 2
         return
+    left: int | None = 2
     if header is not None and len(set(header)) == len(header):
-        for zoned in (True, False):
-            failed = False
-            try:
-                for frame in _csv_frames(
-                    path, header, delimiter, zoned=zoned, batch_rows=batch_rows
-                ):
-                    checked = check_trades(frame, path=str(path), first_row=first)
-                    if checked.error_count:
-                        failed = True
-                        break
-                    if not zoned:
-                        checked = _with_note(checked, NAIVE_TIMESTAMP_NOTE)
-                    yield checked, first
-                    first += len(frame)
-            except pa.ArrowInvalid as error:
-                if zoned and first == 2 and "zone offset" in str(error):
-                    continue
-                failed = True
-            if not failed and first > 2:
-                return
-            break
+        left = yield from _read_csv_fast(path, header, delimiter, batch_rows)
+    if left is None:
+        return
     # Problems are located by the csv module, whose line numbers match an editor's even
     # when a quoted field spans lines.
-    yield from _read_csv_slow(path, delimiter, skip=first - 2)
+    yield from _read_csv_slow(path, delimiter, skip=left - 2)
+
+
+def _read_csv_fast(
+    path: Path, header: list[str], delimiter: str, batch_rows: int
+) -> Generator[tuple[CheckedTrades, int], None, int | None]:
+    """Clean batches parsed by pyarrow, with zoned timestamps or else naive ones.
+
+    Returns None once the whole file was read, else the row of the first record left for
+    the exact reader (a batch with a problem, or text pyarrow cannot parse).
+    """
+    first = 2
+    for zoned in (True, False):
+        try:
+            for frame in _csv_frames(path, header, delimiter, zoned=zoned, batch_rows=batch_rows):
+                checked = check_trades(frame, path=str(path), first_row=first)
+                if checked.error_count:
+                    return first
+                yield (checked if zoned else _with_note(checked, NAIVE_TIMESTAMP_NOTE)), first
+                first += len(frame)
+        except pa.ArrowInvalid as error:
+            if zoned and first == 2 and "zone offset" in str(error):
+                continue
+            return first
+        return None if first > 2 else first
+    return first
 
 
 def _with_note(checked: CheckedTrades, note: str) -> CheckedTrades:
@@ -516,18 +447,17 @@ def _with_note(checked: CheckedTrades, note: str) -> CheckedTrades:
 
 
 def _csv_frames(
-    path: Path, header: list[str], delimiter: str, *, zoned: bool, batch_rows: int | None
+    path: Path, header: list[str], delimiter: str, *, zoned: bool, batch_rows: int
 ) -> Iterator[pd.DataFrame]:
+    """Typed frames of a CSV, about ``batch_rows`` each, parsed two segments at a time.
+
+    The file is cut at line ends into segments of about half a batch; two threads read
+    and parse segments ahead of the consumer, which takes them in file order (memory: a
+    few segments). Like pyarrow's own parallel reader this assumes quoted fields hold no
+    line breaks; where one does, parsing fails and the exact reader takes over.
+    """
     parse = pa_csv.ParseOptions(delimiter=delimiter)
     convert = pa_csv.ConvertOptions(column_types=_csv_types(header, zoned=zoned))
-    if batch_rows is None:
-        table = pa_csv.read_csv(path, parse_options=parse, convert_options=convert)
-        yield _encode_labels(table).to_pandas(split_blocks=True)
-        return
-    # The file is cut at line ends into segments of about half a batch; two threads read
-    # and parse segments ahead of the consumer, which takes them in file order (memory: a
-    # few segments). Like pyarrow's own parallel reader this assumes quoted fields hold no
-    # line breaks; where one does, parsing fails and the exact reader takes over.
     options = pa_csv.ReadOptions(
         column_names=header, use_threads=False, block_size=_CSV_BLOCK_BYTES
     )
@@ -549,7 +479,7 @@ def _csv_frames(
     with ThreadPoolExecutor(max_workers=_CSV_PARSERS) as pool:
         for table in _ordered(pool, parse_segment, bounds, _CSV_PARSERS):
             if table.num_rows:
-                yield table.to_pandas(split_blocks=True)
+                yield _to_frame(table)
 
 
 def _segment_bounds(path: Path, segment_bytes: int) -> list[tuple[int, int]]:

@@ -22,8 +22,8 @@ from stage5kit.core.stress.metrics import (
     compute_value_at_risk,
 )
 from stage5kit.core.stress.reading import (
+    advice_lever,
     collect_stress_kpis,
-    describe_stress_result,
     tabulate_stress_risk,
 )
 from stage5kit.core.stress.run import run_stress_test, scale_budget_to_horizon
@@ -45,6 +45,7 @@ __all__: list[str] = [
     "SimulationSettings",
     "StressResult",
     "StressSettings",
+    "advice_lever",
     "build_cost_history",
     "builtin_scenario_names",
     "check_scenario_venues",
@@ -53,7 +54,6 @@ __all__: list[str] = [
     "compute_quantile_bands",
     "compute_tail_risk",
     "compute_value_at_risk",
-    "describe_stress_result",
     "parse_scenarios",
     "run_stress_test",
     "scale_budget_to_horizon",

@@ -9,6 +9,7 @@ seed, so memory stays bounded and the numbers are the same for any number of wor
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import multiprocessing
 from collections.abc import Callable, Sequence
@@ -39,6 +40,7 @@ from stage5kit.core.trades.units import BPS
 from stage5kit.errors import ConfigError
 
 CHUNK_PATHS = 1024
+_log = logging.getLogger(__name__)
 FAN_POINTS = 64
 METRIC_COLUMNS = (
     "expected_trades",
@@ -179,12 +181,14 @@ def simulate_stress(
     budget: float | None = None,
     gross_edge_bps: float | None = None,
     on_scenario_done: Callable[[str], None] | None = None,
+    on_chunks_done: Callable[[int, int], None] | None = None,
 ) -> StressResult:
     """Simulate every scenario (baseline always included) and summarise each against baseline.
 
     ``budget`` is for the whole horizon and is compared with the period cost, or with the
     TCO (trading cost + ``infra_cost_per_day`` x days) when ``include_tco``.
-    ``on_scenario_done`` is called with each scenario's name when it is done (progress).
+    ``on_scenario_done`` is called with each scenario's name when it is done, and
+    ``on_chunks_done(done, total)`` each time chunks of paths are simulated (progress).
     """
     _check_options(infra_cost_per_day=infra_cost_per_day, budget=budget, edge=gross_edge_bps)
     ordered = _baseline_first(scenarios)
@@ -196,11 +200,18 @@ def simulate_stress(
     # One process: draw each chunk's days once and share them across scenarios.
     indices = () if executor else _draw_all_indices(settings, len(history.days))
     fan_days = _fan_days(settings.days)
+    progress = _ChunkProgress(len(ordered) * _chunk_count(settings), on_chunks_done)
     try:
         for scenario in ordered:
             shocked = shock_history(history, scenario)
             sample = _simulate_scenario(
-                history, scenario.name, shocked, settings, executor=executor, indices=indices
+                history,
+                scenario.name,
+                shocked,
+                settings,
+                executor=executor,
+                indices=indices,
+                progress=progress,
             )
             row = _summarise(
                 scenario,
@@ -216,6 +227,7 @@ def simulate_stress(
                 cumulative += infra_cost_per_day * fan_days
             totals[scenario.name] = cumulative[:, -1]
             bands.append(_fan_frame(scenario.name, fan_days, compute_quantile_bands(cumulative)))
+            _log.info("scenario %s simulated (%d paths)", scenario.name, settings.paths)
             if on_scenario_done is not None:
                 on_scenario_done(scenario.name)
     finally:
@@ -272,6 +284,21 @@ def _open_executor(workers: int) -> ProcessPoolExecutor | None:
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
+class _ChunkProgress:
+    """Counts simulated chunks of all scenarios and reports ``(done, total)`` to a callback."""
+
+    def __init__(self, total: int, callback: Callable[[int, int], None] | None) -> None:
+        self.total = total
+        self.done = 0
+        self._callback = callback
+
+    def advance(self, chunks: int) -> None:
+        """Record ``chunks`` more chunks done and tell the callback."""
+        self.done += chunks
+        if self._callback is not None:
+            self._callback(self.done, self.total)
+
+
 def _chunk_count(settings: SimulationSettings) -> int:
     return -(-settings.paths // CHUNK_PATHS)
 
@@ -310,6 +337,7 @@ def _simulate_scenario(
     *,
     executor: ProcessPoolExecutor | None,
     indices: tuple[np.ndarray, ...] = (),
+    progress: _ChunkProgress | None = None,
 ) -> _Sample:
     chunks = np.arange(_chunk_count(settings))
     groups = np.array_split(chunks, settings.workers if executor else 1)
@@ -325,9 +353,14 @@ def _simulate_scenario(
         for group in groups
         if len(group)
     ]
+    advance = progress.advance if progress is not None else None
     if executor is None:
-        return _run_batch(batches[0])
-    parts = list(executor.map(_run_batch, batches))
+        return _run_batch(batches[0], advance)
+    parts = []
+    for batch, part in zip(batches, executor.map(_run_batch, batches), strict=True):
+        parts.append(part)
+        if advance is not None:
+            advance(len(batch.chunks))
     return _Sample(
         daily=np.concatenate([p.daily for p in parts]),
         notional=np.concatenate([p.notional for p in parts]),
@@ -335,7 +368,7 @@ def _simulate_scenario(
     )
 
 
-def _run_batch(batch: _Batch) -> _Sample:
+def _run_batch(batch: _Batch, advance: Callable[[int], None] | None = None) -> _Sample:
     """Simulate a batch's chunks in order; module-level so a process pool can run it."""
     shocked = batch.shocked
     spikes = [
@@ -362,6 +395,8 @@ def _run_batch(batch: _Batch) -> _Sample:
         daily[rows] = _chunk_daily_cost(batch, chunk, indices, spikes)
         notional[rows] = shocked.notional[indices].sum(axis=1)
         counts += np.bincount(indices.ravel(), minlength=batch.history_days)
+        if advance is not None:
+            advance(1)
     return _Sample(daily=daily, notional=notional, day_counts=counts)
 
 

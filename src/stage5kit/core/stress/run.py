@@ -42,6 +42,7 @@ def run_stress_test(
     gross_edge_bps: float | None = None,
     infra_proration: Literal["days", "none"] = "days",
     on_scenario_done: Callable[[str], None] | None = None,
+    on_chunks_done: Callable[[int, int], None] | None = None,
 ) -> StressResult:
     """Validate and cost a trade log, then simulate the scenarios over ``settings.days`` days.
 
@@ -75,6 +76,7 @@ def run_stress_test(
         budget=horizon_budget,
         gross_edge_bps=gross_edge_bps,
         on_scenario_done=on_scenario_done,
+        on_chunks_done=on_chunks_done,
     )
     notes = thin_data_notes(
         history_days=len(history.days),

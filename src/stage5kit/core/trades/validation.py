@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from stage5kit.core.trades.schema import (
     KEY_COLUMNS,
@@ -23,12 +25,17 @@ from stage5kit.core.trades.schema import (
     TRADE_COLUMNS,
     TRADE_ID,
 )
+from stage5kit.core.trades.trade_ids import arrow_array
 from stage5kit.errors import MAX_REPORTED_PROBLEMS, InputProblem
 
 NAIVE_TIMESTAMP_NOTE = "naive timestamps (no UTC offset) were taken as UTC"
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 _ZONED = r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$"
 _TIMESTAMP_HINT = "use ISO 8601 such as 2026-01-05T13:45:00Z"
+_INTEGER = r"^-?\d+$"
+_ID_SAMPLE = 1_000
+# Integers of up to 18 digits always fit int64; longer ones stay strings.
+_INT64_DIGITS = 18
 # Trade times are kept in nanoseconds, which reach from 1677-09-21 to 2262-04-11.
 _FIRST_TIME = pd.Timestamp("1677-09-22", tz="UTC")
 _LAST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
@@ -37,7 +44,6 @@ _LAST_TIME = pd.Timestamp("2262-04-11", tz="UTC")
 MAX_NOTIONAL = 1e18
 MAX_SLIPPAGE_BPS = 1e6
 MAX_LATENCY_MS = 1e9
-_EXACT_INTEGER = 2**53
 _RANGE_HINT = "a trade time lies between 1677-09-22 and 2262-04-10; check the year and unit"
 
 
@@ -245,49 +251,49 @@ def _in_time_range(parsed: pd.Series, shown: pd.Series | None, found: _Collector
 
 
 def _check_trade_ids(series: pd.Series, found: _Collector) -> pd.Series:
+    """Ids as int64 when every id is an integer, else as stripped strings; empty ids named.
+
+    Repeats are the ledger's job (:mod:`stage5kit.core.trades.trade_ids`), across batches.
+    """
     if pd.api.types.is_integer_dtype(series.dtype):
-        ids = series
-    else:
-        text = _as_text(series)
-        empty = (text == "").to_numpy()
-        found.add_mask(
-            empty,
-            text,
-            column=TRADE_ID,
-            message="trade_id is missing",
-            hint="give every trade an id",
-        )
-        as_int = pd.to_numeric(text, errors="coerce")
-        # Ids kept as integers only while every one is exact in a float (else kept as text).
-        integral = as_int.notna().all() and bool(
-            (as_int == np.floor(as_int)).all()
-            and (as_int.abs() < _EXACT_INTEGER).all()
-            and text.str.fullmatch(r"[+-]?\d+").all()
-        )
-        ids = as_int.astype(np.int64) if integral else text
-    values = ids.to_numpy()
-    if pd.api.types.is_integer_dtype(ids.dtype) and bool(np.all(values[1:] > values[:-1])):
-        return ids
-    duplicated = ids.duplicated(keep="first").to_numpy().copy()
-    if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
-        duplicated &= (ids != "").to_numpy()
-    if duplicated.any():
-        first_seen = ids.drop_duplicates(keep="first")
-        first_row = pd.Series(first_seen.index.to_numpy(), index=first_seen.to_numpy())
-        for position in np.flatnonzero(duplicated)[:MAX_REPORTED_PROBLEMS]:
-            original = found.row_of(int(first_row[ids.iloc[position]]))
-            found.add(
-                InputProblem(
-                    path=found.path,
-                    row=found.row_of(int(position)),
-                    column=TRADE_ID,
-                    value=_show(ids.iloc[position]),
-                    message=f"duplicate trade_id (first at row {original})",
-                    hint="trade ids must be unique; drop the repeated trade",
-                )
-            )
-        found.count += max(0, int(duplicated.sum()) - MAX_REPORTED_PROBLEMS)
-    return ids
+        return series
+    if isinstance(series.dtype, pd.ArrowDtype):
+        return _check_arrow_ids(series, found)
+    text = _as_text(series)
+    _add_empty_ids((text == "").to_numpy(), text, found)
+    if _all_integral(pa.array(text.to_numpy(dtype=object), type=pa.large_string())):
+        return text.astype(np.int64)
+    return text
+
+
+def _check_arrow_ids(series: pd.Series, found: _Collector) -> pd.Series:
+    """The string-id path without Python objects: Arrow compute kernels only."""
+    ids = arrow_array(series)
+    stripped = pc.utf8_trim_whitespace(ids)
+    empty = pc.fill_null(pc.equal(pc.binary_length(stripped), 0), True)
+    if pc.any(empty).as_py():
+        _add_empty_ids(empty.to_numpy(zero_copy_only=False), series, found)
+    if _all_integral(stripped):
+        return pd.Series(pc.cast(stripped, pa.int64()).to_numpy(), name=series.name)
+    return pd.Series(
+        pd.arrays.ArrowExtensionArray(stripped.cast(pa.large_string())), name=series.name
+    )
+
+
+def _add_empty_ids(empty: np.ndarray, values: pd.Series, found: _Collector) -> None:
+    found.add_mask(
+        empty, values, column=TRADE_ID, message="trade_id is missing", hint="give every trade an id"
+    )
+
+
+def _all_integral(ids: pa.Array) -> bool:
+    """Whether every id is an integer that fits int64, deciding from a sample first."""
+    if len(ids) == 0 or ids.null_count:
+        return False
+    for part in (ids.slice(0, _ID_SAMPLE), ids):
+        if not pc.all(pc.match_substring_regex(part, _INTEGER)).as_py():
+            return False
+    return bool(pc.max(pc.binary_length(ids)).as_py() <= _INT64_DIGITS)
 
 
 def _check_labels(series: pd.Series, found: _Collector, *, column: str) -> pd.Categorical[str]:

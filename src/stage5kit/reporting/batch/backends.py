@@ -180,8 +180,12 @@ def _build_dask(job: BuildJob) -> Outcome:
     except Stage5Error as error:
         return job.index, _failure(error), time.perf_counter() - started
     finally:
-        ensure_event_loop().close()
-        asyncio.set_event_loop(None)
+        # Close the loop nbclient left on this worker thread, unless something still runs it
+        # (a threaded Dask worker may hand the task a thread whose loop is live).
+        loop = ensure_event_loop()
+        if not loop.is_running():
+            loop.close()
+            asyncio.set_event_loop(None)
     return job.index, "", time.perf_counter() - started
 
 

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,9 +195,21 @@ def load_grid(path: str | Path, *, max_reports: int = DEFAULT_MAX_REPORTS) -> Ba
     return grid
 
 
+# Letters NFKD does not split into a base letter and a mark (Polish ł, German ß, ...).
+_UNSPLIT_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ß": "ss", "ø": "o", "Ø": "O", "đ": "d"})
+
+
+def transliterate(text: str) -> str:
+    """``text`` in ASCII letters: accents dropped, never the letter (``Łęcka`` -> ``Lecka``)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNSPLIT_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _slug(value: object) -> str:
+    """A folder-name fragment: transliterated, lower case, runs of other characters as '-'."""
     text = Path(value).stem if isinstance(value, str) and "/" in value else str(value)
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "x"
+    ascii_text = transliterate(text).lower()
+    return re.sub(r"[^a-z0-9._-]+", "-", ascii_text).strip("-.") or "x"
 
 
 def _canonical(parameters: dict[str, object]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import os
 import shutil
 import sys
@@ -45,6 +46,7 @@ from stage5kit.reporting.secrets_scan import find_secret_leaks, redact_names, re
 if TYPE_CHECKING:
     from stage5kit.signing import DeferredSigningKey, SigningKey
 
+_log = logging.getLogger(__name__)
 BATCH_LOCK = ".batch.lock"
 _BUILD_SUFFIX = ".building"
 _MANIFEST = "manifest.json"
@@ -180,13 +182,14 @@ def run_batch(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT_S,
     max_reports: int = DEFAULT_MAX_REPORTS,
     wait: bool = False,
+    progress: bool = False,
 ) -> BatchResult:
     """Run every report of ``grid`` into ``out_dir/<name>``; one failure does not stop others.
 
     A grid of more than ``max_reports`` reports and bad parameters are refused before
     anything starts. Another batch running into ``out_dir`` raises LockHeldError (exit 3)
     unless ``wait``. Without a key the reports are unsigned and a rerun cannot trust them,
-    so it rebuilds them all.
+    so it rebuilds them all. ``progress`` draws a bar of finished reports on stderr.
     """
     plan = grid if isinstance(grid, BatchGrid) else load_grid(grid, max_reports=max_reports)
     check_grid_size(plan, max_reports=max_reports)
@@ -212,6 +215,7 @@ def run_batch(
                 pdf=pdf,
                 cell_timeout=cell_timeout,
                 options=BackendOptions(workers, scheduler),
+                progress=progress,
             )
         finally:
             # Safe while held: a batch that opened the old file rechecks the path.
@@ -228,6 +232,7 @@ def _run_locked(
     pdf: bool,
     cell_timeout: int,
     options: BackendOptions,
+    progress: bool,
 ) -> BatchResult:
     """The batch once it holds the output folder's lock: resume, build, seal, index."""
     from tqdm import tqdm
@@ -259,12 +264,13 @@ def _run_locked(
         jobs[index] = (job, reason)
     backend = backends.get("dask" if options.scheduler else "local")
     outcomes = backend.run([job for job, _ in jobs.values()], options)
-    with tqdm(total=len(jobs), unit="report", disable=not sys.stderr.isatty()) as bar:
+    with tqdm(total=len(jobs), unit="report", file=sys.stderr, disable=not progress) as bar:
         for index, error, seconds in outcomes:
             job, reason = jobs[index]
             entries[index] = _finish(
                 job, error, seconds, folder=root / job.name, key=key, note=reason
             )
+            _log.info("report %s: %s", job.name, entries[index].status)
             bar.update(1)
     result = BatchResult(out_dir=root, entries=tuple(entries[i] for i in range(len(names))))
     result = _redacted(result, (key.secret_material(),) if key is not None else ())

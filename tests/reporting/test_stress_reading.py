@@ -1,4 +1,4 @@
-"""Plain-language reading and risk table of a stress result."""
+"""Plain-language reading (English and Polish) and risk table of a stress result."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from stage5kit.core import (
     BUILTIN_SCENARIOS,
     Scenario,
     SimulationSettings,
-    describe_stress_result,
     generate_trades,
     run_stress_test,
     tabulate_stress_risk,
 )
+from stage5kit.reporting import describe_scenarios, describe_stress_result
+from stage5kit.reporting.i18n import catalog
 
 SETTINGS = SimulationSettings(paths=300, days=10, seed=5)
 
@@ -78,3 +79,26 @@ def test_risk_table_lists_var_es_and_probabilities(trades) -> None:
         "p_net_pnl_negative",
     ]
     assert (risk["es975_daily_cost"] >= risk["var95_daily_cost"]).all()
+
+
+def test_polish_reading_has_no_english_sentence_and_polish_numbers(trades) -> None:
+    """lang='pl' words every paragraph in Polish, numbers with a decimal comma, in pb."""
+    result = run_stress_test(trades, BUILTIN_SCENARIOS, SETTINGS, budget=1e6, gross_edge_bps=7.0)
+    text = describe_stress_result(result, currency="USD", lang="pl")
+    base = result.table.iloc[0]
+    assert text.startswith("W ciągu 10 symulowanych dni (300 ścieżek, ziarno 5")
+    assert f"{base['cost_bps']:.2f} pb".replace(".", ",") in text
+    assert "Przy budżecie 1\xa0000\xa0000,00 USD" in text
+    assert "Przy zysku brutto 7 pb" in text
+    for english in ("The costliest", "Against the budget", "With a gross edge", " bps"):
+        assert english not in text
+
+
+def test_builtin_scenario_descriptions_come_in_polish() -> None:
+    """Every built-in scenario has a Polish description; a custom one is shown as written."""
+    custom = Scenario(name="mine", description="my own words")
+    table = describe_scenarios([*BUILTIN_SCENARIOS, custom], "pl")
+    polish = catalog("pl")
+    assert all(s.description in polish for s in BUILTIN_SCENARIOS)
+    assert table["description"].tolist()[:-1] == [polish[s.description] for s in BUILTIN_SCENARIOS]
+    assert table["description"].iloc[-1] == "my own words"

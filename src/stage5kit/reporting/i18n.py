@@ -1,0 +1,117 @@
+"""Report language: the message catalog and number, money, percent and date formats.
+
+English is the source language: every message is written in English in the code and
+looked up, for another language, in ``locales/<lang>.po`` (a gettext catalog shipped as
+package data and read with Babel's PO reader, so an editable install and a wheel behave
+the same and no compile step is needed). Numbers and dates follow Babel's CLDR data:
+``pl`` gives ``12 548,50`` (non-breaking space, decimal comma) and ``14 marca 2026``.
+A message missing from a catalog is an error, never silent English in a Polish report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import math
+from importlib import resources
+
+from stage5kit.errors import ConfigError
+
+LANGUAGES = ("en", "pl")
+DEFAULT_LANG = "en"
+_LOCALES = {"en": "en_US", "pl": "pl_PL"}
+_MISSING = {"en": "n/a", "pl": "b/d"}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` when the kit has a catalog for it, else a ConfigError naming the choices."""
+    if lang not in LANGUAGES:
+        msg = f"lang {lang!r} is not supported; use one of: {', '.join(LANGUAGES)}"
+        raise ConfigError(msg)
+    return lang
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """The translations of ``lang`` keyed by their English source (empty for English)."""
+    if check_lang(lang) == DEFAULT_LANG:
+        return {}
+    from babel.messages.pofile import read_po
+
+    source = resources.files("stage5kit.reporting") / "locales" / f"{lang}.po"
+    with source.open("rb") as handle:
+        messages = read_po(handle, locale=_LOCALES[lang])
+    return {
+        str(message.id): str(message.string)
+        for message in messages
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+    }
+
+
+def translate(lang: str, source: str, **fields: object) -> str:
+    """``source`` (English) in ``lang``, with ``{name}`` fields filled from ``fields``."""
+    if check_lang(lang) == DEFAULT_LANG:
+        text = source
+    else:
+        try:
+            text = catalog(lang)[source]
+        except KeyError:
+            msg = f"the {lang!r} catalog has no translation of {source[:60]!r}"
+            raise ConfigError(msg) from None
+    return text.format(**fields) if fields else text
+
+
+def format_number(value: float, lang: str, *, decimals: int = 2, signed: bool = False) -> str:
+    """A number with the language's thousands separator and decimal mark (``1 234,50``)."""
+    from babel.numbers import format_decimal
+
+    number = float(value)
+    if not math.isfinite(number):
+        return _MISSING[check_lang(lang)]
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    with decimal.localcontext(rounding=decimal.ROUND_HALF_UP):  # 21.05 -> 21.1, as people round
+        text = format_decimal(
+            number, format=pattern, locale=_LOCALES[check_lang(lang)], decimal_quantization=True
+        )
+    if signed and number >= 0:
+        text = "+" + text
+    return text
+
+
+def number_symbols(lang: str) -> tuple[str, str]:
+    """The decimal mark and thousands separator of ``lang`` (``(",", "\xa0")`` for Polish)."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _LOCALES[check_lang(lang)]
+    return str(get_decimal_symbol(locale)), str(get_group_symbol(locale))
+
+
+def format_count(value: float, lang: str) -> str:
+    """A whole count with thousands separators (``20 000`` in Polish, ``20,000`` in English)."""
+    return format_number(value, lang, decimals=0)
+
+
+def format_money(value: float, currency: str, lang: str, *, decimals: int = 2) -> str:
+    """An amount followed by its currency code (``12 548,00 USD``; ``12,548.00 USD``)."""
+    number = format_number(value, lang, decimals=decimals)
+    return f"{number} {currency}" if currency else number
+
+
+def format_percent(share: float, lang: str, *, decimals: int = 1, signed: bool = False) -> str:
+    """A share (0.125) as a percentage (``12,5%`` in Polish, ``12.5%`` in English)."""
+    return f"{format_number(float(share) * 100.0, lang, decimals=decimals, signed=signed)}%"
+
+
+def format_date(day: str | dt.date, lang: str) -> str:
+    """A day as readers of ``lang`` write it in prose (``14 marca 2026``; ``March 14, 2026``)."""
+    from babel.dates import format_date as babel_date
+
+    date = dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day
+    return str(babel_date(date, format="long", locale=_LOCALES[check_lang(lang)]))
+
+
+def format_short_date(day: str | dt.date, lang: str) -> str:
+    """A day in a table or axis (``14.03.2026`` in Polish, ``2026-03-14`` in English)."""
+    date = dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day
+    return date.strftime("%d.%m.%Y") if check_lang(lang) == "pl" else date.isoformat()
