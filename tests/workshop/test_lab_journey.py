@@ -86,6 +86,23 @@ def fill_with_facilitator_answers(built: WorkshopBuild) -> int:
     return filled
 
 
+def inject_parameters(path: Path, **values: object) -> None:
+    """Add a cell setting ``values`` after the ``parameters`` cell, as papermill does."""
+    document = _notebook(path)
+    cells = _cells(document)
+    where = next(n for n, cell in enumerate(cells) if "parameters" in str(cell["metadata"]))
+    source = "".join(f"{name} = {value!r}\n" for name, value in values.items())
+    injected = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": ["injected-parameters"]},
+        "outputs": [],
+        "source": source,
+    }
+    cells.insert(where + 1, injected)
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+
+
 def _figure_count(path: Path) -> int:
     """Figures the notebook makes: one per ``.show()`` of a plotly figure in a code cell."""
     return sum(
@@ -109,8 +126,9 @@ def _lab(folder: Path, home: Path, *, kit_settings: bool = True) -> Iterator[str
     them: the control that shows what the overrides keep away.
     """
     runtime = home / "runtime"
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
     env = {
-        **os.environ,
+        **inherited,
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_DATA_DIR": str(home / "data"),
         "JUPYTER_RUNTIME_DIR": str(runtime),
@@ -264,6 +282,9 @@ def test_participant_notebook_with_facilitator_answers_passes_every_check(
 def test_unfilled_participant_notebook_shows_hints_not_passes(
     workshop: WorkshopBuild, tmp_path: Path
 ) -> None:
+    # The starting notebook on a small log (as tests/workshop/test_exercise.py uses): the
+    # verdicts, not the figures' size, are what this journey checks.
+    inject_parameters(workshop.participant, rows=3000, days=60, paths=50, stress_days=5)
     seen = _journey(workshop, tmp_path / "jupyter")
     _assert_clean(seen, _figure_count(workshop.participant))
     for question in QUESTIONS:
