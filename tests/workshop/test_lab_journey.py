@@ -86,11 +86,17 @@ def fill_with_facilitator_answers(built: WorkshopBuild) -> int:
     return filled
 
 
+def _tags(cell: dict[str, object]) -> list[str]:
+    metadata = cell.get("metadata")
+    tags = metadata.get("tags", []) if isinstance(metadata, dict) else []
+    return [str(tag) for tag in tags]
+
+
 def inject_parameters(path: Path, **values: object) -> None:
     """Add a cell setting ``values`` after the ``parameters`` cell, as papermill does."""
     document = _notebook(path)
     cells = _cells(document)
-    where = next(n for n, cell in enumerate(cells) if "parameters" in str(cell["metadata"]))
+    where = next(n for n, cell in enumerate(cells) if "parameters" in _tags(cell))
     source = "".join(f"{name} = {value!r}\n" for name, value in values.items())
     injected = {
         "cell_type": "code",
