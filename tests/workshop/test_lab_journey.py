@@ -27,7 +27,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from stage5kit.reporting import build_workshop
 from stage5kit.reporting.exercise import QUESTIONS
-from stage5kit.reporting.workshop_build import PLACEHOLDER, WorkshopBuild
+from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK, PLACEHOLDER, WorkshopBuild
 from stage5kit.reporting.workshop_lab import LAB_SETTINGS_DIR, prepare_lab
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
@@ -43,6 +43,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 class Seen:
     """What the participant sees once every cell has run."""
 
+    tabs: list[str]
     kernel: str
     code_cells: int
     executed_cells: int
@@ -196,6 +197,7 @@ def _look(page: Page) -> dict[str, object]:
         const all = (selector) => Array.from(document.querySelectorAll(selector));
         const prompts = all('.jp-CodeCell .jp-InputArea-prompt').map((p) => p.textContent.trim());
         return {
+          tabs: all('.lm-DockPanel-tabBar .lm-TabBar-tabLabel').map((t) => t.textContent),
           kernel: document.querySelector('.jp-KernelName')?.textContent.trim() ?? '',
           code_cells: prompts.length,
           executed_cells: prompts.filter((p) => /^\\[\\d+\\]:$/.test(p)).length,
@@ -265,9 +267,11 @@ def _journey(built: WorkshopBuild, home: Path) -> Seen:
 
 
 def _assert_clean(seen: Seen, figures: int) -> None:
+    """Nothing in the way: only the participant notebook open, the kit's kernel, no pop-ups."""
+    assert seen.tabs == [PARTICIPANT_NOTEBOOK]
     assert seen.kernel == "Python 3 (ipykernel)"
     assert seen.dialogs == []  # no kernel-selection (or any other) dialog
-    assert not any(NEWS_QUESTION in t for t in seen.toasts), seen.toasts
+    assert seen.toasts == []  # no news question, no update notice
     assert seen.executed_cells == seen.code_cells > 0
     assert seen.errors == []
     assert seen.figures == seen.drawn_figures == figures > 0
