@@ -63,3 +63,25 @@ def test_lab_builds_the_workshop_and_hands_over_to_jupyterlab(tmp_path: Path) ->
     assert json.loads(overrides) == LAB_OVERRIDES
     notifications = LAB_OVERRIDES["@jupyterlab/apputils-extension:notification"]
     assert notifications == {"checkForUpdates": False, "fetchNews": "false"}
+
+
+def test_lab_without_jupyterlab_says_how_to_install_it(tmp_path: Path) -> None:
+    """A Python without JupyterLab (its import blocked): exit 2 and the extra to install."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['jupyterlab'] = None; sys.argv[0] = 'stage5kit'; "
+        "from stage5kit.cli import main; main()"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, "workshop", "lab", "--dir", str(tmp_path / "ws")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "JupyterLab is not installed" in run.stderr
+    assert "stage5kit[lab]" in run.stderr
+    assert "Traceback" not in run.stderr
