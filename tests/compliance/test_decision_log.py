@@ -285,3 +285,20 @@ def test_an_append_removes_head_temp_files_a_killed_append_left(
     append_entry(path, category="stage5_incident", payload={}, key=log_key, actor="a")
     assert not stale.exists()
     assert verify_log(path, keyring=ring_of(log_key)).ok
+
+
+def test_new_log_id_names_a_new_log_only(tmp_path: Path, log_key: SigningKey) -> None:
+    """A fixed id (the samples') names the log it creates; an existing log keeps its own id."""
+    fixed, other = "ab" * 16, "cd" * 16
+    path = tmp_path / "runtime.jsonl"
+    first = append_entry(
+        path, category="stage5_incident", payload={}, key=log_key, actor="ops", new_log_id=fixed
+    )
+    second = append_entry(
+        path, category="stage5_incident", payload={}, key=log_key, actor="ops", new_log_id=other
+    )
+    assert first.log_id == second.log_id == fixed
+    random = append_entry(
+        tmp_path / "other.jsonl", category="stage5_incident", payload={}, key=log_key, actor="ops"
+    )
+    assert random.log_id not in (fixed, other)

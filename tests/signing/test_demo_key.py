@@ -15,8 +15,10 @@ from stage5kit.signing import (
     load_signing_key,
     load_verification_key,
     write_demo_keypair,
+    write_demo_log_key,
 )
-from stage5kit.signing.demo_key import DEMO_KEY_ID, DEMO_SEED_LABEL
+from stage5kit.signing._keyspec import DEMO_LOG_KEY_LABEL
+from stage5kit.signing.demo_key import DEMO_KEY_ID, DEMO_LOG_KEY_ID, DEMO_SEED_LABEL
 
 
 def test_demo_key_files_are_identical_wherever_written(tmp_path: Path) -> None:
@@ -67,4 +69,38 @@ def test_another_key_under_the_demo_name_is_not_overwritten(tmp_path: Path) -> N
     original = other.private_key_path.read_bytes()
     with pytest.raises(KeyMaterialError, match="not the demo key"):
         write_demo_keypair(tmp_path)
+    assert other.private_key_path.read_bytes() == original
+
+
+def test_demo_log_key_is_the_hash_of_its_label_owner_only_and_hmac(tmp_path: Path) -> None:
+    """The demo decision-log key: sha256 of its published label as hex, 0600, an HMAC key."""
+    first = write_demo_log_key(tmp_path / "a")
+    second = write_demo_log_key(tmp_path / "b")
+    assert first.key_id == DEMO_LOG_KEY_ID
+    assert first.private_key_path.read_bytes() == second.private_key_path.read_bytes()
+    assert first.private_key_path.read_bytes().strip() == (
+        hashlib.sha256(DEMO_LOG_KEY_LABEL).hexdigest().encode()
+    )
+    assert stat.S_IMODE(first.private_key_path.stat().st_mode) == 0o600
+    key = load_signing_key(f"file:{first.private_key_path}")
+    assert (key.algorithm, key.key_id) == ("hmac", DEMO_LOG_KEY_ID)
+
+
+def test_demo_log_key_loads_at_0644_but_a_random_hmac_key_does_not(tmp_path: Path) -> None:
+    """Public by design like the demo key: git's 0644 is accepted for it, not for a real key."""
+    demo = write_demo_log_key(tmp_path)
+    demo.private_key_path.chmod(0o644)
+    assert load_signing_key(f"file:{demo.private_key_path}").key_id == DEMO_LOG_KEY_ID
+    other = generate_keypair(algorithm="hmac", key_id="real", out_dir=tmp_path)
+    other.private_key_path.chmod(0o644)
+    with pytest.raises(KeyMaterialError, match="chmod 600"):
+        load_signing_key(f"file:{other.private_key_path}")
+
+
+def test_another_key_under_the_demo_log_name_is_not_overwritten(tmp_path: Path) -> None:
+    """A different HMAC key named like the demo log key is refused and left untouched."""
+    other = generate_keypair(algorithm="hmac", key_id=DEMO_LOG_KEY_ID, out_dir=tmp_path)
+    original = other.private_key_path.read_bytes()
+    with pytest.raises(KeyMaterialError, match="not the demo log key"):
+        write_demo_log_key(tmp_path)
     assert other.private_key_path.read_bytes() == original

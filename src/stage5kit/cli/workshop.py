@@ -1,15 +1,25 @@
-"""`stage5kit workshop build|answers`: the exercise's two notebooks and the printable answer key."""
+"""`stage5kit workshop build|answers|preflight|demo`: notebooks, answer key, checks, demo."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
 
+if TYPE_CHECKING:
+    from stage5kit.compliance import Workspace
+    from stage5kit.signing import SigningKey
+
 EXERCISE_SOURCE = Path("notebooks") / "workshop_exercise.ipynb"
+_DEMO_TCO_INPUTS = (
+    ("infra-costs", "infra_costs.csv"),
+    ("thresholds", "thresholds.yaml"),
+    ("budget", "budget.yaml"),
+)
 SAMPLE_ARTIFACTS = Path("sample_artifacts")
 
 
@@ -159,14 +169,20 @@ def preflight(
 )
 @click.option("--seed", default=7, show_default=True, help="The demo participant's seed.")
 def demo(*, out_dir: Path, seed: int) -> None:
-    """Run the facilitator version headless as a demo participant, signed with a DEMO key."""
+    """Run the whole exercise headless as a demo participant, signed with DEMO keys.
+
+    In a fresh workspace (``ws/``): the decision-engine smoke test with a ticket, the
+    facilitator notebook signed by ``report run`` (a passed exercise is registered), the
+    observability bundle, the stage5 audit and the decision log verified; each signed
+    artifact's path is printed.
+    """
     from stage5kit.cli.demo import DEMO_KEY_ID, DEMO_KEY_NOTE
     from stage5kit.cli.report import register_exercise
-    from stage5kit.compliance import init_workspace
+    from stage5kit.compliance import init_workspace, load_log_key, run_smoke
     from stage5kit.files import atomic_write_text
     from stage5kit.reporting import build_workshop, run_report
     from stage5kit.reporting.kernel_launch import make_non_dumpable
-    from stage5kit.signing import check_signing_key, generate_keypair
+    from stage5kit.signing import check_signing_key, generate_keypair, load_signing_key
 
     make_non_dumpable()
     built = build_workshop(_find_source(), out_dir)
@@ -180,6 +196,15 @@ def demo(*, out_dir: Path, seed: int) -> None:
     if report_dir.exists():
         msg = f"{report_dir} already exists; remove it or use another --out"
         raise click.UsageError(msg)
+    key = load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID)
+    smoke = run_smoke(
+        workspace.decision_engine_dir,
+        key=key,
+        ticket=f"INC-DEMO-{seed}",
+        decision_log=workspace.decision_log,
+        log_key=load_log_key(default_key_file=workspace.decision_log_key),
+    )
+    click.echo(f"smoke test (signed): {smoke.incident_path} + {smoke.signature_path.name}")
     result = run_report(
         built.facilitator,
         parameters={"participant": "Uczestnik DEMO", "seed": seed},
@@ -187,11 +212,100 @@ def demo(*, out_dir: Path, seed: int) -> None:
         key=check_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
-    click.echo(f"demo key (NOT for production): {private}")
     click.echo(f"signed exercise report: {result.html.resolve()}")
+    _demo_terminal_steps(workspace, built.data, key, private, result.folder / "trades.csv")
+    click.echo(f"demo key (NOT for production): {private}")
     public = key_dir / f"{DEMO_KEY_ID}.pub"
     click.echo(f"verify with: stage5kit verify {result.folder} --public-key {public}")
-    click.echo(f"decision log: {workspace.decision_log}")
+
+
+def _demo_terminal_steps(
+    workspace: Workspace, data: Path, key: SigningKey, key_file: Path, trades: Path
+) -> None:
+    """The exercise's terminal steps after the report, as the commands do them: the TCO
+    report and the rotation registry in the workspace, the bundle, the facilitator's
+    training record, then the stage5 audit and the decision log verified.
+    """
+    import shutil
+    from datetime import UTC, datetime
+
+    from stage5kit.cli.sample_artifacts import _run_stage5kit
+    from stage5kit.compliance import load_keyring, verify_log
+    from stage5kit.compliance.audit import AuditOptions, run_audit, write_audit_report
+    from stage5kit.compliance.key_registry import save_registry
+    from stage5kit.compliance.observability import (
+        load_observability_config,
+        verify_bundle,
+        write_bundle,
+    )
+    from stage5kit.compliance.samples import sample_key_registry
+    from stage5kit.core import load_budget, load_thresholds
+    from stage5kit.signing import generate_keypair, load_signing_key
+
+    root = workspace.root.resolve()
+    spec = f"file:{key_file.resolve()}"
+    inputs = [f"--{name}={(data / file).resolve()}" for name, file in _DEMO_TCO_INPUTS]
+    _run_stage5kit(
+        ("tco", str(trades.resolve()), *inputs, "--root", str(root), "--key", spec), cwd=root
+    )
+    click.echo(f"TCO report (signed): {workspace.tco_dir.resolve()}")
+    (workspace.root / "config").mkdir(exist_ok=True)
+    shutil.copyfile(data / "thresholds.yaml", workspace.root / "config" / "thresholds.yaml")
+    save_registry(sample_key_registry(workspace.security_dir / "key_rotation.json"))
+    bundle = write_bundle(
+        workspace.observability_dir / "stage5_bundle.zip",
+        key,
+        load_observability_config(None),
+        budget=load_budget(data / "budget.yaml"),
+        thresholds=load_thresholds(data / "thresholds.yaml"),
+    )
+    verified = verify_bundle(bundle, key.verification_key())
+    click.echo(f"observability bundle (signed, {verified.status}): {bundle.resolve()}")
+    training_key = generate_keypair(
+        algorithm="hmac", key_id="stage5_training", out_dir=workspace.secrets_dir
+    ).private_key_path
+    _run_stage5kit(
+        (
+            "training",
+            "log",
+            "--facilitator",
+            "Prowadzący DEMO",
+            "--location",
+            "demo",
+            "--training-date",
+            datetime.now(UTC).date().isoformat(),
+            "--participant",
+            "Uczestnik DEMO",
+            "--log-hmac-key-file",
+            str(training_key.resolve()),
+            "--root",
+            str(root),
+        ),
+        cwd=root,
+    )
+    click.echo(f"training session (signed): {workspace.training_dir.resolve()}")
+    keyring = load_keyring(default_key_file=workspace.decision_log_key)
+    audit = run_audit(
+        "stage5",
+        AuditOptions(
+            workspace=workspace,
+            now=datetime.now(UTC),
+            artifact_key=key.verification_key(),
+            log_keyring=keyring,
+            training_key=load_signing_key(f"file:{training_key}").verification_key(),
+        ),
+    )
+    written = write_audit_report(audit, workspace.root / "var" / "audit" / "compliance", key)
+    click.echo(
+        f"audit --profile stage5 (signed): {written.resolve()}: {audit.status}, "
+        f"compliance_audit_score {audit.score}, {len(audit.issues)} issues, "
+        f"{len(audit.warnings)} warnings"
+    )
+    log = verify_log(workspace.decision_log, keyring=keyring)
+    click.echo(
+        f"decision log ({log.status}, {log.entries_checked} entries): "
+        f"{workspace.decision_log.resolve()}"
+    )
 
 
 @workshop.command(
