@@ -31,7 +31,7 @@ from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK, PLACEHOLDER
 from stage5kit.reporting.workshop_lab import LAB_SETTINGS_DIR, prepare_lab
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
-# Timeouts that stop a hung Lab or browser, not speed limits (one journey takes 1-2 min on 2 busy cores).
+# Timeouts that stop a hung Lab or browser, not speed limits (a journey: 1-2 min on 2 cores).
 START_TIMEOUT_S = 120
 RUN_TIMEOUT_MS = 600_000
 NEWS_QUESTION = "Would you like to get notified about official Jupyter news?"
