@@ -158,11 +158,11 @@ def test_verbose_logs_each_layer(trades: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sample_artifacts_bar_counts_steps(tmp_path: Path) -> None:
-    """Rebuilding the sample artifacts shows its 3 steps."""
+    """Rebuilding the sample artifacts shows its 5 steps (inputs to bundle)."""
     arguments = ["sample", "artifacts", "--out", "artifacts"]
     code, _, stderr = _run(arguments, cwd=tmp_path, terminal=True)
     assert code == 0, stderr
-    assert _totals(stderr) == {3}, stderr
+    assert _totals(stderr) == {5}, stderr
     code, _, stderr = _run(["--quiet", *arguments], cwd=tmp_path, terminal=True)
     assert code == 0, stderr
     assert _no_bar(stderr)

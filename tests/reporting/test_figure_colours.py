@@ -1,4 +1,7 @@
-"""One colour per strategy (and per scenario) across every figure of a report; budget lines."""
+"""One colour per strategy (and per scenario) across every figure of a report.
+
+Budget and limit lines and their labels: ``test_label_layout.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ import pytest
 
 from stage5kit.core import (
     BUILTIN_SCENARIOS,
-    Budget,
     SimulationSettings,
     TcoOptions,
     add_trade_costs,
@@ -18,7 +20,6 @@ from stage5kit.core import (
     run_stress_test,
 )
 from stage5kit.reporting import (
-    budget_limits,
     daily_cost_per_trade,
     plot_distribution,
     plot_percentiles,
@@ -110,36 +111,6 @@ def test_each_scenario_has_one_colour_in_every_stress_figure(trades) -> None:
     seen = _colours_by_name(figures)
     names = [s.name for s in BUILTIN_SCENARIOS]
     assert all(len(seen[name]) == 1 for name in names), dict(seen)
-
-
-def test_budget_lines_take_their_strategy_colour_and_are_labelled_in_the_legend(trades) -> None:
-    """Each budget line is a dashed trace in its strategy's colour, named once in the legend.
-
-    The labels are legend entries, laid out by plotly one after another below the plot, so
-    no two can overlap and none is drawn over the data; no annotation is left on the plot.
-    """
-    amounts = {"momentum": 40_000.0, "twap_execution": 41_000.0, "market_making": 40_500.0}
-    budget = Budget(period="month", basis="trading_cost", amounts=amounts)
-    result = analyse_tco(trades, TcoOptions(by=("strategy", "month")), budget=budget)
-    figure = plot_series_with_markers(
-        result.budget_status,
-        x="period",
-        y="spend",
-        group="strategy",
-        unit="USD",
-        title="t",
-        budgets=budget_limits(result),
-    )
-    lines = {t.name: t for t in figure.data if t.meta != "limit"}
-    limits = [t for t in figure.data if t.meta == "limit"]
-    assert figure.layout.annotations == ()
-    assert len(limits) == len(budget_limits(result)) == 3
-    assert len({t.name for t in limits}) == 3
-    for trace in limits:
-        strategy = trace.name.removeprefix("budget ").split(":")[0]
-        assert trace.line.dash == "dash"
-        assert trace.line.color == lines[strategy].line.color
-        assert trace.showlegend is not False
 
 
 def test_colour_depends_on_the_name_only_and_clashes_take_the_next_colour() -> None:

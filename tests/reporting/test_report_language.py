@@ -2,7 +2,9 @@
 
 Each notebook is run for real by ``stage5kit report run`` (papermill, a kernel, nbconvert);
 the visible text of ``report.html`` and every string of its figures are then searched for
-the English source of every message in the Polish catalog.
+the English source of every message in the Polish catalog (singular and plural sources of
+counted messages too). The figures' line labels are checked clear of each other from the
+layouts the page draws.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.reporting.label_boxes import label_problems
 
 from stage5kit.cli import main
-from stage5kit.reporting.i18n import catalog
+from stage5kit.reporting.figures import smallest_plot_height
+from stage5kit.reporting.i18n import catalog, read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY_SPEC = "hex:" + "5e" * 16 + "c2" * 16
@@ -60,16 +64,27 @@ def _strings(value: object) -> list[str]:
 
 
 def _figure_text(html: str) -> list[str]:
-    """Titles, axis titles, legend names and labels of every figure in the page."""
+    """Titles, axis titles, legend names, line labels and labels of every figure in the page."""
     texts: list[str] = []
     for data, layout in FIGURE.findall(html):
         traces = json.loads(data)
         texts += [t.get("name", "") for t in traces]
         texts += [str(x) for t in traces for x in t.get("x", []) if isinstance(x, str)]
         texts += _strings(json.loads(layout).get("title"))
+        texts += [a.get("text", "") for a in json.loads(layout).get("annotations", [])]
         for axis in ("xaxis", "yaxis"):
             texts += _strings(json.loads(layout).get(axis, {}).get("title"))
     return texts
+
+
+def polish_messages() -> dict[str, str]:
+    """English source -> Polish of every message, counted ones by singular and by plural."""
+    messages = dict(catalog("pl"))
+    for message in read_catalog("pl"):
+        if isinstance(message.id, tuple | list) and isinstance(message.string, tuple | list):
+            forms = " / ".join(str(form) for form in message.string)
+            messages[str(message.id[0])] = messages[str(message.id[1])] = forms
+    return messages
 
 
 def _fragments(source: str) -> list[str]:
@@ -119,9 +134,25 @@ def test_polish_report_shows_no_english_ui_text(reports: dict[str, Path], name: 
     parser.feed(html)
     visible = " ".join(" ".join(parser.parts).split())
     assert '<html lang="pl">' in html
-    assert english_left(visible, catalog("pl")) == []
-    assert english_left("\n".join(_figure_text(html)), catalog("pl")) == []
+    assert english_left(visible, polish_messages()) == []
+    assert english_left("\n".join(_figure_text(html)), polish_messages()) == []
     assert " pb" in visible
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("polish-reports")
+@pytest.mark.parametrize("name", list(RUNS))
+def test_line_labels_of_the_executed_reports_do_not_overlap(
+    reports: dict[str, Path], name: str
+) -> None:
+    """Every budget or limit label the page draws is clear of the others and in its plot."""
+    html = (reports[name] / "report.html").read_text(encoding="utf-8")
+    layouts = [json.loads(layout) for _, layout in FIGURE.findall(html)]
+    labelled = [layout for layout in layouts if layout.get("annotations")]
+    assert labelled, "the report draws no labelled budget or limit line"
+    for layout in labelled:
+        assert label_problems(layout) == []
+        assert label_problems(layout, plot_height=smallest_plot_height(layout["height"])) == []
 
 
 @pytest.mark.slow
@@ -134,9 +165,13 @@ def test_polish_text_in_results_json_is_utf8(reports: dict[str, Path]) -> None:
 
 
 def test_the_search_finds_english_left_in_a_page() -> None:
-    """The checker itself: an English sentence or label in the text is reported."""
-    polish = catalog("pl")
+    """The checker itself: an English sentence, label or counted phrase is reported."""
+    polish = polish_messages()
     assert english_left("Koszt: 4,56 pb", polish) == []
     assert english_left("Cost per trade by day", polish)
     assert english_left("the baseline costs 12 USD on average", polish)
     assert english_left("plik trades.csv w raporcie", polish) == []
+    assert english_left("W ciągu 21 symulowanych dni (1 000 ścieżek)", polish) == []
+    assert english_left("Over 21 simulated days", polish)
+    assert english_left("(1 000 paths, ziarno 7)", polish)
+    assert english_left("Over 1 simulated day", polish)

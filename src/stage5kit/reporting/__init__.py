@@ -35,6 +35,7 @@ from stage5kit.reporting.i18n import (
     format_percent,
     format_short_date,
     translate,
+    translate_count,
 )
 from stage5kit.reporting.labels import column_label, label_columns, style_table
 from stage5kit.reporting.observability_figures import plot_burn_rate
@@ -42,7 +43,7 @@ from stage5kit.reporting.palette import colour_map, name_colour
 from stage5kit.reporting.parameters import NotebookParameter, read_parameters
 from stage5kit.reporting.period_figures import plot_period_comparison
 from stage5kit.reporting.record import read_results, record, report_dir, save_table
-from stage5kit.reporting.report_text import section, section_text
+from stage5kit.reporting.report_text import section, section_text, trade_log_size
 from stage5kit.reporting.runner import ReportResult, prepare_report, run_report
 from stage5kit.reporting.stress_figures import (
     plot_stress_distributions,
@@ -128,5 +129,7 @@ __all__ = [
     "section",
     "section_text",
     "style_table",
+    "trade_log_size",
     "translate",
+    "translate_count",
 ]

@@ -6,10 +6,20 @@ nothing here computes a KPI (that is ``stage5kit.core``'s job).
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.i18n import format_number, translate
+from stage5kit.reporting.i18n import (
+    DEFAULT_LANG,
+    date_patterns,
+    format_number,
+    number_symbols,
+    translate,
+)
+from stage5kit.reporting.label_layout import labels_fit, stagger_labels
 from stage5kit.reporting.labels import column_label
 from stage5kit.reporting.palette import colour_map
 
@@ -21,19 +31,107 @@ TEMPLATE = "plotly_white"
 PRIMARY_COLOUR = "#1f77b4"
 LIMIT_COLOURS = ("#d62728", "#000000", "#555555")
 ANOMALY_COLOUR = "#d62728"
+MARGIN = {"t": 60, "l": 60, "r": 20, "b": 50}
+LEGEND_Y = -0.2
+FIGURE_HEIGHT = 450
+# A line label: its font size, padding, the line height of its text and the gap kept
+# between two labels (pixels); the stagger leaves LEGEND_RESERVE px below the plot for
+# the legend rows, which plotly fits by growing the bottom margin.
+LABEL_FONT_SIZE = 11
+LABEL_PAD = 2
+LABEL_LINE_HEIGHT = 1.4
+LABEL_GAP = 2.0
+LEGEND_RESERVE = 80
 
 
-def style_figure(figure: Figure, *, title: str, x_title: str, y_title: str) -> Figure:
-    """Give a figure the kit's look: title, axis titles with units, template, bottom legend."""
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MONTH = re.compile(r"\d{4}-\d{2}")
+
+
+def style_figure(
+    figure: Figure, *, title: str, x_title: str, y_title: str, lang: str = DEFAULT_LANG
+) -> Figure:
+    """Give a figure the kit's look: title, axis titles with units, template, bottom legend.
+
+    Axis numbers are written out with the separators of ``lang`` (``40 000,5`` in Polish,
+    not ``40k``); a date axis of a report not in English shows its days or months as the
+    tables do (``14.03.2026``).
+    """
+    decimal, thousands = number_symbols(lang)
     figure.update_layout(
         title={"text": title},
         template=TEMPLATE,
         xaxis_title=x_title,
         yaxis_title=y_title,
-        margin={"t": 60, "l": 60, "r": 20, "b": 50},
-        legend={"orientation": "h", "y": -0.2},
+        margin=MARGIN,
+        legend={"orientation": "h", "y": LEGEND_Y},
+        separators=decimal + thousands,
     )
+    figure.update_xaxes(exponentformat="none", separatethousands=True)
+    figure.update_yaxes(exponentformat="none", separatethousands=True)
+    pattern = _date_pattern(figure, lang)
+    if pattern == date_patterns(lang)[1]:  # one tick per month, not two with one name
+        figure.update_xaxes(tickformat=pattern, hoverformat=pattern, dtick="M1")
+    elif pattern is not None:
+        figure.update_xaxes(tickformat=pattern, hoverformat=pattern)
     return figure
+
+
+def _date_pattern(figure: Figure, lang: str) -> str | None:
+    """The tick pattern of the x axis when every trace's x is days or months, else None.
+
+    English keeps plotly's own date ticks (month names in English).
+    """
+    if lang == DEFAULT_LANG:
+        return None
+    xs = [trace.x for trace in figure.data if getattr(trace, "x", None) is not None]
+    texts = [v.isoformat() if isinstance(v, dt.date) else str(v) for x in xs for v in x[:1]]
+    day, month = date_patterns(lang)
+    if texts and all(_DAY.match(text) for text in texts):
+        return day
+    if texts and all(_MONTH.fullmatch(text) for text in texts):
+        return month
+    return None
+
+
+def label_height() -> float:
+    """The height in pixels of a one-line line label with its padding."""
+    return LABEL_FONT_SIZE * LABEL_LINE_HEIGHT + 2 * LABEL_PAD
+
+
+def smallest_plot_height(figure_height: float) -> float:
+    """The least height of the plot area when the legend below takes its reserved rows.
+
+    Plotly grows the bottom margin to ``-LEGEND_Y`` of the plot height plus the legend's
+    rows; with at most ``LEGEND_RESERVE`` px of rows, the plot keeps at least this height.
+    """
+    return (figure_height - MARGIN["t"] - LEGEND_RESERVE) / (1 - LEGEND_Y)
+
+
+def _figure_height(labels: int) -> float:
+    """The kit's figure height, taller when ``labels`` stacked labels need more room."""
+    height = float(FIGURE_HEIGHT)
+    while not labels_fit(
+        labels, height=smallest_plot_height(height), label_height=label_height(), gap=LABEL_GAP
+    ):
+        height += 50.0
+    return height
+
+
+def _value_range(figure: Figure, levels: Sequence[float]) -> tuple[float, float]:
+    """The y range showing every trace's values and every level, with 5% to spare."""
+    values = [float(v) for v in levels]
+    for trace in figure.data:
+        for value in [] if getattr(trace, "y", None) is None else trace.y:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):  # a category name, not a value
+                continue
+            if math.isfinite(number):
+                values.append(number)
+    low, high = min(values), max(values)
+    spare = 0.05 * (high - low) if high > low else max(abs(high), 1.0) * 0.05
+    return low - spare, high + spare
 
 
 def plot_cost_waterfall(
@@ -62,6 +160,7 @@ def plot_cost_waterfall(
         title=translate(lang, title),
         x_title=translate(lang, "cost component"),
         y_title=translate(lang, "cost ({currency})", currency=currency),
+        lang=lang,
     )
 
 
@@ -74,27 +173,57 @@ def add_limit_lines(
     lang: str,
     colours: Mapping[str, str] | None = None,
 ) -> Figure:
-    """Draw each limit as a dashed line named in the legend (labels never overlap the plot).
+    """Draw each limit as a dashed line labelled at the plot's right edge, in its colour.
 
     A limit whose name is in ``colours`` (a strategy's budget) takes that colour, so the
-    budget line and its strategy's line match; other limits take the limit colours in turn.
+    budget line, its label and its strategy's line match; other limits take the limit
+    colours in turn. Labels of close levels are staggered (:func:`stagger_labels`) so
+    none overlaps another or leaves the plot; for that the figure gets a fixed y range
+    and height. Call it once per figure, with every level, after the data traces; a level
+    that is not a finite number draws nothing.
     """
     import plotly.graph_objects as go
 
-    others = iter(LIMIT_COLOURS * (1 + len(levels)))
-    for name, level in levels.items():
-        colour = (colours or {}).get(name) or next(others)
+    drawn = {name: float(level) for name, level in levels.items() if math.isfinite(level)}
+    if not drawn:
+        return figure
+    others = iter(LIMIT_COLOURS * (1 + len(drawn)))
+    named = {name: (colours or {}).get(name) or next(others) for name in drawn}
+    low, high = _value_range(figure, list(drawn.values()))
+    height = _figure_height(len(drawn))
+    plot_height = smallest_plot_height(height)
+    wanted = [(float(level) - low) / (high - low) * plot_height for level in drawn.values()]
+    bottoms = stagger_labels(wanted, height=plot_height, label_height=label_height(), gap=LABEL_GAP)
+    for (name, level), position, bottom in zip(drawn.items(), wanted, bottoms, strict=True):
+        label = f"{name}: {format_number(level, lang)} {unit}"
         figure.add_trace(
             go.Scatter(
                 x=list(x_span),
                 y=[level] * len(x_span),
                 mode="lines",
-                name=f"{name}: {format_number(level, lang)} {unit}",
-                line={"color": colour, "dash": "dash", "width": 2},
+                name=label,
+                line={"color": named[name], "dash": "dash", "width": 2},
                 hoverinfo="name",
+                showlegend=False,
                 meta="limit",
             )
         )
+        figure.add_annotation(
+            text=label,
+            x=1,
+            xref="paper",
+            xanchor="right",
+            y=float(level),
+            yref="y",
+            yanchor="bottom",
+            yshift=bottom - position,
+            showarrow=False,
+            font={"color": named[name], "size": LABEL_FONT_SIZE},
+            bgcolor="rgba(255,255,255,0.8)",
+            borderpad=LABEL_PAD,
+            borderwidth=0,
+        )
+    figure.update_layout(height=height, yaxis_range=[low, high])
     return figure
 
 
@@ -114,7 +243,7 @@ def plot_series_with_markers(
     """Lines of ``y`` over ``x`` (one per ``group``), anomaly markers and limit lines.
 
     ``limits`` are named levels (a maximum cost); ``budgets`` are levels per group, drawn
-    in their group's colour and named "budget <group>" in the legend.
+    in their group's colour and labelled "budget <group>" at the line's right end.
     """
     import plotly.graph_objects as go
 
@@ -144,20 +273,21 @@ def plot_series_with_markers(
         )
     x_span = sorted(frame[x].astype(str).unique()) if frame[x].dtype == object else None
     span = [x_span[0], x_span[-1]] if x_span else [frame[x].min(), frame[x].max()]
-    add_limit_lines(figure, limits or {}, x_span=span, unit=unit, lang=lang)
+    budget_names = {k: translate(lang, "budget {name}", name=k) for k in budgets or {}}
     add_limit_lines(
         figure,
-        {translate(lang, "budget {name}", name=k): v for k, v in (budgets or {}).items()},
+        {**(limits or {}), **{budget_names[k]: v for k, v in (budgets or {}).items()}},
         x_span=span,
         unit=unit,
         lang=lang,
-        colours={translate(lang, "budget {name}", name=k): colours[k] for k in budgets or {}},
+        colours={budget_names[k]: colours[k] for k in budget_names},
     )
     return style_figure(
         figure,
         title=title,
         x_title=column_label(x, lang),
         y_title=f"{column_label(y, lang)} ({unit})",
+        lang=lang,
     )
 
 
@@ -179,6 +309,7 @@ def plot_distribution(
         title=title,
         x_title=column_label(group, lang),
         y_title=f"{column_label(value, lang)} ({unit})",
+        lang=lang,
     )
 
 
@@ -250,6 +381,7 @@ def plot_percentiles(
         title=title,
         x_title=translate(lang, "percentile"),
         y_title=translate(lang, "latency ({unit})", unit=unit),
+        lang=lang,
     )
 
 
@@ -288,4 +420,5 @@ def plot_scatter(
         title=title,
         x_title=f"{column_label(x, lang)} ({x_unit})",
         y_title=f"{column_label(y, lang)} ({y_unit})",
+        lang=lang,
     )

@@ -6,6 +6,11 @@ package data and read with Babel's PO reader, so an editable install and a wheel
 the same and no compile step is needed). Numbers and dates follow Babel's CLDR data:
 ``pl`` gives ``12 548,50`` (non-breaking space, decimal comma) and ``14 marca 2026``.
 A message missing from a catalog is an error, never silent English in a Polish report.
+
+A text with a count ("1 transakcja", "2 transakcje", "5 transakcji") is a gettext plural
+message (``msgid``/``msgid_plural`` and one ``msgstr[i]`` per form); the form for a count
+comes from the catalog's ``Plural-Forms`` header (Polish has three), see
+:func:`translate_count`.
 """
 
 from __future__ import annotations
@@ -13,15 +18,23 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import gettext
 import math
+from collections.abc import Callable
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 LANGUAGES = ("en", "pl")
 DEFAULT_LANG = "en"
 _LOCALES = {"en": "en_US", "pl": "pl_PL"}
 _MISSING = {"en": "n/a", "pl": "b/d"}
+# strftime patterns of a day and of a month in tables and on chart axes.
+_SHORT_DATES = {"en": ("%Y-%m-%d", "%Y-%m"), "pl": ("%d.%m.%Y", "%m.%Y")}
 
 
 def check_lang(lang: str) -> str:
@@ -33,20 +46,52 @@ def check_lang(lang: str) -> str:
 
 
 @functools.cache
-def catalog(lang: str) -> dict[str, str]:
-    """The translations of ``lang`` keyed by their English source (empty for English)."""
-    if check_lang(lang) == DEFAULT_LANG:
-        return {}
+def read_catalog(lang: str) -> Catalog:
+    """The Babel catalog of ``locales/<lang>.po``: header (``Plural-Forms``) and messages."""
     from babel.messages.pofile import read_po
 
     source = resources.files("stage5kit.reporting") / "locales" / f"{lang}.po"
     with source.open("rb") as handle:
-        messages = read_po(handle, locale=_LOCALES[lang])
+        return read_po(handle, locale=_LOCALES[lang])
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, str]:
+    """The translations of ``lang`` keyed by their English source (empty for English)."""
+    if check_lang(lang) == DEFAULT_LANG:
+        return {}
     return {
         str(message.id): str(message.string)
-        for message in messages
+        for message in read_catalog(lang)
         if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
     }
+
+
+@functools.cache
+def plural_catalog(lang: str) -> dict[str, tuple[str, ...]]:
+    """The plural messages of ``lang``: English singular -> one text per plural form."""
+    if check_lang(lang) == DEFAULT_LANG:
+        return {}
+    return {
+        str(message.id[0]): tuple(str(form) for form in message.string)
+        for message in read_catalog(lang)
+        if isinstance(message.id, tuple | list)
+        and isinstance(message.string, tuple | list)
+        and all(message.string)
+        and not message.fuzzy
+    }
+
+
+@functools.cache
+def plural_rule(lang: str) -> Callable[[int], int]:
+    """The index of the plural form ``lang`` uses for a count (its ``Plural-Forms`` header).
+
+    English has two forms (1 / everything else); Polish three: 1, then 2-4, 22-24, ...
+    (not 12-14), then the rest (0, 5-21, 25-31, ...).
+    """
+    if check_lang(lang) == DEFAULT_LANG:
+        return gettext.c2py("n != 1")
+    return gettext.c2py(str(read_catalog(lang).plural_expr))
 
 
 def translate(lang: str, source: str, **fields: object) -> str:
@@ -60,6 +105,25 @@ def translate(lang: str, source: str, **fields: object) -> str:
             msg = f"the {lang!r} catalog has no translation of {source[:60]!r}"
             raise ConfigError(msg) from None
     return text.format(**fields) if fields else text
+
+
+def translate_count(lang: str, singular: str, plural: str, count: int, **fields: object) -> str:
+    """The form of a message ``lang`` uses for ``count`` things (gettext's ``ngettext``).
+
+    ``singular`` and ``plural`` are the English source; ``{count}`` is filled with the count
+    in the language's number format (``1 000 000``) and ``{name}`` fields from ``fields``.
+    """
+    whole = int(count)
+    if check_lang(lang) == DEFAULT_LANG:
+        forms: tuple[str, ...] = (singular, plural)
+    else:
+        try:
+            forms = plural_catalog(lang)[singular]
+        except KeyError:
+            msg = f"the {lang!r} catalog has no plural translation of {singular[:60]!r}"
+            raise ConfigError(msg) from None
+    text = forms[plural_rule(lang)(abs(whole))]
+    return text.format(count=format_count(whole, lang), **fields)
 
 
 def format_number(value: float, lang: str, *, decimals: int = 2, signed: bool = False) -> str:
@@ -114,4 +178,10 @@ def format_date(day: str | dt.date, lang: str) -> str:
 def format_short_date(day: str | dt.date, lang: str) -> str:
     """A day in a table or axis (``14.03.2026`` in Polish, ``2026-03-14`` in English)."""
     date = dt.date.fromisoformat(day[:10]) if isinstance(day, str) else day
-    return date.strftime("%d.%m.%Y") if check_lang(lang) == "pl" else date.isoformat()
+    return date.strftime(date_patterns(lang)[0])
+
+
+def date_patterns(lang: str) -> tuple[str, str]:
+    """The strftime patterns of a day and of a month in tables and on chart axes of ``lang``
+    (``%d.%m.%Y`` and ``%m.%Y`` in Polish, ISO in English)."""
+    return _SHORT_DATES[check_lang(lang)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.figures import style_figure
+from stage5kit.reporting.figures import FIGURE_HEIGHT, style_figure
 from stage5kit.reporting.i18n import DEFAULT_LANG, catalog, translate
 
 if TYPE_CHECKING:
@@ -53,11 +53,17 @@ def plot_burn_rate(
             )
         )
     for factor in sorted(set(factors)):
-        figure.add_hline(
+        figure.add_hline(y=factor, line={"dash": "dash", "color": "#555555", "width": 1})
+        # labelled at the plot's left edge, above its line (paper x, data y: as limit labels)
+        figure.add_annotation(
+            text=f"{factor:g}x",
+            x=0,
+            xref="paper",
+            xanchor="left",
             y=factor,
-            line={"dash": "dash", "color": "#555555", "width": 1},
-            annotation_text=f"{factor:g}x",
-            annotation_position="top left",
+            yref="y",
+            yanchor="bottom",
+            showarrow=False,
         )
     end = timeline["time"].max()
     mine = episodes[episodes["subject"] == slo]
@@ -71,6 +77,7 @@ def plot_burn_rate(
         episodes=len(mine),
     )
     figure.update_yaxes(range=[0, 1.5 * max(factors)])
+    figure.update_layout(height=FIGURE_HEIGHT)
     return style_figure(
         figure,
         title=title,

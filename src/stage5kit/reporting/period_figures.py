@@ -45,4 +45,5 @@ def plot_period_comparison(
         title=title,
         x_title=column_label(group, lang),
         y_title=f"{column_label(metric, lang)} ({unit})",
+        lang=lang,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
-from stage5kit.reporting.i18n import translate
+from stage5kit.reporting.i18n import translate, translate_count
 
 if TYPE_CHECKING:
     from IPython.display import Markdown
@@ -281,3 +281,18 @@ def section(key: str, lang: str, **fields: object) -> Markdown:
     from IPython.display import Markdown
 
     return Markdown(section_text(key, lang, **fields))  # type: ignore[no-untyped-call]
+
+
+def trade_log_size(lang: str, *, trades: int, strategies: int, venues: int) -> str:
+    """The size of a trade log in words, each count in its plural form.
+
+    ``20 000 transakcji, 5 strategii, 4 giełdy`` in Polish (``1 transakcja``,
+    ``22 transakcje``); ``20,000 trades, 5 strategies, 4 venues`` in English.
+    """
+    return ", ".join(
+        [
+            translate_count(lang, "{count} trade", "{count} trades", trades),
+            translate_count(lang, "{count} strategy", "{count} strategies", strategies),
+            translate_count(lang, "{count} venue", "{count} venues", venues),
+        ]
+    )

@@ -79,6 +79,7 @@ def plot_stress_fan(
         ),
         x_title=translate(lang, "simulated day"),
         y_title=translate(lang, "cumulative {basis} ({currency})", basis=basis, currency=currency),
+        lang=lang,
     )
 
 
@@ -113,6 +114,7 @@ def plot_stress_distributions(result: StressResult, *, currency: str, lang: str 
         title=translate(lang, "Period {basis} per scenario across simulated paths", basis=basis),
         x_title=translate(lang, "scenario"),
         y_title=translate(lang, "period {basis} ({currency})", basis=basis, currency=currency),
+        lang=lang,
     )
 
 
@@ -153,6 +155,7 @@ def plot_stress_tornado(result: StressResult, *, currency: str, lang: str = "en"
         ),
         x_title=translate(lang, "change of period cost ({currency})", currency=currency),
         y_title=translate(lang, "scenario"),
+        lang=lang,
     )
 
 
@@ -184,4 +187,5 @@ def plot_stress_probabilities(result: StressResult, *, lang: str = "en") -> Figu
         title=translate(lang, "Probability of breaching the budget and of losing money"),
         x_title=translate(lang, "scenario"),
         y_title=translate(lang, "probability (%)"),
+        lang=lang,
     )

@@ -16,6 +16,7 @@ from stage5kit.reporting.i18n import (
     format_number,
     format_percent,
     translate,
+    translate_count,
 )
 
 if TYPE_CHECKING:
@@ -53,14 +54,20 @@ def describe_stress_result(result: StressResult, *, currency: str = "", lang: st
     paragraphs = [
         translate(
             lang,
-            "Over {days} simulated days ({paths} paths, seed {seed}, history of {history} "
-            "days) the baseline costs {cost} on average: {bps} bps of notional, {per_trade} "
-            "per trade. One day in twenty costs more than {var} (VaR95); the worst 2.5% of "
-            "days average {es} (ES97.5).",
-            days=settings.simulation.days,
-            paths=format_number(settings.simulation.paths, lang, decimals=0),
+            "{horizon} ({paths}, seed {seed}, {history}) the baseline costs {cost} on "
+            "average: {bps} bps of notional, {per_trade} per trade. One day in twenty costs "
+            "more than {var} (VaR95); the worst 2.5% of days average {es} (ES97.5).",
+            horizon=translate_count(
+                lang,
+                "Over {count} simulated day",
+                "Over {count} simulated days",
+                settings.simulation.days,
+            ),
+            paths=translate_count(lang, "{count} path", "{count} paths", settings.simulation.paths),
             seed=settings.simulation.seed,
-            history=settings.history_days,
+            history=translate_count(
+                lang, "history of {count} day", "history of {count} days", settings.history_days
+            ),
             cost=money(base["expected_period_cost"]),
             bps=format_number(base["cost_bps"], lang),
             per_trade=money(base["avg_cost_per_trade"]),

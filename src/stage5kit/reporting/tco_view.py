@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from stage5kit.reporting.i18n import format_count, format_number, translate
+from stage5kit.reporting.i18n import format_number, translate, translate_count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,12 +97,15 @@ def describe_tco(result: TcoResult, *, lang: str = "en") -> str:
     """A short 'what this means / what to do' text in Markdown, built from the numbers."""
     overall = result.overall
     lines = [
-        translate(
+        translate_count(
             lang,
-            "- Over **{trades} trades** the total cost of ownership was **{tco}** ({tco_bps} bps "
+            "- Over **{count} trade** the total cost of ownership was **{tco}** ({tco_bps} bps "
             "of notional); execution alone cost {cost_bps} bps, of which slippage "
             "{slippage_bps} bps.",
-            trades=format_count(overall["n_trades"], lang),
+            "- Over **{count} trades** the total cost of ownership was **{tco}** ({tco_bps} bps "
+            "of notional); execution alone cost {cost_bps} bps, of which slippage "
+            "{slippage_bps} bps.",
+            int(overall["n_trades"]),
             tco=format_number(overall["tco"], lang, decimals=0),
             tco_bps=format_number(overall["tco_bps"], lang),
             cost_bps=format_number(overall["cost_bps"], lang),

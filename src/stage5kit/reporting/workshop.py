@@ -14,7 +14,13 @@ import math
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import ConfigError
-from stage5kit.reporting.i18n import format_date, format_number, format_percent, translate
+from stage5kit.reporting.i18n import (
+    format_date,
+    format_number,
+    format_percent,
+    translate,
+    translate_count,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -211,7 +217,6 @@ def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str
         risk = translate(lang, "the budget risk was not assessed because no budget was given")
     fields: dict[str, object] = {
         "scenario": EXERCISE_SCENARIO,
-        "days": settings.simulation.days,
         "exercise": _money(exercise[cost], currency, lang),
         "baseline": _money(baseline[cost], currency, lang),
         "var": _money(exercise["var95_daily_cost"], currency, lang),
@@ -219,18 +224,26 @@ def _budget_sentence(rows: pd.DataFrame, settings: StressSettings, currency: str
         "risk": risk,
     }
     if settings.include_tco:
-        return translate(
+        return translate_count(
             lang,
-            "In the stress scenario {scenario} the expected TCO over {days} days is {exercise} "
+            "In the stress scenario {scenario} the expected TCO over {count} day is {exercise} "
             "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
             "and {risk}.",
+            "In the stress scenario {scenario} the expected TCO over {count} days is {exercise} "
+            "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
+            "and {risk}.",
+            settings.simulation.days,
             **fields,
         )
-    return translate(
+    return translate_count(
         lang,
-        "In the stress scenario {scenario} the expected cost over {days} days is {exercise} "
+        "In the stress scenario {scenario} the expected cost over {count} day is {exercise} "
         "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
         "and {risk}.",
+        "In the stress scenario {scenario} the expected cost over {count} days is {exercise} "
+        "against {baseline} in the baseline scenario, the daily VaR95 is {var}, ES97.5 {es}, "
+        "and {risk}.",
+        settings.simulation.days,
         **fields,
     )
 

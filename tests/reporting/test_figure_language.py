@@ -1,0 +1,101 @@
+"""Numbers and dates in Polish and English figures and tables: separators, decimal mark, dates.
+
+The helpers' own formats (``format_number``, ``format_money``, ``format_date``) are in
+``test_i18n.py``; here: what a figure's axes and a styled table show in each language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from stage5kit.core import BUILTIN_SCENARIOS, SimulationSettings, generate_trades, run_stress_test
+from stage5kit.reporting import (
+    plot_scatter,
+    plot_series_with_markers,
+    plot_stress_distributions,
+    style_table,
+)
+
+NBSP = "\N{NO-BREAK SPACE}"
+DAYS = pd.DataFrame(
+    {
+        "day": ["2026-03-13", "2026-03-14", "2026-03-13", "2026-03-14"],
+        "strategy": ["momentum", "momentum", "twap", "twap"],
+        "cost_bps": [4.56, 6.71, 3.2, 3.9],
+        "decision_latency_ms": [12.5, 14.0, 8.0, 9.5],
+    }
+)
+PERIODS = pd.DataFrame(
+    {"period": ["2026-01", "2026-02"] * 2, "strategy": ["a", "a", "b", "b"], "spend": [1e4] * 4}
+)
+
+
+@pytest.fixture(scope="module")
+def stress_result():
+    """A small stress result with a budget of 50 000."""
+    trades = generate_trades(rows=1500, seed=4, days=20)
+    return run_stress_test(
+        trades, BUILTIN_SCENARIOS[:2], SimulationSettings(paths=30, days=3, seed=1), budget=5e4
+    )
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("pl", "," + NBSP), ("en", ".,")])
+def test_axis_numbers_use_the_languages_separators(lang: str, separators: str) -> None:
+    """Plotly's ``separators``: decimal mark then thousands separator (``40 000,5``)."""
+    figure = plot_series_with_markers(
+        DAYS, x="day", y="cost_bps", group="strategy", unit="bps", title="t", lang=lang
+    )
+    assert figure.layout.separators == separators
+    assert figure.layout.yaxis.exponentformat == "none"  # 40 000, not 40k
+    assert figure.layout.yaxis.separatethousands is True
+
+
+@pytest.mark.parametrize(
+    ("frame", "x", "y", "pattern"),
+    [(DAYS, "day", "cost_bps", "%d.%m.%Y"), (PERIODS, "period", "spend", "%m.%Y")],
+)
+def test_polish_date_axes_read_like_polish_tables(
+    frame: pd.DataFrame, x: str, y: str, pattern: str
+) -> None:
+    """Days as 14.03.2026 and months as 03.2026, not "Mar 14" in a Polish report."""
+    polish = plot_series_with_markers(
+        frame, x=x, y=y, group="strategy", unit="u", title="t", lang="pl", limits={"max": 5.0}
+    )
+    assert polish.layout.xaxis.tickformat == pattern
+    assert polish.layout.xaxis.hoverformat == pattern
+    assert polish.layout.xaxis.dtick == ("M1" if x == "period" else None)
+    english = plot_series_with_markers(frame, x=x, y=y, group="strategy", unit="u", title="t")
+    assert english.layout.xaxis.tickformat is None
+
+
+def test_axes_that_are_not_dates_keep_their_number_ticks() -> None:
+    """A latency axis or a scenario axis gets no date pattern in Polish."""
+    scatter = plot_scatter(
+        DAYS,
+        x="decision_latency_ms",
+        y="cost_bps",
+        x_unit="ms",
+        y_unit="pb",
+        title="t",
+        lang="pl",
+    )
+    assert scatter.layout.xaxis.tickformat is None
+
+
+def test_stress_figures_take_the_separators_too(stress_result) -> None:
+    """The stress box plot (with its budget label) in Polish separators."""
+    figure = plot_stress_distributions(stress_result, currency="USD", lang="pl")
+    assert figure.layout.separators == "," + NBSP
+    assert figure.layout.annotations[0].text == f"budżet: 50{NBSP}000,00 USD"
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"), [("pl", f"1{NBSP}234{NBSP}567,89"), ("en", "1,234,567.89")]
+)
+def test_styled_tables_use_the_languages_separators(lang: str, shown: str) -> None:
+    """A table cell reads 1 234 567,89 in Polish and 1,234,567.89 in English."""
+    table = pd.DataFrame({"strategy": ["momentum"], "trading_cost": [1234567.891]})
+    html = style_table(table, lang).to_html()
+    assert shown in html
+    assert ("koszt transakcyjny" if lang == "pl" else "trading cost") in html
