@@ -1,7 +1,7 @@
 """TCO benchmark: the kit beside DuckDB on the trade-log shapes analysts meet, same run.
 
     python benchmarks/tco.py [--rows N] [--csv-rows K] [--stream-rows M] [--repeat R]
-                             [--data-dir DIR]
+                             [--dask-files F] [--dask-rows D] [--data-dir DIR]
 
 Shapes (each N rows unless said), every one beside DuckDB computing the same KPIs *and*
 ``count(distinct trade_id)`` on the same file (the kit checks every id is unique):
@@ -12,7 +12,11 @@ Shapes (each N rows unless said), every one beside DuckDB computing the same KPI
 3. the same with UUID4 trade ids;
 4. a CSV export (string ids, ISO-8601 timestamps with ``Z``), K rows (2M).
 Then, with ``--stream-rows M`` (slow; 0 skips it): shape 2 at M rows (50M) streamed by
-``analyse_tco_file``, peak RSS (target <= 1.5 GiB).
+``stage5kit tco --stream``, peak RSS (target <= 1.5 GiB). With ``--dask-files F`` (0 skips
+it): a folder of F shape-2 files of D rows each (8 x 2M) through ``stage5kit tco
+--scheduler`` on a real 2-worker ``LocalCluster`` (one thread each, started before the
+clock, as a running cluster would be), beside ``stage5kit tco --stream`` on the same
+folder in one process and DuckDB on the same files; the Dask and local CSVs must be equal.
 
 Targets: shapes 1-3 at 10M kit wall <= 1.5x DuckDB and peak RSS <= 1 GiB; shape 4 <= 1.5x.
 The kit runs its full path: validation of every column, the trade-id uniqueness check,
@@ -30,6 +34,8 @@ best of N is the fairest figure. Generated inputs are cached in --data-dir.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import importlib
 import json
 import subprocess
@@ -37,12 +43,15 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pyarrow as pa
+    from distributed import Client
 
 GIB = 1024**3
 CHUNK_ROWS = 1_000_000
@@ -85,16 +94,43 @@ def _peak_rss() -> int:
 def _child(task: str, path: str) -> None:
     """Run one measured task in this (fresh) process and print wall seconds and peak RSS.
 
-    The libraries a task uses are imported before the clock starts, for every contender.
+    The libraries a task uses are imported before the clock starts, for every contender;
+    a Dask task's cluster is started before it too, and its workers' CPU time (added to
+    the caller's) and largest peak RSS are reported.
     """
     for module in _IMPORTS[task]:
         importlib.import_module(module)
-    cpu = _cpu_seconds()
-    start = time.perf_counter()
-    groups = _TASKS[task](path)
-    wall = time.perf_counter() - start
-    cpu = _cpu_seconds() - cpu
-    print(json.dumps({"wall": wall, "cpu": cpu, "rss": _peak_rss(), "groups": groups}))
+    with _cluster() if task == "cli-dask" else contextlib.nullcontext() as client:
+        workers = client.run(_cpu_seconds) if client else {}
+        cpu = _cpu_seconds()
+        start = time.perf_counter()
+        found = _TASKS[task](path, *([client.scheduler.address] if client else []))
+        wall = time.perf_counter() - start
+        cpu = _cpu_seconds() - cpu
+        extra = {}
+        if client:
+            cpu += sum(client.run(_cpu_seconds).values()) - sum(workers.values())
+            extra = {"worker_rss": max(client.run(_peak_rss).values())}
+    groups, more = found if isinstance(found, tuple) else (found, {})
+    print(
+        json.dumps(
+            {"wall": wall, "cpu": cpu, "rss": _peak_rss(), "groups": groups, **more, **extra}
+        )
+    )
+
+
+@contextlib.contextmanager
+def _cluster() -> Iterator[Client]:
+    """A real 2-worker Dask LocalCluster (processes, one thread each) and a client of it."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
 
 
 def _cpu_seconds() -> float:
@@ -110,10 +146,26 @@ def _kit(path: str) -> int:
     return len(analyse_tco_file(path, TcoOptions(by=BY)).kpis)
 
 
-def _kit_stream(path: str) -> int:
-    from stage5kit.core import TcoOptions, analyse_tco_file
+def _cli_tco(path: str, *options: str) -> tuple[int, dict[str, Any]]:
+    """``stage5kit tco PATH --by strategy,venue,day OPTIONS`` in this process: groups and the
+    SHA-256 of its tco_report.csv (the Dask and local runs must write the same bytes)."""
+    from stage5kit.cli import main
 
-    return len(analyse_tco_file(path, TcoOptions(by=BY), exact_rows=0).kpis)
+    with tempfile.TemporaryDirectory() as work:
+        out = Path(work) / "tco"
+        command = ["tco", path, "--by", ",".join(BY), "--out", str(out), *options]
+        main.main(command, standalone_mode=False)
+        report = (out / "tco_report.csv").read_bytes()
+    groups = report.count(b"\n") - 1
+    return groups, {"csv_sha256": hashlib.sha256(report).hexdigest()}
+
+
+def _cli_stream(path: str) -> tuple[int, dict[str, Any]]:
+    return _cli_tco(path, "--stream")
+
+
+def _cli_dask(path: str, scheduler: str) -> tuple[int, dict[str, Any]]:
+    return _cli_tco(path, "--scheduler", scheduler)
 
 
 def _duckdb(source: str, *, load: bool) -> int:
@@ -136,6 +188,10 @@ def _duckdb(source: str, *, load: bool) -> int:
 
 def _duckdb_parquet(path: str) -> int:
     return _duckdb(f"read_parquet('{path}')", load=False)
+
+
+def _duckdb_folder(path: str) -> int:
+    return _duckdb(f"read_parquet('{path}/*.parquet')", load=False)
 
 
 def _duckdb_csv(path: str) -> int:
@@ -167,15 +223,19 @@ def _pandas(path: str) -> int:
 
 _IMPORTS = {
     "kit": ["stage5kit.core"],
-    "kit-stream": ["stage5kit.core"],
+    "cli-stream": ["stage5kit.cli", "stage5kit.core"],
+    "cli-dask": ["stage5kit.cli", "stage5kit.core", "stage5kit.reporting.tco_cluster"],
     "duckdb-parquet": ["duckdb"],
+    "duckdb-folder": ["duckdb"],
     "duckdb-csv": ["duckdb"],
     "pandas": ["pandas", "numpy", "pyarrow.parquet"],
 }
 _TASKS = {
     "kit": _kit,
-    "kit-stream": _kit_stream,
+    "cli-stream": _cli_stream,
+    "cli-dask": _cli_dask,
     "duckdb-parquet": _duckdb_parquet,
+    "duckdb-folder": _duckdb_folder,
     "duckdb-csv": _duckdb_csv,
     "pandas": _pandas,
 }
@@ -204,14 +264,18 @@ def _measure_all(tasks: list[str], path: Path, repeat: int) -> list[dict[str, fl
 
 
 def _warm(path: Path) -> None:
-    """Read a file once so that the measured run finds it in the page cache."""
-    with path.open("rb") as handle:
-        while handle.read(1 << 24):
-            pass
+    """Read a file (or a folder's files) once so the measured run finds it in the page cache."""
+    for each in sorted(path.glob("*.parquet")) if path.is_dir() else [path]:
+        with each.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
 
 
-def _make_parquet(path: Path, rows: int, shape: int) -> Path:
-    """Write ``rows`` synthetic trades of a shape in 1M-row chunks (bounded memory)."""
+def _make_parquet(path: Path, rows: int, shape: int, *, first: int = 0) -> Path:
+    """Write ``rows`` synthetic trades of a shape in 1M-row chunks (bounded memory).
+
+    Trade ids (and chunk seeds) start at ``first``, so files of one folder never share an id.
+    """
     import pyarrow.parquet as pq
 
     if path.exists():
@@ -219,8 +283,8 @@ def _make_parquet(path: Path, rows: int, shape: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     writer = None
-    for done in range(0, rows, CHUNK_ROWS):
-        table = _chunk(done, min(CHUNK_ROWS, rows - done), shape)
+    for done in range(first, first + rows, CHUNK_ROWS):
+        table = _chunk(done, min(CHUNK_ROWS, first + rows - done), shape)
         if writer is None:
             codec = "snappy" if shape > 1 else "zstd"
             writer = pq.ParquetWriter(tmp, table.schema, compression=codec)
@@ -290,6 +354,32 @@ def _make_csv(path: Path, rows: int) -> Path:
     return path
 
 
+def _make_folder(path: Path, files: int, rows: int) -> Path:
+    """A folder of ``files`` shape-2 Parquet files of ``rows`` trades, ids unique across them."""
+    for index in range(files):
+        _make_parquet(path / f"part-{index:03d}.parquet", rows, 2, first=index * rows)
+    return path
+
+
+def _dask_section(folder: Path, files: int, rows: int) -> None:
+    """Measure the folder once through Dask, locally streamed and in DuckDB; print them."""
+    local, dask, duck = _measure_all(["cli-stream", "cli-dask", "duckdb-folder"], folder, 1)
+    assert local["groups"] == dask["groups"] == duck["groups"], (local, dask, duck)
+    assert local["csv_sha256"] == dask["csv_sha256"], "Dask and local tco_report.csv differ"
+    print(f"6. {files} files x {rows:,} trades (shape 2), one folder; CSVs identical")
+    _line(
+        "  CPU Dask (caller + workers) vs local", dask["cpu"], "local --stream", local["cpu"], "s"
+    )
+    _line("  CPU local streamed vs DuckDB", local["cpu"], "DuckDB", duck["cpu"], "s")
+    _line("  Dask 2 workers vs local streamed", dask["wall"], "local --stream", local["wall"], "s")
+    _line("  Dask 2 workers vs DuckDB", dask["wall"], "DuckDB", duck["wall"], "s")
+    _line("  local streamed vs DuckDB", local["wall"], "DuckDB", duck["wall"], "s")
+    _line(
+        "  peak RSS worker vs local", dask["worker_rss"] / GIB, "local", local["rss"] / GIB, "GiB"
+    )
+    _line("  peak RSS driver vs DuckDB", dask["rss"] / GIB, "DuckDB", duck["rss"] / GIB, "GiB")
+
+
 def _line(name: str, kit: float, reference_name: str, reference: float, unit: str) -> None:
     ratio = kit / reference if reference else float("nan")
     print(
@@ -313,6 +403,9 @@ def main() -> None:
     parser.add_argument("--csv-rows", type=int, default=2_000_000)
     parser.add_argument("--stream-rows", type=int, default=0, help="shape 2 streamed; 0 skips")
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (best shown)")
+    parser.add_argument("--dask-files", type=int, default=0, help="Dask folder files; 0 skips")
+    parser.add_argument("--dask-rows", type=int, default=2_000_000, help="trades per Dask file")
+    parser.add_argument("--only-extra", action="store_true", help="skip shapes 1-4")
     parser.add_argument(
         "--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "stage5kit-bench"
     )
@@ -322,6 +415,23 @@ def main() -> None:
         _child(*args.child)
         return
 
+    if not args.only_extra:
+        _shapes(args)
+    if args.stream_rows:
+        rows = args.stream_rows
+        stream = _make_parquet(args.data_dir / f"trades_shape2_{rows}.parquet", rows, 2)
+        (kit,) = _measure_all(["cli-stream"], stream, 1)
+        print(f"5. {rows:,}-trade pandas-default Parquet (shape 2), `stage5kit tco --stream`")
+        _line("  peak RSS vs 1.5 GiB target", kit["rss"] / GIB, "target", 1.5, "GiB")
+        print(f"  wall {kit['wall']:.1f} s, CPU {kit['cpu']:.1f} s")
+    if args.dask_files:
+        name = f"dask_{args.dask_files}x{args.dask_rows}"
+        folder = _make_folder(args.data_dir / name, args.dask_files, args.dask_rows)
+        _dask_section(folder, args.dask_files, args.dask_rows)
+
+
+def _shapes(args: argparse.Namespace) -> None:
+    """Shapes 1-4, each beside DuckDB (and shape 1 beside pandas)."""
     n = args.rows
     shape1 = _make_parquet(args.data_dir / f"trades_{n}.parquet", n, 1)
     kit, duck, pandas = _measure_all(["kit", "duckdb-parquet", "pandas"], shape1, args.repeat)
@@ -334,13 +444,6 @@ def main() -> None:
     csv = _make_csv(args.data_dir / f"trades_strings_{args.csv_rows}.csv", args.csv_rows)
     kit, duck = _measure_all(["kit", "duckdb-csv"], csv, args.repeat)
     _shape(f"4. {args.csv_rows:,}-row CSV export, string ids, ISO-8601 Z", kit, duck)
-    if args.stream_rows:
-        rows = args.stream_rows
-        stream = _make_parquet(args.data_dir / f"trades_shape2_{rows}.parquet", rows, 2)
-        (kit,) = _measure_all(["kit-stream"], stream, 1)
-        print(f"5. {rows:,}-trade pandas-default Parquet (shape 2), streamed")
-        _line("  peak RSS vs 1.5 GiB target", kit["rss"] / GIB, "target", 1.5, "GiB")
-        print(f"  wall {kit['wall']:.1f} s, CPU {kit['cpu']:.1f} s")
 
 
 if __name__ == "__main__":

@@ -169,3 +169,37 @@ def test_tco_with_root_writes_into_var_audit_tco(root: Path) -> None:
     result = CliRunner().invoke(main, ["tco", str(trades), "--root", str(root), "--by", "strategy"])
     assert result.exit_code == 0, result.output
     assert (root / "var" / "audit" / "tco" / "tco_summary.json").is_file()
+
+
+@pytest.mark.parametrize("given", ["smoke.sig", "sample_incident.json"])
+def test_verify_checks_the_incident_against_smoke_sig(root: Path, given: str) -> None:
+    """`stage5kit verify` takes smoke.sig (or the incident) and checks the pair."""
+    runner = CliRunner()
+    assert runner.invoke(main, ["smoke", "--root", str(root), "--key", KEY]).exit_code == 0
+    folder = root / "logs" / "decision_engine"
+    result = runner.invoke(main, ["verify", str(folder / given), "--key", KEY])
+    assert result.exit_code == 0, result.output
+    assert f"ok: {folder / 'sample_incident.json'}: signature verifies" in result.output
+
+
+@pytest.mark.parametrize("given", ["smoke.sig", "sample_incident.json"])
+def test_verify_reports_an_edited_incident_against_smoke_sig(root: Path, given: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["smoke", "--root", str(root), "--key", KEY]).exit_code == 0
+    folder = root / "logs" / "decision_engine"
+    incident = folder / "sample_incident.json"
+    incident.write_text(incident.read_text().replace('"reject"', '"approve"', 1))
+    result = runner.invoke(main, ["verify", str(folder / given), "--key", KEY])
+    assert result.exit_code == 1, result.output
+    assert "signed file was modified" in result.output
+    assert "modified: sample_incident.json" in result.output
+
+
+def test_verify_reports_a_forged_smoke_sig(root: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["smoke", "--root", str(root), "--key", KEY]).exit_code == 0
+    folder = root / "logs" / "decision_engine"
+    other = "hex:" + "ef" * 32
+    result = runner.invoke(main, ["verify", str(folder / "smoke.sig"), "--key", other])
+    assert result.exit_code == 1, result.output
+    assert "invalid" in result.output

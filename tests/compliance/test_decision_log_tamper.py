@@ -317,7 +317,7 @@ def test_any_flipped_byte_is_caught_at_its_line(data: st.DataObject) -> None:
     assert result.line == original[:position].count(b"\n") + 1
 
 
-@pytest.mark.parametrize("damage", ["none", "edit", "truncate"])
+@pytest.mark.parametrize("damage", ["none", "edit", "swap", "truncate"])
 def test_the_parallel_pass_agrees_with_the_sequential_one(
     tmp_path: Path,
     write_log: WriteLog,

@@ -20,7 +20,9 @@ from stage5kit.core import (
     run_stress_test,
 )
 from stage5kit.reporting import (
+    box_summary,
     daily_cost_per_trade,
+    plot_box_summary,
     plot_distribution,
     plot_percentiles,
     plot_period_comparison,
@@ -73,6 +75,13 @@ def test_each_strategy_has_one_colour_in_every_tco_figure(trades) -> None:
             daily, x="day", y="cost_bps", group="strategy", unit="bps", title="t"
         ),
         plot_distribution(costed, value="slippage_bps", group="strategy", unit="bps", title="t"),
+        plot_box_summary(
+            box_summary(costed, value="slippage_bps", group="strategy"),
+            value="slippage_bps",
+            group="strategy",
+            unit="bps",
+            title="t",
+        ),
         plot_percentiles(
             latency,
             group="strategy",

@@ -170,3 +170,37 @@ def test_box_summary_bounds_the_outliers_and_keeps_the_quartiles() -> None:
         stats, value="slippage_bps", group="venue", unit="bps", title="Slippage"
     )
     assert sum(len(trace.y or ()) for trace in figure.data) == 50
+
+
+def test_box_summary_figure_speaks_the_report_language() -> None:
+    """Axis titles come from the catalog and no trace carries an English word in Polish."""
+    import pandas as pd
+
+    from stage5kit.reporting import box_summary, column_label, plot_box_summary
+
+    frame = pd.DataFrame({"venue": ["x"] * 50 + ["y"] * 50, "slippage_bps": range(100)})
+    stats = box_summary(frame, value="slippage_bps", group="venue")
+    figure = plot_box_summary(
+        stats, value="slippage_bps", group="venue", unit="pb", title="t", lang="pl"
+    )
+    assert figure.layout.xaxis.title.text == column_label("venue", "pl") != "venue"
+    assert figure.layout.yaxis.title.text == f"{column_label('slippage_bps', 'pl')} (pb)"
+    assert {trace.name for trace in figure.data} == {"x", "y"}
+
+
+def test_a_long_series_is_thinned_to_its_point_budget_with_both_ends() -> None:
+    """Years of days draw at most max_points per line, first and last day kept."""
+    import pandas as pd
+
+    from stage5kit.reporting import plot_series_with_markers
+
+    days = pd.date_range("2020-01-01", periods=3_000, freq="D")
+    frame = pd.DataFrame({"day": days, "cost_bps": range(3_000), "strategy": "a"})
+    figure = plot_series_with_markers(
+        frame, x="day", y="cost_bps", group="strategy", unit="bps", title="t", max_points=400
+    )
+    (line,) = figure.data
+    assert 300 < len(line.x) <= 400
+    assert (line.y[0], line.y[-1]) == (0, 2_999)
+    short = plot_series_with_markers(frame.head(400), x="day", y="cost_bps", unit="bps", title="t")
+    assert len(short.data[0].x) == 400

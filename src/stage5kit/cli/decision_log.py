@@ -133,6 +133,14 @@ def _echo_verification(result: LogVerification, output_format: str) -> None:
     metavar="SPEC",
     help="A retired key (verify only); repeatable. secrets/retired/*.key are always added.",
 )
+@click.option(
+    "--expect-head",
+    "expect_head",
+    type=click.Path(exists=True, path_type=Path),
+    help="A copy of the head kept elsewhere: a signed report folder or its manifest.json"
+    " (metadata.decision_log_head), or a saved head file. The log must still hold that"
+    " entry; a rollback of log and head together fails with reason rolled_back.",
+)
 @format_option(help_text="Output: a summary line, or the full result as JSON.")
 def verify(
     *,
@@ -140,13 +148,16 @@ def verify(
     root: Path | None,
     key_spec: str | None,
     retired_keys: tuple[str, ...],
+    expect_head: Path | None,
     output_format: str,
 ) -> None:
     """Verify every line, the chain and the head; exit 1 naming the first bad line and why.
 
     A log with no entries exits 1 too: nothing was verified.
     """
-    from stage5kit.compliance import load_keyring, verify_log
+    from stage5kit.compliance import load_keyring, load_recorded_head, verify_log
+
+    recorded = None if expect_head is None else load_recorded_head(expect_head)
 
     workspace = workspace_of(root)
     keyring = load_keyring(
@@ -156,7 +167,7 @@ def verify(
         default_key_file=workspace.decision_log_key,
         require_current=False,
     )
-    result = verify_log(_log_path(path, root), keyring=keyring)
+    result = verify_log(_log_path(path, root), keyring=keyring, recorded_head=recorded)
     _echo_verification(result, output_format)
     if not result.ok:
         raise SystemExit(1)

@@ -154,7 +154,8 @@ def run(
     path = _resolve(notebook)
     prepare_report(path, given, cwd=cwd)
     key = _signing_key(key_spec)
-    out_dir = out_dir if out_dir is not None else workspace_of(root).tco_dir / path.stem
+    workspace = workspace_of(root)
+    out_dir = out_dir if out_dir is not None else workspace.tco_dir / path.stem
     result = run_report(
         path,
         parameters=given,
@@ -164,6 +165,7 @@ def run(
         cell_timeout=cell_timeout,
         progress=progress_wanted(output_format),
         cwd=cwd,
+        decision_log=workspace.decision_log,
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=root)
     if output_format == "json":

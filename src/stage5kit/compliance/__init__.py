@@ -21,6 +21,7 @@ from stage5kit.compliance.decision_log import (
     append_entries,
     append_entry,
     head_path,
+    head_record,
     parse_payload,
     read_entries,
     repair_log,
@@ -43,7 +44,7 @@ from stage5kit.compliance.key_rotation import (
     plan_rotation,
 )
 from stage5kit.compliance.log_keys import KeyRing, load_keyring, load_log_key
-from stage5kit.compliance.log_verify import LogVerification, verify_log
+from stage5kit.compliance.log_verify import LogVerification, load_recorded_head, verify_log
 from stage5kit.compliance.rotation_schedule import (
     Reminder,
     reminders_csv,
@@ -93,9 +94,11 @@ __all__: list[str] = [
     "execute_rotation",
     "find_workspace",
     "head_path",
+    "head_record",
     "init_workspace",
     "load_keyring",
     "load_log_key",
+    "load_recorded_head",
     "load_registry",
     "parse_payload",
     "plan_rotation",

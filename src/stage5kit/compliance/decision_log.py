@@ -51,6 +51,38 @@ def lock_path(log_path: str | Path) -> Path:
     return log.with_name(log.name + ".lock")
 
 
+HEAD_RECORD = "decision_log_head"
+"""The key under which a signed report manifest's metadata records the log's head."""
+
+
+def head_record(path: str | Path) -> dict[str, object] | None:
+    """The log's signed head checkpoint as a JSON record for a signed report's manifest.
+
+    An external copy of the head: a later ``verify --expect-head`` shows whether the log
+    still holds that entry (else it was rolled back together with its head). None when
+    there is no log; ``problem`` says why when the head cannot be read.
+    """
+    log = Path(path)
+    if not log.exists():
+        return None
+    shown = log.resolve()
+    head_file = head_path(log)
+    sealed = decode_head(head_file.read_bytes()) if head_file.exists() else None
+    if sealed is None:
+        state = "is not a head checkpoint" if head_file.exists() else "is missing"
+        return {"path": shown.as_posix(), "problem": f"{head_file.name} {state}"}
+    head = sealed.head
+    return {
+        "path": shown.as_posix(),
+        "log_id": head.log_id,
+        "last_seq": head.last_seq,
+        "last_digest": head.last_digest,
+        "key_id": head.key_id,
+        "updated": head.updated,
+        "hmac": sealed.tag.hex(),
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class NewEntry:
     """What a caller records: category, payload (a JSON object), actor and optional ticket."""

@@ -11,19 +11,23 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from stage5kit.compliance._log_format import (
     GENESIS_DIGEST,
+    Head,
     decode_head,
     line_digest,
     line_digest_ascii,
     split_line,
 )
-from stage5kit.compliance.decision_log import head_path
+from stage5kit.compliance.decision_log import HEAD_RECORD, head_path
 from stage5kit.compliance.log_keys import KeyRing
+from stage5kit.errors import InputError
 
 PARALLEL_MIN_LINES = 50_000
 MAX_WORKERS = 4
@@ -183,7 +187,9 @@ def _check_lines(
     ``first_number`` is the line number (= seq) of ``lines[0]``; ``chained_to`` the digest
     its ``prev`` must equal (None: take it as given, for a chunk of a parallel pass).
     """
-    keys = {key_id.encode("ascii"): key for key_id, key in keyring.keys.items()}
+    checkers = {
+        key_id.encode("ascii"): key.signature_checker() for key_id, key in keyring.keys.items()
+    }
     log_id: bytes | None = None
     prev = None if chained_to is None else chained_to.encode("ascii")
     seen_keys: set[bytes] = set()
@@ -194,8 +200,8 @@ def _check_lines(
             if fields is None:
                 raise _Finding(*_describe_malformed(line), line=number)
             entry_bytes, key_id, line_log_id, line_prev, seq, tag = fields
-            key = keys.get(key_id)
-            if key is None:
+            signature_matches = checkers.get(key_id)
+            if signature_matches is None:
                 name = key_id.decode("ascii", "replace")
                 held = ", ".join(keyring.key_ids()) or "none"
                 detail = (
@@ -203,8 +209,9 @@ def _check_lines(
                     " add the retired key to verify it"
                 )
                 raise _Finding("missing_key", detail, line=number, missing_key_id=name)
-            if not key.signature_matches(entry_bytes, tag):
-                detail = f"bad HMAC under key '{key.key_id}' (the line was edited or forged)"
+            if not signature_matches(entry_bytes, tag):
+                name = key_id.decode("ascii")
+                detail = f"bad HMAC under key '{name}' (the line was edited or forged)"
                 raise _Finding("bad_hmac", detail, line=number)
             if log_id is None:
                 log_id = line_log_id
@@ -262,12 +269,19 @@ def _chunks(data: bytes, parts: int) -> list[tuple[int, int, int]]:
     return chunks
 
 
+def _start_method() -> str:
+    """Fork when this process runs one thread and the OS can (workers start in milliseconds,
+    not the second a fresh interpreter takes to import the kit); spawn otherwise."""
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    return "fork" if forkable and threading.active_count() == 1 else "spawn"
+
+
 def _check_lines_in_parallel(
     path: Path, data: bytes, count: int, keyring: KeyRing, workers: int
 ) -> _Progress | None:
     """Verify chunks in ``workers`` processes and stitch them; None when anything is off."""
     chunks = _chunks(data, workers)
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=len(chunks) - 1, mp_context=context) as pool:
         futures = [
             pool.submit(_verify_chunk, path, start, end, number, keyring)
@@ -342,13 +356,101 @@ def _check_head(
     return head.last_seq
 
 
+_RECORD_FIELDS = ("log_id", "last_seq", "last_digest")
+_LOG_ID = re.compile(r"[0-9a-f]{32}")
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def _recorded_fields(record: object, source: Path) -> Head:
+    if not isinstance(record, dict) or any(name not in record for name in _RECORD_FIELDS):
+        msg = (
+            f"{source}: no decision-log head recorded ({', '.join(_RECORD_FIELDS)});"
+            " give a signed report's manifest.json made in a workspace with a decision log"
+        )
+        raise InputError(msg, path=source, column=HEAD_RECORD)
+    log_id, last_seq, last_digest = (record[name] for name in _RECORD_FIELDS)
+    if (
+        not isinstance(log_id, str)
+        or not _LOG_ID.fullmatch(log_id)
+        or not isinstance(last_seq, int)
+        or isinstance(last_seq, bool)
+        or last_seq < 0
+        or not isinstance(last_digest, str)
+        or not _DIGEST.fullmatch(last_digest)
+    ):
+        shown = json.dumps({name: record[name] for name in _RECORD_FIELDS})[:80]
+        msg = f"{source}: the recorded head {shown} is not a decision-log head"
+        raise InputError(msg, path=source, column=HEAD_RECORD, value=shown)
+    return Head(
+        log_id=log_id,
+        last_seq=last_seq,
+        last_digest=last_digest,
+        key_id=str(record.get("key_id", "")),
+        updated=str(record.get("updated", "")),
+    )
+
+
+def load_recorded_head(path: str | Path) -> Head:
+    """A copy of the log's head kept elsewhere: a signed report's folder or ``manifest.json``
+    (``metadata.decision_log_head``) or a head checkpoint file; InputError otherwise.
+
+    Check the report's signature first (``stage5kit verify``): this reads the record only.
+    """
+    source = Path(path)
+    if source.is_dir():
+        source = source / "manifest.json"
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        msg = f"{source}: cannot read ({error.strerror or type(error).__name__})"
+        raise InputError(msg, path=source) from None
+    sealed = decode_head(data)
+    if sealed is not None:
+        return sealed.head
+    try:
+        document = json.loads(data)
+    except ValueError:
+        msg = f"{source}: neither a report manifest (JSON) nor a decision-log head checkpoint"
+        raise InputError(msg, path=source) from None
+    metadata = document.get("metadata") if isinstance(document, dict) else None
+    record = metadata.get(HEAD_RECORD) if isinstance(metadata, dict) else None
+    return _recorded_fields(record, source)
+
+
+def _check_recorded_head(lines: list[bytes], progress: _Progress, recorded: Head) -> None:
+    """Raise a finding when the log no longer holds the entry a recorded head names
+    (the log and its head were put back to an older pair, or the log was rewritten)."""
+    count = progress.checked
+    if progress.log_id is not None and recorded.log_id != progress.log_id:
+        detail = f"the recorded head is of log {recorded.log_id}, this log is {progress.log_id}"
+        raise _Finding("recorded_head_mismatch", detail)
+    if recorded.last_seq > count:
+        detail = (
+            f"a recorded head says seq {recorded.last_seq} existed; the log ends at seq"
+            f" {count}: it was rolled back (log and head replaced by an older pair)"
+        )
+        raise _Finding("rolled_back", detail, line=count + 1)
+    if recorded.last_seq and line_digest(lines[recorded.last_seq - 1]) != recorded.last_digest:
+        detail = (
+            f"seq {recorded.last_seq} is not the entry the recorded head names"
+            " (the log was rewritten from there)"
+        )
+        raise _Finding("rolled_back", detail, line=recorded.last_seq)
+
+
 def verify_log(
-    path: str | Path, *, keyring: KeyRing, workers: int | None = None
+    path: str | Path,
+    *,
+    keyring: KeyRing,
+    workers: int | None = None,
+    recorded_head: Head | None = None,
 ) -> LogVerification:
     """Verify every line, the chain and the head; the first bad line is named with why.
 
     Logs of at least ``PARALLEL_MIN_LINES`` lines are checked by ``workers`` processes
     (default: the CPU count, at most 4); any problem is then located by one sequential pass.
+    ``recorded_head`` (a copy kept elsewhere, :func:`load_recorded_head`) must still be in
+    the log: that catches a rollback of log and head together, which they cannot show.
     """
     log = Path(path)
     data = log.read_bytes() if log.exists() else b""
@@ -364,6 +466,8 @@ def verify_log(
             _check_lines(lines, keyring, progress)
         _check_torn_tail(torn, len(lines) + 1)
         head_seq = _check_head(log, lines, keyring, progress)
+        if recorded_head is not None:
+            _check_recorded_head(lines, progress, recorded_head)
     except _Finding as finding:
         return _result(
             log,

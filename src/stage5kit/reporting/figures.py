@@ -227,6 +227,15 @@ def add_limit_lines(
     return figure
 
 
+def thin_rows(frame: pd.DataFrame, max_points: int) -> pd.DataFrame:
+    """Every k-th row of ``frame`` and its last, at most ``max_points`` rows (a thinned line)."""
+    if len(frame) <= max_points:
+        return frame
+    step = -(-len(frame) // (max_points - 1))
+    keep = [*range(0, len(frame) - 1, step), len(frame) - 1]
+    return frame.iloc[keep]
+
+
 def plot_series_with_markers(
     frame: pd.DataFrame,
     *,
@@ -238,19 +247,23 @@ def plot_series_with_markers(
     anomalies: pd.DataFrame | None = None,
     limits: Mapping[str, float] | None = None,
     budgets: Mapping[str, float] | None = None,
+    max_points: int = 1000,
     lang: str = "en",
 ) -> Figure:
     """Lines of ``y`` over ``x`` (one per ``group``), anomaly markers and limit lines.
 
     ``limits`` are named levels (a maximum cost); ``budgets`` are levels per group, drawn
-    in their group's colour and labelled "budget <group>" at the line's right end.
+    in their group's colour and labelled "budget <group>" at the line's right end. A line
+    longer than ``max_points`` is thinned to every k-th point (its last kept), so years of
+    days stay a figure of bounded size; anomaly markers are drawn in full.
     """
     import plotly.graph_objects as go
 
     figure = go.Figure()
     groups = [(None, frame)] if group is None else list(frame.groupby(group, observed=True))
     colours = colour_map([*(str(name) for name, _ in groups if name is not None), *(budgets or {})])
-    for name, part in groups:
+    for name, whole in groups:
+        part = thin_rows(whole, max_points)
         figure.add_trace(
             go.Scatter(
                 x=part[x],
@@ -314,12 +327,13 @@ def plot_distribution(
 
 
 def plot_box_summary(
-    stats: pd.DataFrame, *, value: str, group: str, unit: str, title: str
+    stats: pd.DataFrame, *, value: str, group: str, unit: str, title: str, lang: str = "en"
 ) -> Figure:
     """Box plot drawn from precomputed quartiles and fences (:func:`box_summary`), with
     its sampled outliers as points: the figure's size does not grow with the data."""
     import plotly.graph_objects as go
 
+    colours = colour_map(str(name) for name in stats[group])
     figure = go.Figure()
     for row in stats.to_dict("records"):
         name = str(row[group])
@@ -335,6 +349,8 @@ def plot_box_summary(
                 upperfence=[row["upperfence"]],
                 mean=[row["mean"]],
                 boxpoints=False,
+                boxmean=True,
+                marker_color=colours[name],
             )
         )
         figure.add_trace(
@@ -342,12 +358,17 @@ def plot_box_summary(
                 x=[name] * len(outliers),
                 y=outliers,
                 mode="markers",
-                marker_size=3,
+                marker={"size": 3, "color": colours[name]},
                 showlegend=False,
-                name=f"{name} outliers",
+                name=name,
             )
         )
-    return style_figure(figure, title=title, x_title=group, y_title=f"{value} ({unit})")
+    return style_figure(
+        figure,
+        title=title,
+        x_title=column_label(group, lang),
+        y_title=f"{column_label(value, lang)} ({unit})",
+    )
 
 
 def plot_percentiles(

@@ -24,8 +24,9 @@ SECTIONS = {
         "notebooks/tco_analysis.ipynb -p trades_path my_trades.csv --out DIR`."
     ),
     "tco.inputs": (
-        "## The inputs\n\nThe trade log is validated as it is read: a bad row stops the report "
-        "with the file, row and column to fix."
+        "## The inputs\n\nThe trade log is validated as it is read, in batches, so a log of "
+        "any length fits in memory: a bad row stops the report with the file, row and column "
+        "to fix. The charts of single trades show a fixed-size random sample of them."
     ),
     "tco.headline": (
         "## Headline KPIs\n\nCosts are in the trade log's quote currency; bps are basis points "
@@ -46,8 +47,9 @@ SECTIONS = {
         "is an overspend."
     ),
     "tco.venues": (
-        "## Slippage by venue\n\nThe spread of per-trade slippage on each venue; a wide box or "
-        "a high mean line points at the venue to renegotiate or route away from."
+        "## Slippage by venue\n\nThe spread of per-trade slippage on each venue (quartiles of "
+        "a random sample of trades, with some of its outliers); a wide box or a high mean line "
+        "points at the venue to renegotiate or route away from."
     ),
     "tco.latency": (
         "## Latency\n\nDecision latency percentiles per strategy, then slippage against "
@@ -73,7 +75,8 @@ SECTIONS = {
     ),
     "stress.history": (
         "## The history and the scenarios\n\nThe trade log is validated and costed with the "
-        "same model as the TCO report; the scenarios are checked against its venues."
+        "same model as the TCO report, in batches, and reduced to daily sums per venue, so a "
+        "log of any length fits in memory; the scenarios are checked against its venues."
     ),
     "stress.simulation": (
         "## Simulation\n\nEach path draws whole historical days in blocks, then applies the "

@@ -87,6 +87,7 @@ class PreparedReport:
     kernel: NotebookKernel = PYTHON_KERNEL
     cwd: Path | None = None  # the kernel's working folder; None: the report folder
     lang: str = DEFAULT_LANG
+    decision_log: Path | None = None  # its head is recorded in the signed manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,11 +132,13 @@ def prepare_report(
     given_dir: Path | None = None,
     source: str = "the command line",
     cwd: Path | None = None,
+    decision_log: Path | None = None,
 ) -> PreparedReport:
     """Check ``parameters`` and the notebook's kernel; no kernel is started.
 
     ``cwd`` is the kernel's working folder; when None it follows the rule in this module's
-    docstring. A notebook without a ``parameters`` cell accepts no parameters.
+    docstring. A notebook without a ``parameters`` cell accepts no parameters. The head of
+    ``decision_log``, when it exists at signing time, is recorded in the signed manifest.
     """
     path = Path(notebook).resolve()
     declared = read_parameters(path)
@@ -162,6 +165,7 @@ def prepare_report(
         lang=check_lang(str(lang)),
         kernel=notebook_kernel(path),
         cwd=cwd.resolve() if cwd is not None else None,
+        decision_log=decision_log,
     )
 
 
@@ -197,7 +201,7 @@ def report_metadata(prepared: PreparedReport) -> dict[str, object]:
         for name, value in sorted(prepared.parameters.items())
         if isinstance(value, str) and value and Path(value).is_file()
     }
-    return {
+    metadata: dict[str, object] = {
         "kind": "stage5kit-report",
         "notebook": {
             "name": prepared.notebook.name,
@@ -208,6 +212,13 @@ def report_metadata(prepared: PreparedReport) -> dict[str, object]:
         "inputs": inputs,
         "versions": _versions(),
     }
+    if prepared.decision_log is not None:
+        from stage5kit.compliance.decision_log import HEAD_RECORD, head_record
+
+        record = head_record(prepared.decision_log)
+        if record is not None:
+            metadata[HEAD_RECORD] = record
+    return metadata
 
 
 def build_report(
@@ -297,6 +308,7 @@ def run_report(
     given_dir: Path | None = None,
     progress: bool = False,
     cwd: Path | None = None,
+    decision_log: Path | None = None,
 ) -> ReportResult:
     """Run ``notebook`` into ``out_dir`` as a signed report (unsigned when ``key`` is None).
 
@@ -304,10 +316,13 @@ def run_report(
     sees the key: its environment is allow-listed, a deferred key is read only after the
     kernel has exited, and signing happens here. A failed report is kept only when it
     holds no key material; every error message leaving here has key material redacted.
-    ``progress`` draws a bar of executed cells on stderr.
+    ``progress`` draws a bar of executed cells on stderr. The head of ``decision_log`` (when
+    the log exists) is recorded in the manifest: an external copy that exposes a rollback.
     """
     started = time.perf_counter()
-    prepared = prepare_report(notebook, parameters, given_dir=given_dir, cwd=cwd)
+    prepared = prepare_report(
+        notebook, parameters, given_dir=given_dir, cwd=cwd, decision_log=decision_log
+    )
     target = Path(out_dir)
     _check_out_dir(target)
     failure: NotebookError | None = None

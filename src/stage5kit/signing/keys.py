@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -95,6 +96,12 @@ class VerificationKey:
         if self.algorithm == "hmac":
             return _primitives.hmac_sha256_matches(self._material, message, signature)
         return _primitives.ed25519_signature_matches(self._material, message, signature)
+
+    def signature_checker(self) -> Callable[[bytes, bytes], bool]:
+        """Return ``signature_matches`` prepared for many messages (the HMAC key set up once)."""
+        if self.algorithm == "hmac":
+            return _primitives.hmac_sha256_checker(self._material)
+        return self.signature_matches
 
 
 @dataclass(frozen=True, slots=True, repr=False, eq=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stage5kit.core import add_trade_costs, build_cost_history, generate_trades
+from stage5kit.core.stress import cost_cells, history_from_cells, merge_cost_cells
 from stage5kit.errors import InputError
 
 _TRADE = st.tuples(
@@ -92,3 +95,24 @@ def test_empty_log_is_refused() -> None:
     )
     with pytest.raises(InputError, match="no trades"):
         build_cost_history(frame, latency_slope_bps_per_10ms=0.0)
+
+
+@given(st.lists(_TRADE, min_size=1, max_size=60), st.lists(st.integers(1, 59), max_size=5))
+def test_cells_of_any_split_merge_to_the_history_of_the_whole(trades, cuts) -> None:
+    """Batches reduced to cells and merged give the history of the whole log (to rounding)."""
+    frame = pd.DataFrame(
+        trades, columns=["day", "venue", "liquidity", "notional", "fee", "slippage_cost"]
+    )
+    frame["timestamp"] = pd.Timestamp("2026-02-01", tz="UTC") + pd.to_timedelta(
+        frame["day"], unit="D"
+    )
+    edges = [0, *sorted({c for c in cuts if c < len(frame)}), len(frame)]
+    parts = [cost_cells(frame.iloc[a:b]) for a, b in itertools.pairwise(edges)]
+    merged = history_from_cells(merge_cost_cells(parts), latency_slope_bps_per_10ms=0.3)
+    whole = build_cost_history(frame, latency_slope_bps_per_10ms=0.3)
+    assert (merged.days, merged.venues) == (whole.days, whole.venues)
+    for name in ("trades", "notional", "fee_charged", "fee_rebate", "slippage_cost"):
+        np.testing.assert_allclose(getattr(merged, name), getattr(whole, name), atol=1e-6)
+    np.testing.assert_allclose(merged.maker_notional, whole.maker_notional, atol=1e-6)
+    assert merged.taker_slippage_rate == pytest.approx(whole.taker_slippage_rate, abs=1e-9)
+    assert merged.mean_slippage_bps == pytest.approx(whole.mean_slippage_bps, abs=1e-6)

@@ -10,12 +10,19 @@ from stage5kit.core.decisions.candidates import (
     check_candidates,
     replay_candidates,
 )
-from stage5kit.core.decisions.engine import CHECKS, Check, CheckResults, ThresholdRiskEngine
+from stage5kit.core.decisions.engine import (
+    CHECKS,
+    Check,
+    CheckResults,
+    OrderChecks,
+    ThresholdRiskEngine,
+)
 from stage5kit.core.decisions.kpis import DecisionKpis
 from stage5kit.core.decisions.limits import RiskLimits, parse_risk_limits
 from stage5kit.core.decisions.orchestrator import (
     NO_FAILED_CHECK,
     OUTCOMES,
+    Decision,
     DecisionOrchestrator,
     Decisions,
 )
@@ -35,9 +42,11 @@ __all__: list[str] = [
     "SMOKE_SCENARIOS",
     "Check",
     "CheckResults",
+    "Decision",
     "DecisionKpis",
     "DecisionOrchestrator",
     "Decisions",
+    "OrderChecks",
     "RiskLimits",
     "SmokeScenario",
     "ThresholdRiskEngine",

@@ -7,6 +7,7 @@ the daily budget, or a KPI that is unknown) or ``reduce`` (too large: cut to the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -48,6 +49,15 @@ class CheckResults:
     notional: np.ndarray
 
 
+@dataclass(frozen=True, slots=True)
+class OrderChecks:
+    """Every check for one order, in check order: measured values, limits, passed."""
+
+    measured: tuple[float, ...]
+    limits: tuple[float, ...]
+    passed: tuple[bool, ...]
+
+
 class ThresholdRiskEngine:
     """Scores candidate orders against :class:`RiskLimits`, vectorised over the orders."""
 
@@ -81,3 +91,19 @@ class ThresholdRiskEngine:
         with np.errstate(invalid="ignore"):
             passed = np.isnan(limits) | (values <= limits)
         return CheckResults(measured=values, limits=limits, passed=passed, notional=notional)
+
+    def evaluate_order(
+        self, strategy: str, venue: str, quantity: float, price: float, kpis: DecisionKpis
+    ) -> OrderChecks:
+        """Measure one order against each limit in plain Python (what ``evaluate`` computes
+        for a row, with the same float operations in the same order)."""
+        cost, slippage, latency = kpis.for_order(strategy, venue)
+        notional = quantity * price
+        expected_cost = notional * cost / BPS
+        measured = (cost, slippage, latency, kpis.spent_today(strategy) + expected_cost, notional)
+        limits = tuple(self.limits.limit(check.limit, strategy) for check in CHECKS)
+        passed = tuple(
+            math.isnan(limit) or value <= limit
+            for value, limit in zip(measured, limits, strict=True)
+        )
+        return OrderChecks(measured=measured, limits=limits, passed=passed)

@@ -75,21 +75,30 @@ class DecisionKpis:
             day=day,
         )
 
+    def for_order(self, strategy: str, venue: str) -> tuple[float, float, float]:
+        """The (cost_bps, slippage_bps, latency p95) an order of ``strategy`` on ``venue`` is
+        decided on: its pair's KPIs, else its strategy's, else the overall ones."""
+        chosen = self.by_strategy_venue.get((strategy, venue))
+        if chosen is None:
+            chosen = self.by_strategy.get(strategy, self.overall)
+        cost, slippage, latency = (float(chosen[name]) for name in KPI_METRICS)
+        return cost, slippage, latency
+
+    def spent_today(self, strategy: str) -> float:
+        """The strategy's cost on the latest day (0 when none is recorded)."""
+        return float(self.daily_cost.get(strategy, 0.0))
+
     def lookup(
         self, strategies: Sequence[str], venues: Sequence[str]
     ) -> tuple[np.ndarray, np.ndarray]:
         """For each (strategy, venue) pair of the uniques given, the (cost_bps, slippage_bps,
         latency p95) it is decided on, as a (strategies, venues, 3) array; and each
         strategy's cost today as a (strategies,) array."""
-        fallback = tuple(self.overall[name] for name in KPI_METRICS)
         table = np.empty((len(strategies), len(venues), len(KPI_METRICS)), dtype=np.float64)
         for i, strategy in enumerate(strategies):
-            own = self.by_strategy.get(strategy)
-            base = fallback if own is None else tuple(own[name] for name in KPI_METRICS)
             for j, venue in enumerate(venues):
-                pair = self.by_strategy_venue.get((strategy, venue))
-                table[i, j] = base if pair is None else tuple(pair[name] for name in KPI_METRICS)
-        spent = np.array([self.daily_cost.get(s, 0.0) for s in strategies], dtype=np.float64)
+                table[i, j] = self.for_order(strategy, venue)
+        spent = np.array([self.spent_today(s) for s in strategies], dtype=np.float64)
         return table, spent
 
     def to_dict(self) -> dict[str, object]:

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from stage5kit.core.decisions.engine import CHECK_NAMES, CHECKS, CheckResults, ThresholdRiskEngine
+from stage5kit.core.decisions.engine import (
+    CHECK_NAMES,
+    CHECKS,
+    CheckResults,
+    OrderChecks,
+    ThresholdRiskEngine,
+)
 from stage5kit.core.decisions.kpis import DecisionKpis
 
 OUTCOMES = ("approve", "reduce", "reject", "escalate")
@@ -23,8 +29,43 @@ NO_FAILED_CHECK = "all_passed"
 _ACTIONS = np.array([check.action for check in CHECKS], dtype=object)
 
 
+_NOTIONAL = CHECK_NAMES.index("order_notional")
+
+
 def _number(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
+
+
+def _path(
+    values: Sequence[float], limits: Sequence[float], passed: Sequence[bool]
+) -> list[dict[str, object]]:
+    """The checks of one order, in order: ``{check, value, limit, passed}``."""
+    return [
+        {
+            "check": name,
+            "value": _number(values[k]),
+            "limit": _number(limits[k]),
+            "passed": bool(passed[k]),
+        }
+        for k, name in enumerate(CHECK_NAMES)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One order's decision from :meth:`DecisionOrchestrator.decide_one`; its fields equal
+    the matching row of :class:`Decisions` for the same order."""
+
+    order: Mapping[str, object] = field(repr=False)
+    checks: OrderChecks
+    outcome: str
+    first_failed: str
+    approved_quantity: float
+    latency_ms: float
+
+    def decision_path(self) -> list[dict[str, object]]:
+        """The checks, in order: ``{check, value, limit, passed}``."""
+        return _path(self.checks.measured, self.checks.limits, self.checks.passed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,20 +89,11 @@ class Decisions:
 
     def decision_path(self, index: int) -> list[dict[str, object]]:
         """The checks of one order, in order: ``{check, value, limit, passed}``."""
-        values, limits, passed = (
-            self.checks.measured[index],
-            self.checks.limits[index],
-            self.checks.passed[index],
+        return _path(
+            self.checks.measured[index].tolist(),
+            self.checks.limits[index].tolist(),
+            self.checks.passed[index].tolist(),
         )
-        return [
-            {
-                "check": name,
-                "value": _number(values[k]),
-                "limit": _number(limits[k]),
-                "passed": bool(passed[k]),
-            }
-            for k, name in enumerate(CHECK_NAMES)
-        ]
 
     def to_frame(self) -> pd.DataFrame:
         """One row per order: the order, its decision, first failed check, approved quantity."""
@@ -109,6 +141,9 @@ class Decisions:
 class DecisionOrchestrator:
     """Runs the engine's checks in order for a batch of orders and records each decision.
 
+    :meth:`decide` takes a frame of orders (vectorised); :meth:`decide_one` one order as a
+    mapping, in plain Python, for a live engine deciding as orders arrive (no pandas cost).
+
     ``clock`` returns nanoseconds (default ``time.perf_counter_ns``); it only times decisions.
     """
 
@@ -133,7 +168,7 @@ class DecisionOrchestrator:
             any_failed, np.array(CHECK_NAMES, dtype=object)[first], NO_FAILED_CHECK
         )
         quantity = orders["quantity"].to_numpy(dtype=np.float64)
-        limit_notional = checks.limits[:, CHECK_NAMES.index("order_notional")]
+        limit_notional = checks.limits[:, _NOTIONAL]
         with np.errstate(divide="ignore", invalid="ignore"):
             reduced = quantity * limit_notional / checks.notional
         approved = np.select([outcome == "approve", outcome == "reduce"], [quantity, reduced], 0.0)
@@ -146,4 +181,34 @@ class DecisionOrchestrator:
             approved_quantity=approved,
             kpis=kpis,
             latency_ms=latency_ms,
+        )
+
+    def decide_one(self, order: Mapping[str, object], kpis: DecisionKpis) -> Decision:
+        """Decide one order (``strategy``, ``venue``, ``quantity``, ``price`` as checked by
+        ``check_candidates``); the same decision :meth:`decide` gives that order's row."""
+        started = self.clock()
+        quantity = float(order["quantity"])  # type: ignore[arg-type]
+        checks = self.engine.evaluate_order(
+            str(order["strategy"]),
+            str(order["venue"]),
+            quantity,
+            float(order["price"]),  # type: ignore[arg-type]
+            kpis,
+        )
+        first = next((k for k, passed in enumerate(checks.passed) if not passed), None)
+        if first is None:
+            outcome, first_failed, approved = "approve", NO_FAILED_CHECK, quantity
+        else:
+            outcome = "escalate" if math.isnan(checks.measured[first]) else CHECKS[first].action
+            first_failed = CHECK_NAMES[first]
+            approved = 0.0
+            if outcome == "reduce":
+                approved = quantity * checks.limits[_NOTIONAL] / checks.measured[_NOTIONAL]
+        return Decision(
+            order=order,
+            checks=checks,
+            outcome=outcome,
+            first_failed=first_failed,
+            approved_quantity=approved,
+            latency_ms=(self.clock() - started) / 1e6,
         )

@@ -25,6 +25,7 @@ from stage5kit.core.io.streaming import (
     aggregate_trade_file,
     analyse_tco_file,
     profile_trade_file,
+    read_stress_inputs,
 )
 from stage5kit.core.io.stress_output import summarise_stress, write_stress_outputs
 from stage5kit.core.io.tco_output import write_tco_outputs
@@ -43,6 +44,7 @@ __all__: list[str] = [
     "load_thresholds",
     "load_trades",
     "profile_trade_file",
+    "read_stress_inputs",
     "resolve_scenarios",
     "summarise_stress",
     "trade_files",

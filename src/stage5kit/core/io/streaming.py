@@ -1,5 +1,8 @@
 """TCO over a trade log of any size: validated batches reduced and merged, bounded memory.
 
+The report notebooks read logs the same way: :func:`profile_trade_file` (TCO report) and
+:func:`read_stress_inputs` (stress test) make one streamed pass each.
+
 Memory holds about two batches (one read and validated while the previous one is reduced
 in a worker thread) plus a few partials (cells and sketches, independent of the number of
 trades); see :class:`~stage5kit.core.trades.trade_ids.TradeIdLedger` for the duplicate-id check.
@@ -17,11 +20,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from stage5kit.core.io.trade_logs import DEFAULT_BATCH_ROWS, iter_trade_batches, trade_files
+from stage5kit.core.stress.history import cost_cells, history_from_cells, merge_cost_cells
+from stage5kit.core.stress.run import StressInputs
 from stage5kit.core.tco.aggregates import (
     TcoPartial,
     aggregate_trades,
@@ -32,6 +38,7 @@ from stage5kit.core.tco.analysis import TcoResult, summarise_partial
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.options import DEFAULT_BY, TcoOptions
 from stage5kit.core.tco.thresholds import Thresholds
+from stage5kit.core.trades.costs import add_trade_costs
 from stage5kit.core.trades.schema import TRADE_ID
 from stage5kit.core.trades.trade_ids import id_keys
 from stage5kit.errors import InputError, InputProblem
@@ -164,13 +171,15 @@ class TradeLogProfile:
     ``result`` is the TCO analysis for the report keys, ``by_strategy`` the same by
     strategy alone (latency percentiles), ``sample`` a seeded uniform sample of at most
     ``sample_rows`` validated trades (scatter and box plots), ``fee_split`` the log's
-    positive maker fees, positive other fees and rebates (the cost waterfall).
+    positive maker fees, positive other fees and rebates (the cost waterfall), ``venues``
+    every venue of the log, sorted (a venue too rare for the sample still counts).
     """
 
     result: TcoResult
     by_strategy: TcoResult
     sample: pd.DataFrame
     fee_split: dict[str, float]
+    venues: tuple[str, ...]
 
 
 def profile_trade_file(
@@ -194,6 +203,7 @@ def profile_trade_file(
     sampler = _Sampler(sample_rows, seed)
     fees = np.zeros(3)
     notes: dict[str, None] = {}
+    venues: set[str] = set()
     for batch in iter_trade_batches(path, batch_rows=batch_rows):
         main.add(batch.frame)
         strategy.add(batch.frame)
@@ -202,6 +212,7 @@ def profile_trade_file(
         maker = (batch.frame["liquidity"] == "maker").to_numpy()
         fees += (fee[maker & (fee > 0)].sum(), fee[~maker & (fee > 0)].sum(), fee[fee < 0].sum())
         notes.update(dict.fromkeys(batch.notes))
+        venues.update(map(str, batch.frame["venue"].dropna().unique()))
     whole, by_strategy = main.result(), strategy.result()
     if whole is None or by_strategy is None:
         problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
@@ -219,6 +230,7 @@ def profile_trade_file(
         by_strategy=summarise_partial(by_strategy, TcoOptions(by=("strategy",))),
         sample=sampler.result(),
         fee_split=dict(zip(("maker fees", "taker fees", "rebates"), map(float, fees), strict=True)),
+        venues=tuple(sorted(venues)),
     )
 
 
@@ -244,6 +256,45 @@ class _Sampler:
 
     def result(self) -> pd.DataFrame:
         return pd.DataFrame() if self._kept is None else self._kept
+
+
+def read_stress_inputs(
+    path: str | Path,
+    *,
+    infra_costs: pd.DataFrame | None = None,
+    infra_proration: Literal["days", "none"] = "days",
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> StressInputs:
+    """A stress test's inputs from one streamed pass over a trade log: bounded memory.
+
+    The same as :func:`~stage5kit.core.stress.stress_inputs` on the loaded log (sums added
+    in another order, so equal to rounding); give ``infra_costs`` only for the TCO view.
+    """
+    # The stress test uses the slope and infra cost, never a quantile: sketches suffice.
+    reducer = _Reducer(("strategy",), exact_rows=0)
+    cells: list[pd.DataFrame] = []
+    notes: dict[str, None] = {}
+    rows = 0
+    for batch in iter_trade_batches(path, batch_rows=batch_rows):
+        reducer.add(batch.frame)
+        cells.append(cost_cells(add_trade_costs(batch.frame)))
+        if len(cells) >= _MERGE_EVERY:
+            cells = [merge_cost_cells(cells)]
+        notes.update(dict.fromkeys(batch.notes))
+        rows += len(batch.frame)
+    partial = reducer.result()
+    if partial is None:
+        problem = InputProblem(path=str(path), message="file has no trades", hint="add trade rows")
+        raise InputError.from_problems([problem])
+    tco = summarise_partial(
+        partial,
+        TcoOptions(by=("strategy",), infra_proration=infra_proration),
+        infra_costs=infra_costs,
+        notes=tuple(notes),
+    )
+    slope = float(tco.overall["slippage_bps_per_10ms"])
+    history = history_from_cells(merge_cost_cells(cells), latency_slope_bps_per_10ms=slope)
+    return StressInputs(history=history, tco=tco, n_trades=rows)
 
 
 def analyse_tco_file(

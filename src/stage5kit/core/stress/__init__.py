@@ -14,7 +14,13 @@ from stage5kit.core.stress.engine import (
     simulate_daily_costs,
     simulate_stress,
 )
-from stage5kit.core.stress.history import CostHistory, build_cost_history
+from stage5kit.core.stress.history import (
+    CostHistory,
+    build_cost_history,
+    cost_cells,
+    history_from_cells,
+    merge_cost_cells,
+)
 from stage5kit.core.stress.metrics import (
     compute_expected_shortfall,
     compute_quantile_bands,
@@ -26,7 +32,13 @@ from stage5kit.core.stress.reading import (
     collect_stress_kpis,
     tabulate_stress_risk,
 )
-from stage5kit.core.stress.run import run_stress_test, scale_budget_to_horizon
+from stage5kit.core.stress.run import (
+    StressInputs,
+    run_stress_test,
+    scale_budget_to_horizon,
+    simulate_stress_inputs,
+    stress_inputs,
+)
 from stage5kit.core.stress.scenarios import (
     BASELINE_SCENARIO,
     BUILTIN_SCENARIOS,
@@ -43,6 +55,7 @@ __all__: list[str] = [
     "CostHistory",
     "Scenario",
     "SimulationSettings",
+    "StressInputs",
     "StressResult",
     "StressSettings",
     "advice_lever",
@@ -54,11 +67,16 @@ __all__: list[str] = [
     "compute_quantile_bands",
     "compute_tail_risk",
     "compute_value_at_risk",
+    "cost_cells",
+    "history_from_cells",
+    "merge_cost_cells",
     "parse_scenarios",
     "run_stress_test",
     "scale_budget_to_horizon",
     "select_scenarios",
     "simulate_daily_costs",
     "simulate_stress",
+    "simulate_stress_inputs",
+    "stress_inputs",
     "tabulate_stress_risk",
 ]

@@ -3,7 +3,9 @@
 The bootstrap draws whole historical days, so a day's trades travel together and the
 simulation never loops over trades: each day is reduced once to sums (trades, notional,
 charged fees, rebates, slippage cost, maker and taker notional) per venue, plus a few
-log-wide rates (maker/taker fee and slippage rates, the latency-slippage slope).
+log-wide rates (maker/taker fee and slippage rates, the latency-slippage slope). The sums
+are first kept per (day, venue, liquidity side) cell, which batches of a streamed log add
+up to, so a history of any log's length fits in days x venues x 3 rows.
 
 Trades whose liquidity is unknown (missing or any other label) stay in every total but in
 neither the maker nor the taker notional, so maker/taker shocks act only on flow whose side
@@ -12,6 +14,7 @@ is known - the same ``unknown`` bucket as the TCO fees and counts.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +24,7 @@ from stage5kit.core.trades.units import BPS
 from stage5kit.errors import InputError
 
 COSTED_COLUMNS = ("timestamp", "venue", "liquidity", "notional", "fee", "slippage_cost")
+_CELL_KEYS = ["day", "venue", "side"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,38 +57,73 @@ class CostHistory:
 
 def build_cost_history(costed: pd.DataFrame, *, latency_slope_bps_per_10ms: float) -> CostHistory:
     """Reduce a costed trade log (per-trade notional, fee, slippage_cost) to daily sums."""
+    slope = latency_slope_bps_per_10ms
+    return history_from_cells(_cost_rows(costed), latency_slope_bps_per_10ms=slope)
+
+
+def cost_cells(costed: pd.DataFrame) -> pd.DataFrame:
+    """Sums per (day, venue, liquidity side) of a costed log or batch: a history's mergeable part.
+
+    ``side`` is 0 for maker, 1 for taker, 2 for any other or missing liquidity; cells of
+    several batches merge with :func:`merge_cost_cells`.
+    """
+    return merge_cost_cells([_cost_rows(costed)])
+
+
+def _cost_rows(costed: pd.DataFrame) -> pd.DataFrame:
+    """One cell row per trade (summing rows of one cell gives the cell)."""
     missing = [c for c in COSTED_COLUMNS if c not in costed.columns]
     if missing:
         msg = f"costed trade log lacks column(s) {missing} (run it through add_trade_costs first)"
         raise InputError(msg, column=missing[0])
-    if costed.empty:
+    timestamps = pd.to_datetime(costed["timestamp"], utc=True).dt.tz_localize(None)
+    liquidity = costed["liquidity"].astype(str).to_numpy()
+    fee = costed["fee"].to_numpy(dtype=np.float64)
+    return pd.DataFrame(
+        {
+            "day": timestamps.to_numpy().astype("datetime64[D]"),
+            "venue": costed["venue"].astype(str).to_numpy(),
+            "side": np.where(liquidity == "maker", 0, np.where(liquidity == "taker", 1, 2)),
+            "trades": np.ones(len(costed)),
+            "notional": costed["notional"].to_numpy(dtype=np.float64),
+            "fee_charged": np.where(fee > 0, fee, 0.0),
+            "fee_rebate": np.where(fee < 0, fee, 0.0),
+            "slippage_cost": costed["slippage_cost"].to_numpy(dtype=np.float64),
+        }
+    )
+
+
+def merge_cost_cells(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Add the cells of several batches (or of trades) cell by cell: bounded by days x venues."""
+    joined = pd.concat(parts, ignore_index=True)
+    return joined.groupby(_CELL_KEYS, sort=True, as_index=False).sum()
+
+
+def history_from_cells(cells: pd.DataFrame, *, latency_slope_bps_per_10ms: float) -> CostHistory:
+    """The cost history of a log from its cells (:func:`cost_cells`; a cell may repeat)."""
+    if cells.empty:
         msg = "the trade log has no trades: there is no history to resample"
         raise InputError(msg)
-    timestamps = pd.to_datetime(costed["timestamp"], utc=True).dt.tz_localize(None)
-    day_values = timestamps.to_numpy().astype("datetime64[D]")
-    day_idx, days = pd.factorize(day_values, sort=True)
-    venue_idx, venues = pd.factorize(costed["venue"].astype(str), sort=True)
+    day_idx, days = pd.factorize(cells["day"].to_numpy(), sort=True)
+    venue_idx, venues = pd.factorize(cells["venue"].to_numpy(), sort=True)
     shape = (len(days), len(venues))
     cell = day_idx * len(venues) + venue_idx
-
-    notional = costed["notional"].to_numpy(dtype=np.float64)
-    fee = costed["fee"].to_numpy(dtype=np.float64)
-    slippage = costed["slippage_cost"].to_numpy(dtype=np.float64)
-    liquidity = costed["liquidity"].astype(str)
-    maker = (liquidity == "maker").to_numpy()
-    taker = (liquidity == "taker").to_numpy()
-    charged = np.where(fee > 0, fee, 0.0)
-    rebate = np.where(fee < 0, fee, 0.0)
 
     def per_cell(values: np.ndarray) -> np.ndarray:
         return np.bincount(cell, weights=values, minlength=shape[0] * shape[1]).reshape(shape)
 
+    notional = cells["notional"].to_numpy()
+    charged = cells["fee_charged"].to_numpy()
+    rebate = cells["fee_rebate"].to_numpy()
+    slippage = cells["slippage_cost"].to_numpy()
+    maker = (cells["side"] == 0).to_numpy()
+    taker = (cells["side"] == 1).to_numpy()
     maker_notional = notional[maker].sum()
     taker_notional = notional[taker].sum()
     return CostHistory(
         days=tuple(str(d) for d in np.datetime_as_string(np.asarray(days), unit="D")),
         venues=tuple(str(v) for v in venues),
-        trades=per_cell(np.ones_like(notional)),
+        trades=per_cell(cells["trades"].to_numpy()),
         notional=per_cell(notional),
         fee_charged=per_cell(charged),
         fee_rebate=per_cell(rebate),

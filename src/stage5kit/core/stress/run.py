@@ -11,14 +11,15 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
 from stage5kit.core.stress.engine import SimulationSettings, StressResult, simulate_stress
-from stage5kit.core.stress.history import build_cost_history
+from stage5kit.core.stress.history import CostHistory, build_cost_history
 from stage5kit.core.stress.scenarios import Scenario, check_scenario_venues
-from stage5kit.core.tco.analysis import analyse_tco
+from stage5kit.core.tco.analysis import TcoResult, analyse_tco
 from stage5kit.core.tco.budgets import Budget
 from stage5kit.core.tco.options import TcoOptions
 from stage5kit.core.trades.costs import add_trade_costs
@@ -29,6 +30,33 @@ DAYS_PER_PERIOD = {"day": 1.0, "week": 7.0, "month": 365.25 / 12.0}
 MIN_HISTORY_DAYS = 20
 MIN_BLOCKS = 3
 MIN_TRADES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class StressInputs:
+    """What a stress test needs of a trade log: its cost history, its TCO by strategy
+    (latency-slippage slope, allocated infra cost, notes) and its number of trades."""
+
+    history: CostHistory
+    tco: TcoResult
+    n_trades: int
+
+
+def stress_inputs(
+    trades: pd.DataFrame,
+    *,
+    infra_costs: pd.DataFrame | None = None,
+    infra_proration: Literal["days", "none"] = "days",
+) -> StressInputs:
+    """Cost a loaded trade log and reduce it to a stress test's inputs."""
+    tco = analyse_tco(
+        trades,
+        TcoOptions(by=("strategy",), infra_proration=infra_proration),
+        infra_costs=infra_costs,
+    )
+    slope = float(tco.overall["slippage_bps_per_10ms"])
+    history = build_cost_history(add_trade_costs(trades), latency_slope_bps_per_10ms=slope)
+    return StressInputs(history=history, tco=tco, n_trades=len(trades))
 
 
 def run_stress_test(
@@ -52,14 +80,38 @@ def run_stress_test(
     :class:`Budget` (per strategy and period) is scaled to the horizon; a number is taken
     as the budget for the horizon.
     """
-    tco = analyse_tco(
-        trades,
-        TcoOptions(by=("strategy",), infra_proration=infra_proration),
-        infra_costs=infra_costs if include_tco else None,
+    inputs = stress_inputs(
+        trades, infra_costs=infra_costs if include_tco else None, infra_proration=infra_proration
     )
-    costed = add_trade_costs(trades)
-    slope = float(tco.overall["slippage_bps_per_10ms"])
-    history = build_cost_history(costed, latency_slope_bps_per_10ms=slope)
+    return simulate_stress_inputs(
+        inputs,
+        scenarios,
+        settings,
+        include_tco=include_tco,
+        budget=budget,
+        gross_edge_bps=gross_edge_bps,
+        on_scenario_done=on_scenario_done,
+        on_chunks_done=on_chunks_done,
+    )
+
+
+def simulate_stress_inputs(
+    inputs: StressInputs,
+    scenarios: Sequence[Scenario],
+    settings: SimulationSettings,
+    *,
+    include_tco: bool = False,
+    budget: float | Budget | None = None,
+    gross_edge_bps: float | None = None,
+    on_scenario_done: Callable[[str], None] | None = None,
+    on_chunks_done: Callable[[int, int], None] | None = None,
+) -> StressResult:
+    """Simulate the scenarios on a log's stress inputs (loaded or streamed), as run_stress_test.
+
+    The inputs' TCO carries the infra costs when ``include_tco`` (see :func:`stress_inputs`).
+    """
+    history, tco = inputs.history, inputs.tco
+    slope = history.latency_slope_bps_per_10ms
     check_scenario_venues(scenarios, history.venues)
     infra_per_day = float(tco.overall["infra_cost"]) / len(history.days) if include_tco else 0.0
     horizon_budget = (
@@ -80,7 +132,7 @@ def run_stress_test(
     )
     notes = thin_data_notes(
         history_days=len(history.days),
-        n_trades=len(trades),
+        n_trades=inputs.n_trades,
         settings=settings,
         slope_note=_overall_slope_note(tco.latency_slippage) if not math.isfinite(slope) else "",
         scenarios=scenarios,

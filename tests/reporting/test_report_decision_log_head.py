@@ -1,0 +1,55 @@
+"""A signed report made in a workspace records the decision log's head in its manifest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from stage5kit.cli import main
+from stage5kit.compliance import append_entry, head_path, init_workspace
+from stage5kit.signing import load_signing_key, verify_manifest
+
+from .conftest import TEST_KEY_HEX
+
+LOG_KEY = "hex:" + "ab" * 32
+
+
+@pytest.mark.slow
+def test_report_manifest_holds_the_head_and_exposes_a_later_rollback(
+    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`report run --root WS` signs the log's head; after log and head are put back to an
+    older pair, `decision-log verify --expect-head REPORT` fails where plain verify cannot."""
+    for name in ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STAGE5KIT_DECISION_LOG_KEY", LOG_KEY)
+    workspace, _ = init_workspace(tmp_path / "ws")
+    log, key = workspace.decision_log, load_signing_key(LOG_KEY)
+    append_entry(log, category="stage5_training", payload={"n": 1}, key=key, actor="t")
+    older = tmp_path / "older"
+    older.mkdir()
+    for path in (log, head_path(log)):
+        shutil.copy2(path, older / path.name)
+    append_entry(log, category="tco_report", payload={"n": 2}, key=key, actor="t")
+    runner = CliRunner()
+    report = tmp_path / "report"
+    signing = f"hex:{TEST_KEY_HEX}"
+    run = ["report", "run", str(probe_notebook), "--root", str(workspace.root)]
+    outcome = runner.invoke(main, [*run, "--out", str(report), "--key", signing])
+    assert outcome.exit_code == 0, outcome.output
+    assert verify_manifest(report, load_signing_key(signing).verification_key()).ok
+    recorded = json.loads((report / "manifest.json").read_text())["metadata"]["decision_log_head"]
+    assert recorded["last_seq"] == 2
+    assert f'"last_digest":"{recorded["last_digest"]}"' in head_path(log).read_text()
+    verify = ["decision-log", "verify", "--root", str(workspace.root)]
+    assert runner.invoke(main, [*verify, "--expect-head", str(report)]).exit_code == 0
+    for path in (log, head_path(log)):
+        shutil.copy2(older / path.name, path)
+    assert runner.invoke(main, verify).exit_code == 0
+    rolled = runner.invoke(main, [*verify, "--expect-head", str(report)])
+    assert rolled.exit_code == 1
+    assert "rolled back" in rolled.output
