@@ -52,15 +52,14 @@ demo: $(STAMP)
 sample: $(STAMP)
 	$(VENV)/bin/stage5kit sample artifacts --out sample_artifacts
 
-# JupyterLab on the participant notebook: the kit's kernel, no news or update pop-up.
+# JupyterLab on the participant notebook: the kit's kernel, no news or update pop-up
+# (`stage5kit workshop lab`, which tests/workshop/test_lab_journey.py starts the same way).
+# LAB_ARGS go to `jupyter lab`, e.g. make lab LAB_ARGS=--port=8899.
 LAB_DIR := out/lab
+LAB_ARGS ?=
 lab: $(STAMP)
-	test -f $(LAB_DIR)/cwiczenie_uczestnik.ipynb || $(VENV)/bin/stage5kit workshop build --out $(LAB_DIR)
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp workshop/jupyterlab_overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
-	cd $(LAB_DIR) && ../../$(VENV)/bin/jupyter lab cwiczenie_uczestnik.ipynb \
-		--ServerApp.root_dir=. --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	$(VENV)/bin/stage5kit workshop lab --dir $(LAB_DIR) -- $(LAB_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-out out .pytest_cache .mypy_cache .ruff_cache

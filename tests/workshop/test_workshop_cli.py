@@ -36,3 +36,52 @@ def test_build_names_a_missing_source(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "cannot read the exercise notebook" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_lab_builds_the_workshop_and_hands_over_to_jupyterlab(tmp_path: Path) -> None:
+    """`workshop lab` builds a missing workshop, writes Lab's overrides, passes LAB_ARGS on."""
+    import subprocess
+    import sys
+
+    import jupyterlab
+
+    from stage5kit.reporting.workshop_lab import LAB_OVERRIDES, LAB_SETTINGS_DIR
+
+    command = [sys.executable, "-m", "stage5kit", "workshop", "lab", "--dir", "ws", "--"]
+    run = subprocess.run(
+        [*command, "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == jupyterlab.__version__
+    assert (tmp_path / "ws" / "cwiczenie_uczestnik.ipynb").is_file()
+    overrides = (tmp_path / "ws" / LAB_SETTINGS_DIR / "overrides.json").read_text()
+    assert json.loads(overrides) == LAB_OVERRIDES
+    notifications = LAB_OVERRIDES["@jupyterlab/apputils-extension:notification"]
+    assert notifications == {"checkForUpdates": False, "fetchNews": "false"}
+
+
+def test_lab_without_jupyterlab_says_how_to_install_it(tmp_path: Path) -> None:
+    """A Python without JupyterLab (its import blocked): exit 2 and the extra to install."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['jupyterlab'] = None; sys.argv[0] = 'stage5kit'; "
+        "from stage5kit.cli import main; main()"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script, "workshop", "lab", "--dir", str(tmp_path / "ws")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "JupyterLab is not installed" in run.stderr
+    assert "stage5kit[lab]" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -306,3 +306,33 @@ def _demo_terminal_steps(
         f"decision log ({log.status}, {log.entries_checked} entries): "
         f"{workspace.decision_log.resolve()}"
     )
+
+
+@workshop.command(
+    "lab", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False}
+)
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out") / "lab",
+    show_default=True,
+    help="Workshop folder; built here first when it holds no participant notebook.",
+)
+@click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
+def lab(*, folder: Path, lab_args: tuple[str, ...]) -> None:
+    """Open JupyterLab on the participant notebook: no news pop-up, the kit's kernel.
+
+    LAB_ARGS after `--` go to `jupyter lab` (e.g. `-- --port=8899 --no-browser`).
+    """
+    import os
+
+    from stage5kit.reporting import build_workshop
+    from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK
+    from stage5kit.reporting.workshop_lab import prepare_lab
+
+    if not (folder / PARTICIPANT_NOTEBOOK).is_file():
+        build_workshop(_find_source(), folder)
+    command = prepare_lab(folder, extra_args=lab_args)
+    # Lab takes this process's place, so Ctrl-C reaches it alone and it shuts its kernels down.
+    os.execv(command[0], command)  # noqa: S606 - Lab's argv, no shell
