@@ -99,3 +99,14 @@ def test_styled_tables_use_the_languages_separators(lang: str, shown: str) -> No
     html = style_table(table, lang).to_html()
     assert shown in html
     assert ("koszt transakcyjny" if lang == "pl" else "trading cost") in html
+
+
+@pytest.mark.parametrize(("lang", "yes", "no"), [("pl", "tak", "nie"), ("en", "yes", "no")])
+def test_styled_tables_show_flags_as_words_of_the_language(lang: str, yes: str, no: str) -> None:
+    """A True/False column (decision_path's "passed") reads tak/nie in Polish, never True."""
+    table = pd.DataFrame({"check": ["cost_bps", "slippage_bps"], "passed": [True, False]})
+    html = style_table(table, lang).to_html()
+    assert f">{yes}</td>" in html
+    assert f">{no}</td>" in html
+    assert "True" not in html
+    assert "False" not in html

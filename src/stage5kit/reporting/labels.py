@@ -114,10 +114,14 @@ def label_columns(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def style_table(frame: pd.DataFrame, lang: str, *, decimals: int = 2) -> Styler:
-    """``frame`` for display: labelled columns, numbers in the language's format, no index."""
+    """``frame`` for display: labelled columns, numbers and yes/no in the language, no index."""
     from stage5kit.reporting.i18n import number_symbols
 
     decimal, thousands = number_symbols(lang)
     labelled = label_columns(frame, lang)
+    answers = {True: translate(lang, "yes"), False: translate(lang, "no")}
     styler = labelled.style.format(precision=decimals, decimal=decimal, thousands=thousands)
+    flags = [column for column in labelled.columns if labelled[column].dtype == bool]
+    if flags:
+        styler = styler.format(answers.__getitem__, subset=flags)
     return styler if labelled.index.name is not None else styler.hide(axis="index")
