@@ -11,7 +11,8 @@ import pytest
 
 from stage5kit.errors import InputError
 from stage5kit.reporting import Exercise, all_checks_passed
-from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, ROTATION_STATES
+from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, QUESTIONS, ROTATION_STATES
+from stage5kit.reporting.labels import column_label
 from stage5kit.reporting.workshop_build import ANSWER_MARKER, build_notebooks, build_workshop
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
@@ -113,6 +114,15 @@ def test_rotation_table_hides_the_state() -> None:
     assert {"window_opens", "due_date", "age_days"} <= set(table.columns)
 
 
+def test_hints_name_table_columns_as_the_polish_tables_show_them() -> None:
+    """A hint points at a column by its Polish header, never by the data file's identifier."""
+    hints = {question.number: question.hint for question in QUESTIONS}
+    assert f"„{column_label('cost_bps_change', 'pl')}”" in hints[3]
+    assert f"„{column_label('status', 'pl')}”" in hints[4]
+    assert "cost_bps_change" not in hints[3]
+    assert "budget_status" not in hints[4]
+
+
 def test_unanswered_question_says_so(exercise: Exercise) -> None:
     assert not exercise.sprawdz(1, ...)
     assert "brak odpowiedzi" in exercise.verdicts[1].text
@@ -149,6 +159,16 @@ def test_source_without_answer_cells_is_rejected() -> None:
     notebook = {"cells": [{"cell_type": "code", "source": "x = 1\n", "metadata": {}}]}
     with pytest.raises(InputError, match="no answer cells"):
         build_notebooks(notebook, where="nb.ipynb")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [[1], "notebook", {"cells": "x"}, {"cells": [1]}, {"cells": [{"source": "x = 1"}]}],
+)
+def test_source_that_is_not_a_notebook_is_an_input_error(document: object) -> None:
+    """Valid JSON of another shape (a list, cells without cell_type) is named, not a crash."""
+    with pytest.raises(InputError, match="not a notebook"):
+        build_notebooks(document, where="nb.ipynb")
 
 
 def test_answer_cell_must_assign_a_name() -> None:

@@ -66,6 +66,19 @@ def test_tampered_sample_artifact_is_named(workspace: Path, tmp_path: Path) -> N
     assert "tco_summary.json" in checks["przykładowe artefakty"].detail
 
 
+def test_samples_without_their_public_key_fail_as_a_row(workspace: Path, tmp_path: Path) -> None:
+    """A missing demo public key is one failed row with its fix, not an abort of preflight."""
+    import shutil
+
+    copy = tmp_path / "samples"
+    shutil.copytree(SAMPLES, copy)
+    (copy / "demo_key" / "DEMO-KEY-NOT-FOR-PRODUCTION.pub").unlink()
+    checks = {c.name: c for c in run_preflight(root=workspace, samples=copy)}
+    assert not checks["przykładowe artefakty"].ok
+    assert "make sample" in checks["przykładowe artefakty"].detail
+    assert checks["dziennik decyzji"].ok
+
+
 @pytest.mark.parametrize(
     ("name", "old", "new"),
     [

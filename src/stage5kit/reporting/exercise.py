@@ -72,14 +72,16 @@ QUESTIONS: tuple[Question, ...] = (
         "strategia",
         "strategia odpowiedzialna za wzrost",
         "Spójrz na tabelę porównania okresów w podziale na strategie: szukasz strategii "
-        "z największym wzrostem kolumny cost_bps_change. Wpisz jej nazwę dokładnie jak w tabeli.",
+        "z największą wartością w kolumnie „zmiana kosztu wykonania”. Wpisz jej nazwę "
+        "dokładnie jak w tabeli.",
     ),
     Question(
         4,
         "status_budzetu",
         "stan budżetu tej strategii w ostatnim miesiącu",
-        "Znajdź w tabeli budget_status wiersz Twojej strategii z pkt 3 i ostatniego miesiąca "
-        "logu; stan to jedno z: ok, warn, critical, over.",
+        "Znajdź w tabeli budżetów (pod opisem budżetu) wiersz Twojej strategii z pkt 3 "
+        "i ostatniego miesiąca logu; kolumna „stan” ma jedną z wartości: ok, warn, critical, "
+        "over.",
     ),
     Question(
         5,

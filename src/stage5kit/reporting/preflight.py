@@ -136,7 +136,14 @@ def _sample_artifacts(folder: Path) -> Callable[[], str]:
                 "w katalogu zestawu"
             )
             raise _Failed(msg)
-        key = load_verification_key(public_key=folder / SAMPLE_KEY)
+        try:
+            key = load_verification_key(public_key=folder / SAMPLE_KEY)
+        except Stage5Error:
+            msg = (
+                f"brak publicznego klucza przykładów {folder / SAMPLE_KEY}, więc podpisów "
+                "nie da się sprawdzić; odtwórz przykłady poleceniem `make sample`"
+            )
+            raise _Failed(msg) from None
         bundles = sorted(folder.rglob("*.zip"))
         bad = [
             *(str(s.relative_to(folder)) for s in signatures if not _signature_ok(s, key)),

@@ -21,7 +21,6 @@ PARTICIPANT_NOTEBOOK = "cwiczenie_uczestnik.ipynb"
 FACILITATOR_NOTEBOOK = "cwiczenie_prowadzacy.ipynb"
 DATA_DIR = "dane"
 SOURCE_DATA_PREFIXES = ("../sample_artifacts/inputs/", "../sample_artifacts/keys/")
-NBVAL_MARKER = "# NBVAL_"
 PLACEHOLDER = "...  # Twoja odpowiedź"
 
 
@@ -77,11 +76,13 @@ def _rewrite_data_paths(text: str) -> str:
     return text
 
 
-def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str, object], ...]:
+def build_notebooks(source: object, *, where: str) -> tuple[dict[str, object], ...]:
     """The participant and facilitator notebooks (as JSON documents) from the source."""
-    cells = source.get("cells")
-    if not isinstance(cells, list):
-        msg = f"{where}: not a notebook (no 'cells' list)"
+    cells = source.get("cells") if isinstance(source, dict) else None
+    if not isinstance(cells, list) or not all(
+        isinstance(cell, dict) and isinstance(cell.get("cell_type"), str) for cell in cells
+    ):
+        msg = f"{where}: not a notebook (no 'cells' list of cells with a 'cell_type')"
         raise InputError(msg)
     participant_cells, facilitator_cells = [], []
     answers = 0
@@ -89,7 +90,7 @@ def build_notebooks(source: dict[str, object], *, where: str) -> tuple[dict[str,
         text = _rewrite_data_paths(_text(cell))
         base = (
             {**cell, "outputs": [], "execution_count": None}
-            if cell["cell_type"] == "code"
+            if cell.get("cell_type") == "code"
             else dict(cell)
         )
         facilitator_cells.append({**base, "source": _lines(_strip_markers(text))})
