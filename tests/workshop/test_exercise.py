@@ -226,3 +226,18 @@ def test_participant_journey_registers_only_a_passed_exercise(tmp_path: Path) ->
     assert len(entries) == 1
     assert entries[0]["payload"]["participant"] == "Ewa Wiśniewska"
     assert entries[0]["payload"]["kind"] == "exercise"
+
+
+def test_signing_command_registers_in_the_participants_workspace() -> None:
+    """The printed command names the workspace (without --root nothing is registered) and the
+    participant notebook where `make lab` builds it."""
+    from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK
+
+    source = SOURCE.read_text(encoding="utf-8")
+    makefile = (SOURCE.parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert "LAB_DIR := out/lab" in makefile
+    assert f"stage5kit report run out/lab/{PARTICIPANT_NOTEBOOK}" in source
+    assert "--root moje" in source
+    assert "--root moje --out moje/cwiczenie-11" in (
+        SOURCE.parents[1] / "workshop" / "cwiczenie.md"
+    ).read_text(encoding="utf-8")

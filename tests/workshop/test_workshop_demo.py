@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -50,3 +51,6 @@ def test_demo_runs_every_step_and_prints_where_each_signed_artifact_is(tmp_path:
     assert entries[0].ticket == "INC-DEMO-7"
     assert entries[1].payload["kind"] == "exercise"
     assert entries[1].payload["checks_passed"] == 7
+    manifest = Path(printed["signed exercise report"]).parent / "manifest.json"
+    head = json.loads(manifest.read_text(encoding="utf-8"))["metadata"]["decision_log_head"]
+    assert head["last_seq"] == 1  # the smoke incident, written before the report was signed

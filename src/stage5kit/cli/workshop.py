@@ -185,6 +185,10 @@ def demo(*, out_dir: Path, seed: int) -> None:
     from stage5kit.signing import check_signing_key, generate_keypair, load_signing_key
 
     make_non_dumpable()
+    report_dir = out_dir / f"cwiczenie-{seed}"
+    if report_dir.exists():
+        msg = f"{report_dir} already exists; remove it or use another --out"
+        raise click.UsageError(msg)
     built = build_workshop(_find_source(), out_dir)
     workspace, _ = init_workspace(out_dir / "ws", with_key=True)
     key_dir = out_dir / "demo-key"
@@ -192,10 +196,6 @@ def demo(*, out_dir: Path, seed: int) -> None:
     if not private.exists():
         generate_keypair(algorithm="ed25519", key_id=DEMO_KEY_ID, out_dir=key_dir)
         atomic_write_text(key_dir / "README-DEMO-KEY.txt", DEMO_KEY_NOTE)
-    report_dir = out_dir / f"cwiczenie-{seed}"
-    if report_dir.exists():
-        msg = f"{report_dir} already exists; remove it or use another --out"
-        raise click.UsageError(msg)
     key = load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID)
     smoke = run_smoke(
         workspace.decision_engine_dir,
@@ -210,6 +210,7 @@ def demo(*, out_dir: Path, seed: int) -> None:
         parameters={"participant": "Uczestnik DEMO", "seed": seed},
         out_dir=report_dir,
         key=check_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
+        decision_log=workspace.decision_log,
     )
     register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
     click.echo(f"signed exercise report: {result.html.resolve()}")
