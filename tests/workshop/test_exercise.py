@@ -241,3 +241,28 @@ def test_signing_command_registers_in_the_participants_workspace() -> None:
     assert "--root moje --out moje/cwiczenie-11" in (
         SOURCE.parents[1] / "workshop" / "cwiczenie.md"
     ).read_text(encoding="utf-8")
+
+
+def test_budget_answer_counts_infra_costs_as_the_notebook_table_does() -> None:
+    """Question 4's expected state comes from the same spend the budget table shows."""
+    import pandas as pd
+
+    from stage5kit.core import TcoOptions, analyse_tco, load_budget, load_infra_costs
+
+    inputs = SOURCE.parents[1] / "sample_artifacts" / "inputs"
+    exercise = Exercise(
+        seed=3,
+        rows=3000,
+        days=60,
+        paths=50,
+        stress_days=5,
+        budget_path=str(inputs / "budget.yaml"),
+        infra_costs_path=str(inputs / "infra_costs.csv"),
+    )
+    table = analyse_tco(
+        exercise.trades,
+        TcoOptions(by=("strategy", "month")),
+        infra_costs=load_infra_costs(inputs / "infra_costs.csv"),
+        budget=load_budget(inputs / "budget.yaml"),
+    ).budget_status
+    pd.testing.assert_frame_equal(exercise.tco.budget_status, table)

@@ -152,11 +152,13 @@ class Exercise:
 
     @cached_property
     def tco(self) -> TcoResult:
-        """TCO by strategy and month, with the monthly budget when one is given."""
-        from stage5kit.core import TcoOptions, analyse_tco, load_budget
+        """TCO by strategy and month as the notebook's table has it: infra costs and budget."""
+        from stage5kit.core import TcoOptions, analyse_tco, load_budget, load_infra_costs
 
         budget = load_budget(self.budget_path) if self.budget_path else None
-        return analyse_tco(self.trades, TcoOptions(by=("strategy", "month")), budget=budget)
+        infra = load_infra_costs(self.infra_costs_path) if self.infra_costs_path else None
+        options = TcoOptions(by=("strategy", "month"))
+        return analyse_tco(self.trades, options, infra_costs=infra, budget=budget)
 
     @cached_property
     def shift(self) -> CostShift:

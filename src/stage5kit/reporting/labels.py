@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from stage5kit.reporting.i18n import translate
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     import pandas as pd
     from pandas.io.formats.style import Styler
 
@@ -119,9 +121,9 @@ def style_table(frame: pd.DataFrame, lang: str, *, decimals: int = 2) -> Styler:
 
     decimal, thousands = number_symbols(lang)
     labelled = label_columns(frame, lang)
-    answers = {True: translate(lang, "yes"), False: translate(lang, "no")}
+    yes, no = translate(lang, "yes"), translate(lang, "no")
     styler = labelled.style.format(precision=decimals, decimal=decimal, thousands=thousands)
-    flags = [column for column in labelled.columns if labelled[column].dtype == bool]
+    flags: list[Hashable] = [c for c in labelled.columns if labelled[c].dtype == bool]
     if flags:
-        styler = styler.format(answers.__getitem__, subset=flags)
+        styler = styler.format(lambda flag: yes if flag else no, subset=flags)
     return styler if labelled.index.name is not None else styler.hide(axis="index")

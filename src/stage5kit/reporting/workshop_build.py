@@ -78,7 +78,10 @@ def _rewrite_data_paths(text: str) -> str:
 
 def build_notebooks(source: object, *, where: str) -> tuple[dict[str, object], ...]:
     """The participant and facilitator notebooks (as JSON documents) from the source."""
-    cells = source.get("cells") if isinstance(source, dict) else None
+    if not isinstance(source, dict):
+        msg = f"{where}: not a notebook (a JSON object with a 'cells' list)"
+        raise InputError(msg)
+    cells = source.get("cells")
     if not isinstance(cells, list) or not all(
         isinstance(cell, dict) and isinstance(cell.get("cell_type"), str) for cell in cells
     ):
