@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from stage5kit.compliance import RegistryStatus
     from stage5kit.core import CostShift, StressResult, TcoResult
 
-SHIFT_STRATEGIES = ("twap_execution", "momentum")
-SHIFT_SHARES = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-
 CHECK_PREFIX = "check_"
 COST_TOLERANCE_BPS = 0.05
 BUDGET_STATUSES = ("ok", "warn", "critical", "over")
@@ -68,7 +65,7 @@ QUESTIONS: tuple[Question, ...] = (
         "zmiana_kosztu_pb",
         "zmiana kosztu wykonania w pb",
         "To różnica poziomów po i przed dniem zmiany (po minus przed), w punktach bazowych, "
-        "jako liczba z kropką dziesiętną, jak w Pythonie; liczy się dokładność do 0,05 pb.",
+        "jako liczba z kropką dziesiętną w Pythonie (np. 1.23); liczy się dokładność do 0,05 pb.",
     ),
     Question(
         3,
@@ -129,19 +126,6 @@ class Verdict:
     text: str
 
 
-def exercise_trades(*, rows: int, seed: int, days: int) -> pd.DataFrame:
-    """The participant's trade log; the seed also picks when costs shift, whose and on which
-    venue, so neighbours with other seeds find other answers."""
-    from stage5kit.core.trades import VENUE_NAMES, RegimeShift, generate_trades
-
-    shift = RegimeShift(
-        at=SHIFT_SHARES[seed % len(SHIFT_SHARES)],
-        strategies=(SHIFT_STRATEGIES[seed // len(SHIFT_SHARES) % len(SHIFT_STRATEGIES)],),
-        venue=VENUE_NAMES[seed % len(VENUE_NAMES)],
-    )
-    return generate_trades(rows=rows, seed=seed, days=days, shift=shift)
-
-
 @dataclass
 class Exercise:
     """The participant's exercise: their trade log from ``seed`` and every expected answer."""
@@ -162,7 +146,9 @@ class Exercise:
     @cached_property
     def trades(self) -> pd.DataFrame:
         """The participant's synthetic trade log (the same seed gives the same log)."""
-        return exercise_trades(rows=self.rows, seed=self.seed, days=self.days)
+        from stage5kit.core import generate_trades
+
+        return generate_trades(rows=self.rows, seed=self.seed, days=self.days)
 
     @cached_property
     def tco(self) -> TcoResult:
