@@ -65,7 +65,7 @@ QUESTIONS: tuple[Question, ...] = (
         "zmiana_kosztu_pb",
         "zmiana kosztu wykonania w pb",
         "To różnica poziomów po i przed dniem zmiany (po minus przed), w punktach bazowych, "
-        "jako liczba z kropką dziesiętną w Pythonie (np. 1.23); liczy się dokładność do 0,05 pb.",
+        "jako liczba z kropką dziesiętną, jak w Pythonie; liczy się dokładność do 0,05 pb.",
     ),
     Question(
         3,
