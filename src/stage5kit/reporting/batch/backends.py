@@ -9,6 +9,7 @@ registry: ``backends.register(name, backend)``, ``backends.get(name)``.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import os
 import time
@@ -63,7 +64,7 @@ def _outcome(job: BuildJob, future: _Future) -> Outcome:
         return job.index, f"{type(error).__name__}: {error}", 0.0
 
 
-class BatchBackend:
+class BatchBackend(abc.ABC):
     """Builds a batch's reports somewhere; a subclass implements :meth:`submit`."""
 
     def run(self, jobs: list[BuildJob], options: BackendOptions) -> Iterator[Outcome]:
@@ -74,11 +75,11 @@ class BatchBackend:
             for job, future in completed:
                 yield _outcome(job, future)
 
+    @abc.abstractmethod
     def submit(
         self, jobs: list[BuildJob], options: BackendOptions
     ) -> contextlib.AbstractContextManager[Submitted]:
         """Start every job; the context yields (job, future) pairs in completion order."""
-        raise NotImplementedError
 
 
 class BatchBackends:
