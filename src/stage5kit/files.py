@@ -93,7 +93,7 @@ def _environment_errors(target: Path, *, only_environment: bool = False) -> Iter
         raise environment_error(error, target) from error
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """Make a rename in ``folder`` durable; Windows has no directory fsync (NTFS journals it)."""
     if sys.platform == "win32":
         return
@@ -198,7 +198,7 @@ def atomic_path(target: str | Path, *, mode: int | None = None) -> Iterator[Path
             with tmp.open("rb+") as handle:
                 os.fsync(handle.fileno())
             tmp.replace(final)
-            _fsync_dir(final.parent)
+            fsync_folder(final.parent)
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -315,7 +315,7 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
         else:
             tmp.replace(final)
-        _fsync_dir(final.parent)
+        fsync_folder(final.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -30,7 +30,7 @@ from stage5kit.compliance._log_format import (
     split_line,
 )
 from stage5kit.errors import InputError, LogIntegrityError
-from stage5kit.files import atomic_write_bytes, file_lock
+from stage5kit.files import atomic_write_bytes, file_lock, fsync_folder
 from stage5kit.signing import SigningKey, canonicalize_json
 
 CATEGORY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -307,16 +307,6 @@ def _entry_line(
     return line, entry
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_head_temps(log: Path) -> None:
     """Remove head temp files a killed append left (only the lock holder writes the head)."""
     pattern = f".{glob.escape(head_path(log).name)}.*.tmp"
@@ -381,7 +371,7 @@ def append_entries(
         finally:
             os.close(fd)
         if not existed:
-            _fsync_folder(log.parent)
+            fsync_folder(log.parent)
         head = Head(
             log_id=log_id, last_seq=seq, last_digest=prev, key_id=key.key_id, updated=timestamp
         )
