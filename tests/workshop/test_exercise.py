@@ -266,3 +266,13 @@ def test_budget_answer_counts_infra_costs_as_the_notebook_table_does() -> None:
         budget=load_budget(inputs / "budget.yaml"),
     ).budget_status
     pd.testing.assert_frame_equal(exercise.tco.budget_status, table)
+
+
+def test_neighbours_seeds_give_other_answers() -> None:
+    """The seed picks when costs shift, whose and where: seeds 1-12 do not share one answer
+    key, so a participant cannot copy the shift day, strategy or budget state."""
+    answers = [
+        Exercise(seed=seed, rows=3000, days=60, paths=50, stress_days=5) for seed in range(1, 13)
+    ]
+    assert len({exercise.shift.day for exercise in answers}) >= 5
+    assert len({exercise.expected(3) for exercise in answers}) == 2

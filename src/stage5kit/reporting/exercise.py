@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from stage5kit.compliance import RegistryStatus
     from stage5kit.core import CostShift, StressResult, TcoResult
 
+SHIFT_STRATEGIES = ("twap_execution", "momentum")
+SHIFT_SHARES = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
 CHECK_PREFIX = "check_"
 COST_TOLERANCE_BPS = 0.05
 BUDGET_STATUSES = ("ok", "warn", "critical", "over")
@@ -126,6 +129,19 @@ class Verdict:
     text: str
 
 
+def exercise_trades(*, rows: int, seed: int, days: int) -> pd.DataFrame:
+    """The participant's trade log; the seed also picks when costs shift, whose and on which
+    venue, so neighbours with other seeds find other answers."""
+    from stage5kit.core.trades import VENUE_NAMES, RegimeShift, generate_trades
+
+    shift = RegimeShift(
+        at=SHIFT_SHARES[seed % len(SHIFT_SHARES)],
+        strategies=(SHIFT_STRATEGIES[seed // len(SHIFT_SHARES) % len(SHIFT_STRATEGIES)],),
+        venue=VENUE_NAMES[seed % len(VENUE_NAMES)],
+    )
+    return generate_trades(rows=rows, seed=seed, days=days, shift=shift)
+
+
 @dataclass
 class Exercise:
     """The participant's exercise: their trade log from ``seed`` and every expected answer."""
@@ -146,9 +162,7 @@ class Exercise:
     @cached_property
     def trades(self) -> pd.DataFrame:
         """The participant's synthetic trade log (the same seed gives the same log)."""
-        from stage5kit.core import generate_trades
-
-        return generate_trades(rows=self.rows, seed=self.seed, days=self.days)
+        return exercise_trades(rows=self.rows, seed=self.seed, days=self.days)
 
     @cached_property
     def tco(self) -> TcoResult:
