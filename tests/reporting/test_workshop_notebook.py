@@ -10,14 +10,14 @@ import pytest
 from click.testing import CliRunner
 
 from stage5kit.cli import main
-from stage5kit.core import TcoOptions, analyse_tco, find_cost_shift, generate_trades
-from stage5kit.reporting import read_parameters
+from stage5kit.core import TcoOptions, analyse_tco, find_cost_shift
+from stage5kit.reporting import exercise_shift, exercise_trades, read_parameters
 from stage5kit.signing import load_verification_key, verify_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "workshop_exercise.ipynb"
 KEY_SPEC = "hex:" + "5e" * 16 + "c2" * 16
-RUN = {"participant": "Anna Test", "seed": 11, "rows": 6000, "days": 60, "paths": 200}
+RUN = {"participant": "Anna Test", "seed": 14, "rows": 6000, "days": 60, "paths": 200}
 
 
 def test_workshop_notebook_declares_the_exercise_parameters() -> None:
@@ -75,10 +75,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_report_records_the_exercise_kpis(report: Path) -> None:
     """results.json holds the participant, the shift day the core finds, stress and message."""
     values = json.loads((report / "results.json").read_text())["values"]
-    trades = generate_trades(rows=6000, seed=11, days=60)
+    trades = exercise_trades(rows=6000, seed=14, days=60)
     expected = find_cost_shift(analyse_tco(trades, TcoOptions(by=("strategy",))).daily_costs)
     assert values["participant"] == "Anna Test"
-    assert values["seed"] == 11
+    assert values["seed"] == 14
     assert values["n_trades"] == 6000
     assert values["shift_day"] == expected.day
     assert values["cost_bps_after"] == pytest.approx(expected.cost_bps_after)
@@ -86,7 +86,7 @@ def test_report_records_the_exercise_kpis(report: Path) -> None:
     assert values["costliest_scenario"] == "exercise_cost_growth"
     assert values["stress_paths"] == 200
     assert 0.0 <= values["max_p_budget_breach"] <= 1.0
-    assert values["top_venue"] == "coinbase"
+    assert values["top_venue"] == exercise_shift(14).venue
     assert len(re.split(r"(?<=\.) ", values["oem_message"])) == 6
     assert "Prawdopodobieństwo ujemnego wyniku netto" in values["oem_message"]
     assert values["checks_passed"] == 7
@@ -106,7 +106,7 @@ def test_report_is_signed_and_verifies(report: Path) -> None:
 @pytest.mark.xdist_group("workshop-notebook")
 def test_report_holds_the_participants_log_and_tables(report: Path) -> None:
     """The participant's own log is saved byte for byte as generated, beside the tables."""
-    trades = generate_trades(rows=6000, seed=11, days=60)
+    trades = exercise_trades(rows=6000, seed=14, days=60)
     assert (report / "trades.csv").read_text() == trades.to_csv(index=False)
     for name in (
         "daily_cost.csv",
@@ -116,7 +116,7 @@ def test_report_holds_the_participants_log_and_tables(report: Path) -> None:
     ):
         assert (report / name).is_file(), name
     manifest = json.loads((report / "manifest.json").read_text())
-    assert manifest["metadata"]["parameters"]["seed"] == 11
+    assert manifest["metadata"]["parameters"]["seed"] == 14
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from stage5kit.errors import InputError
@@ -245,8 +246,6 @@ def test_signing_command_registers_in_the_participants_workspace() -> None:
 
 def test_budget_answer_counts_infra_costs_as_the_notebook_table_does() -> None:
     """Question 4's expected state comes from the same spend the budget table shows."""
-    import pandas as pd
-
     from stage5kit.core import TcoOptions, analyse_tco, load_budget, load_infra_costs
 
     inputs = SOURCE.parents[1] / "sample_artifacts" / "inputs"
@@ -266,3 +265,52 @@ def test_budget_answer_counts_infra_costs_as_the_notebook_table_does() -> None:
         budget=load_budget(inputs / "budget.yaml"),
     ).budget_status
     pd.testing.assert_frame_equal(exercise.tco.budget_status, table)
+
+
+def test_neighbours_seeds_give_other_answers() -> None:
+    """The seed picks when costs shift, whose and where: seeds 1-12 do not share one answer
+    key, so a participant cannot copy the shift day, strategy or budget state."""
+    answers = [
+        Exercise(seed=seed, rows=3000, days=60, paths=50, stress_days=5) for seed in range(1, 13)
+    ]
+    assert len({exercise.shift.day for exercise in answers}) >= 5
+    assert len({exercise.expected(3) for exercise in answers}) == 2
+
+
+@pytest.mark.parametrize("seed", range(1, 31))
+def test_every_seed_of_the_answer_key_shows_its_own_shift(seed: int) -> None:
+    """At the notebook's default size each seed's shift is significant, found within three
+    days of the day it was generated, on the strategy and venue the seed picked."""
+    from stage5kit.core import add_trade_costs, compare_cost_periods
+    from stage5kit.reporting import exercise_shift
+
+    exercise = Exercise(seed=seed)
+    generated = exercise_shift(seed)
+    shift_day = pd.Timestamp("2026-01-01") + pd.Timedelta(days=int(exercise.days * generated.at))
+    assert exercise.shift.significant
+    assert abs(pd.Timestamp(exercise.shift.day) - shift_day) <= pd.Timedelta(days=3)
+    assert exercise.expected(3) == generated.strategies[0]
+    by_venue = compare_cost_periods(
+        add_trade_costs(exercise.trades), split=exercise.shift.day, by=("venue",)
+    )
+    assert by_venue.sort_values("fee_bps_change")["venue"].iloc[-1] == generated.venue
+
+
+def test_message_without_a_significant_shift_needs_no_strategy() -> None:
+    """On a log too small to show its shift (seed 11, 6,000 trades, 60 days) the OEM draft
+    names no strategy to blame, and check 7 passes that draft."""
+    from stage5kit.core import add_trade_costs, compare_cost_periods
+    from stage5kit.reporting import draft_oem_message
+
+    exercise = Exercise(seed=11, rows=6000, days=60, paths=50, stress_days=5)
+    assert not exercise.shift.significant
+    assert "strategia" not in exercise.message_facts()
+    costed = add_trade_costs(exercise.trades)
+    draft = draft_oem_message(
+        shift=exercise.shift,
+        by_strategy=exercise.by_strategy,
+        by_venue=compare_cost_periods(costed, split=exercise.shift.day, by=("venue",)),
+        stress=exercise.stress,
+        currency="USD",
+    )
+    assert exercise.sprawdz(7, draft)

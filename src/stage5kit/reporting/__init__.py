@@ -15,7 +15,12 @@ from stage5kit.reporting.bundled import (
     resolve_notebook,
 )
 from stage5kit.reporting.decision_figures import plot_decision_flows
-from stage5kit.reporting.exercise import Exercise, all_checks_passed
+from stage5kit.reporting.exercise import (
+    Exercise,
+    all_checks_passed,
+    exercise_shift,
+    exercise_trades,
+)
 from stage5kit.reporting.figures import (
     add_limit_lines,
     plot_box_summary,
@@ -90,6 +95,8 @@ __all__ = [
     "describe_stress_result",
     "describe_tco",
     "draft_oem_message",
+    "exercise_shift",
+    "exercise_trades",
     "format_count",
     "format_date",
     "format_kpi",

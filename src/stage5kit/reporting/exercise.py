@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
     from stage5kit.compliance import RegistryStatus
     from stage5kit.core import CostShift, StressResult, TcoResult
+    from stage5kit.core.trades import RegimeShift
+
+SHIFT_STRATEGIES = ("twap_execution", "momentum")
+SHIFT_SHARES = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 CHECK_PREFIX = "check_"
 COST_TOLERANCE_BPS = 0.05
@@ -126,6 +130,25 @@ class Verdict:
     text: str
 
 
+def exercise_shift(seed: int) -> RegimeShift:
+    """The cost regime shift of the seed's log: when (45-70% of the period), whose latency
+    grows (TWAP or momentum) and which venue raises its fees, so neighbours' answers differ."""
+    from stage5kit.core.trades import VENUE_NAMES, RegimeShift
+
+    return RegimeShift(
+        at=SHIFT_SHARES[seed % len(SHIFT_SHARES)],
+        strategies=(SHIFT_STRATEGIES[seed // len(SHIFT_SHARES) % len(SHIFT_STRATEGIES)],),
+        venue=VENUE_NAMES[seed % len(VENUE_NAMES)],
+    )
+
+
+def exercise_trades(*, rows: int, seed: int, days: int) -> pd.DataFrame:
+    """The participant's trade log: the seed draws the trades and picks their regime shift."""
+    from stage5kit.core.trades import generate_trades
+
+    return generate_trades(rows=rows, seed=seed, days=days, shift=exercise_shift(seed))
+
+
 @dataclass
 class Exercise:
     """The participant's exercise: their trade log from ``seed`` and every expected answer."""
@@ -146,9 +169,7 @@ class Exercise:
     @cached_property
     def trades(self) -> pd.DataFrame:
         """The participant's synthetic trade log (the same seed gives the same log)."""
-        from stage5kit.core import generate_trades
-
-        return generate_trades(rows=self.rows, seed=self.seed, days=self.days)
+        return exercise_trades(rows=self.rows, seed=self.seed, days=self.days)
 
     @cached_property
     def tco(self) -> TcoResult:
@@ -288,16 +309,19 @@ class Exercise:
         return str(rows.sort_values("period")["status"].iloc[-1]) if len(rows) else "ok"
 
     def message_facts(self) -> dict[str, str]:
-        """What the OEM message must state, written as in ``lang``: day, change, strategy, risk."""
+        """What the OEM message must state, written as in ``lang``: day, change, risk, and the
+        strategy responsible when the shift is significant (otherwise no strategy is to blame)."""
         risk = self.stress.table.set_index("scenario").loc["exercise_cost_growth"]
-        return {
+        facts = {
             "dzień zmiany": format_date(self.shift.day, self.lang),
             "zmiana kosztu w pb": format_number(self.shift.cost_bps_change, self.lang, signed=True),
-            "strategia": str(self.by_strategy["strategy"].iloc[0]),
             "prawdopodobieństwo ujemnego wyniku netto w teście warunków skrajnych": (
                 format_percent(float(str(risk["p_net_pnl_negative"])), self.lang)
             ),
         }
+        if self.shift.significant:
+            facts["strategia"] = str(self.by_strategy["strategy"].iloc[0])
+        return facts
 
     def sprawdz(self, number: int, answer: object) -> bool:
         """Check the answer to question ``number``; print a Polish verdict and record it."""

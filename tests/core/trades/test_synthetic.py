@@ -66,3 +66,26 @@ def test_costs_grow_after_the_regime_shift(trades: pd.DataFrame) -> None:
     first_bps = first["total_cost"].sum() / first["notional"].sum()
     last_bps = last["total_cost"].sum() / last["notional"].sum()
     assert last_bps > first_bps * 1.1
+
+
+def test_regime_shift_moves_the_day_strategy_and_venue() -> None:
+    """A later shift on one strategy: its latency grows from that day, the others' does not."""
+    from stage5kit.core.trades import RegimeShift
+
+    shift = RegimeShift(at=0.7, strategies=("momentum",), venue="kraken")
+    trades = generate_trades(rows=20_000, seed=5, days=100, shift=shift)
+    day = (trades["timestamp"] - trades["timestamp"].min()).dt.days
+    latency = trades.groupby([trades["strategy"], day >= 70])["decision_latency_ms"].median()
+    assert latency["momentum"][True] > 1.5 * latency["momentum"][False]
+    assert latency["twap_execution"][True] < 1.2 * latency["twap_execution"][False]
+
+
+@pytest.mark.parametrize(
+    "shift",
+    [{"at": 0.0}, {"at": 1.0}, {"venue": "nasdaq"}, {"strategies": ("hodl",)}],
+)
+def test_a_shift_outside_the_period_or_the_generator_is_refused(shift: dict[str, object]) -> None:
+    from stage5kit.core.trades import RegimeShift
+
+    with pytest.raises(ValueError, match="shift"):
+        generate_trades(rows=10, seed=1, shift=RegimeShift(**shift))  # type: ignore[arg-type]

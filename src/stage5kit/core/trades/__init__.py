@@ -7,7 +7,20 @@ from __future__ import annotations
 
 from stage5kit.core.trades.costs import add_trade_costs
 from stage5kit.core.trades.schema import TRADE_COLUMNS
-from stage5kit.core.trades.synthetic import generate_trades
+from stage5kit.core.trades.synthetic import (
+    STRATEGY_NAMES,
+    VENUE_NAMES,
+    RegimeShift,
+    generate_trades,
+)
 from stage5kit.core.trades.validation import check_trades
 
-__all__: list[str] = ["TRADE_COLUMNS", "add_trade_costs", "check_trades", "generate_trades"]
+__all__: list[str] = [
+    "STRATEGY_NAMES",
+    "TRADE_COLUMNS",
+    "VENUE_NAMES",
+    "RegimeShift",
+    "add_trade_costs",
+    "check_trades",
+    "generate_trades",
+]

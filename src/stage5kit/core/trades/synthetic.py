@@ -51,31 +51,44 @@ _VENUES = (
 )
 _PRICES = {"BTC-USD": 65_000.0, "ETH-USD": 3_200.0, "SOL-USD": 150.0, "XRP-USD": 0.6}
 _DECIMALS = {"BTC-USD": 2, "ETH-USD": 2, "SOL-USD": 3, "XRP-USD": 5}
-# After the regime shift: the fee hike venue, and the strategies whose latency and impact grow.
-_SHIFT_VENUE = "coinbase"
 _SHIFT_FEE_FACTOR = 1.6
-_SHIFT_STRATEGIES = ("momentum", "twap_execution")
 _SHIFT_LATENCY_FACTOR = 1.8
 _SLIPPAGE_BPS_PER_MS = 0.04
 _ANOMALY_DAYS = 3
 _START = "2026-01-01"
-_SHIFT_AT = 0.6
 
 
-def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
+@dataclass(frozen=True, slots=True)
+class RegimeShift:
+    """When the cost regime shifts (share of the period), whose latency and impact grow, and
+    which venue raises its fees; the default is the sample log's."""
+
+    at: float = 0.6
+    strategies: tuple[str, ...] = ("momentum", "twap_execution")
+    venue: str = "coinbase"
+
+
+STRATEGY_NAMES = tuple(s.name for s in _STRATEGIES)
+VENUE_NAMES = tuple(v.name for v in _VENUES)
+
+
+def generate_trades(
+    *, rows: int, seed: int, days: int = 120, shift: RegimeShift = RegimeShift()
+) -> pd.DataFrame:
     """Return a synthetic trade log of ``rows`` trades, identical for identical arguments.
 
-    Timestamps are UTC over ``days`` days from 2026-01-01; the cost regime shift happens
-    after 60% of the period.
+    Timestamps are UTC over ``days`` days from 2026-01-01; the cost regime ``shift`` happens
+    after its share of the period (60% by default).
     """
     if rows < 0 or days < 1:
         msg = f"need rows >= 0 and days >= 1 (got {rows}, {days})"
         raise ValueError(msg)
+    _check_shift(shift)
     rng = np.random.default_rng(seed)
     start_ns = pd.Timestamp(_START, tz="UTC").value
     offsets = np.sort(rng.integers(0, days * NS_PER_DAY // 10**6, size=rows)) * 10**6
     day = offsets // NS_PER_DAY
-    shifted = day >= int(days * _SHIFT_AT)
+    shifted = day >= int(days * shift.at)
 
     strategy_idx = rng.choice(len(_STRATEGIES), size=rows, p=[s.weight for s in _STRATEGIES])
     venue_idx = rng.choice(len(_VENUES), size=rows, p=[v.weight for v in _VENUES])
@@ -92,7 +105,7 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
     side_sign = np.where(is_buy, 1.0, -1.0)
 
     base_latency = np.array([s.latency_ms for s in _STRATEGIES])[strategy_idx]
-    shift_strategy = np.isin(strategy_idx, [_name_index(n) for n in _SHIFT_STRATEGIES])
+    shift_strategy = np.isin(strategy_idx, [_name_index(n) for n in shift.strategies])
     base_latency = np.where(
         shifted & shift_strategy, base_latency * _SHIFT_LATENCY_FACTOR, base_latency
     )
@@ -107,7 +120,7 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
 
     spread = np.array([v.spread_bps for v in _VENUES])[venue_idx]
     impact = 0.6 * np.sqrt(quantity * arrival / 50_000.0)
-    anomaly = _anomaly_days(rng, days, shifted_from=int(days * _SHIFT_AT))
+    anomaly = _anomaly_days(rng, days, shifted_from=int(days * shift.at))
     stress = np.where(np.isin(day, anomaly) & (strategy_idx == _name_index("stat_arb")), 4.0, 1.0)
     taker_slip = spread / 2 + impact + _SLIPPAGE_BPS_PER_MS * latency
     maker_slip = -spread / 4 + 0.3 * _SLIPPAGE_BPS_PER_MS * latency
@@ -120,7 +133,7 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
     maker_bps = np.array([v.maker_bps for v in _VENUES])[venue_idx]
     taker_bps = np.array([v.taker_bps for v in _VENUES])[venue_idx]
     fee_bps = np.where(is_maker, maker_bps, taker_bps)
-    hike = shifted & (venue_idx == [v.name for v in _VENUES].index(_SHIFT_VENUE))
+    hike = shifted & (venue_idx == VENUE_NAMES.index(shift.venue))
     fee_bps = np.where(hike & (fee_bps > 0), fee_bps * _SHIFT_FEE_FACTOR, fee_bps)
     fee = np.round(quantity * fill * fee_bps / BPS, 6)
 
@@ -141,6 +154,15 @@ def generate_trades(*, rows: int, seed: int, days: int = 120) -> pd.DataFrame:
         }
     )
     return frame[list(TRADE_COLUMNS)]
+
+
+def _check_shift(shift: RegimeShift) -> None:
+    if not 0 < shift.at < 1 or shift.venue not in VENUE_NAMES:
+        msg = f"need a shift inside the period on a known venue (got {shift})"
+        raise ValueError(msg)
+    if not set(shift.strategies) <= set(STRATEGY_NAMES):
+        msg = f"unknown shift strategies {shift.strategies}; known: {', '.join(STRATEGY_NAMES)}"
+        raise ValueError(msg)
 
 
 def _name_index(name: str) -> int:
