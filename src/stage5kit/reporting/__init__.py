@@ -21,6 +21,11 @@ from stage5kit.reporting.exercise import (
     exercise_shift,
     exercise_trades,
 )
+from stage5kit.reporting.exercise_registration import (
+    ExerciseRegistration,
+    NotRegistered,
+    register_exercise,
+)
 from stage5kit.reporting.figures import (
     add_limit_lines,
     plot_box_summary,
@@ -77,6 +82,8 @@ __all__ = [
     "BatchResult",
     "BundledNotebook",
     "Exercise",
+    "ExerciseRegistration",
+    "NotRegistered",
     "NotebookParameter",
     "ReportResult",
     "add_limit_lines",
@@ -127,6 +134,7 @@ __all__ = [
     "read_results",
     "readable_table",
     "record",
+    "register_exercise",
     "report_dir",
     "resolve_notebook",
     "run_batch",
