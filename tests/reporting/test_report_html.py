@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from stage5kit.reporting import plot_burn_rate
 from stage5kit.reporting.html import PLOTLY_MIMETYPE, render_html
+from stage5kit.reporting.pdf import find_chromium, headless_command
 from stage5kit.reporting.plotly_locale import PLOTLY_TEXTS
 
 FIGURE = {
@@ -141,3 +146,30 @@ def test_every_translated_plotly_text_is_one_plotly_js_shows() -> None:
 
     bundle = get_plotlyjs()
     assert [text for text in PLOTLY_TEXTS if f'"{text}"' not in bundle] == []
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_chromium_shows_the_polish_toolbar_and_time_axis(tmp_path: Path) -> None:
+    """Drawn by Chromium, a Polish burn-rate chart's toolbar, date ticks and factors read Polish."""
+    times = pd.date_range("2026-01-01", periods=60 * 24, freq="1h", tz="UTC")
+    timeline = pd.DataFrame({"time": times, "window": "1h", "events": 10, "burn_rate": 2.0})
+    episodes = pd.DataFrame(columns=["alert", "subject", "fired_at", "cleared_at"])
+    figure = plot_burn_rate(timeline, episodes, slo="execution_cost", factors=[14.4, 1], lang="pl")
+    chart = new_output("display_data", data={PLOTLY_MIMETYPE: json.loads(figure.to_json())})
+    source = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("f", outputs=[chart])]), source)
+    page = render_html(source, tmp_path / "n.html", title="n", lang="pl")
+    command = [
+        *headless_command(find_chromium(), profile_dir=tmp_path / "profile"),
+        "--dump-dom",
+        page.as_uri(),
+    ]
+    dom = subprocess.run(command, capture_output=True, text=True, timeout=300, check=True).stdout
+    buttons = set(re.findall(r'data-title="([^"]*)"', dom))
+    assert {"Pobierz wykres jako PNG", "Powiększ", "Pomniejsz", "Przywróć osie"} <= buttons
+    assert not buttons & set(PLOTLY_TEXTS)
+    ticks = re.findall(r'class="xtick"><text[^>]*>(.*?)</text>', dom)
+    assert ticks
+    assert all(re.fullmatch(r"\d\d\.\d\d\.2026", tick) for tick in ticks), ticks
+    assert 'data-unformatted="14,4\N{MULTIPLICATION SIGN}"' in dom

@@ -80,7 +80,7 @@ def _printable_layout(layout: dict[str, Any]) -> dict[str, Any]:
     return printable
 
 
-def _figure_html(figure: dict[str, Any], div_id: str, lang: str) -> str:
+def _figure_html(figure: dict[str, Any], div_id: str, lang: str = DEFAULT_LANG) -> str:
     data = _script_json(figure.get("data", []))
     layout = _script_json(_printable_layout(dict(figure.get("layout", {}))))
     config = _script_json(

@@ -21,6 +21,7 @@ PLOTLY_TEXTS = (
     "Zoom out",
     "Autoscale",
     "Reset axes",
+    "Share chart...",
     "Produced with Plotly.js",
     "Double-click to zoom back out",
     "Double-click on legend to isolate one trace",
