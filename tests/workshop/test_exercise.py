@@ -360,15 +360,15 @@ def test_decimal_comma_is_named_without_the_answer(exercise: Exercise, typed: st
 def test_decision_table_shows_what_each_condition_leads_to(exercise: Exercise) -> None:
     """Question 5 can be read from the table: the first condition not met gives its decision
     column's value, all met gives approve; the hint names that column by its Polish header."""
-    from stage5kit.reporting.exercise import IF_NOT_MET_LABEL
-    from stage5kit.reporting.i18n import translate
+    from stage5kit.reporting.labels import column_label
 
-    header = translate("pl", IF_NOT_MET_LABEL)
+    header = column_label("decision_if_failed", "pl")
     table = exercise.decision_table()
-    assert list(table.columns) == [*pd.DataFrame(exercise.decide_candidate()[1]).columns, header]
-    assert set(table[header]) <= set(DECISIONS) - {"approve"}
+    column = "decision_if_failed"
+    assert list(table.columns) == [*pd.DataFrame(exercise.decide_candidate()[1]).columns, column]
+    assert set(table[column]) <= set(DECISIONS) - {"approve"}
     failed = table[~table["passed"]]
-    read = str(failed[header].iloc[0]) if len(failed) else "approve"
+    read = str(failed[column].iloc[0]) if len(failed) else "approve"
     assert read == exercise.expected(5)
     hint = next(q.hint for q in QUESTIONS if q.number == 5)
     assert f"„{header}”" in hint

@@ -24,7 +24,6 @@ from stage5kit.reporting.i18n import (
     format_percent,
     format_short_date,
     number_symbols,
-    translate,
 )
 from stage5kit.reporting.record import record
 
@@ -46,7 +45,6 @@ ROTATION_STATES = ("ok", "due", "overdue")
 ROTATION_QUESTION = 6
 MESSAGE_QUESTION = 7
 # The decision_path table's column of what a condition leads to when it is the first not met.
-IF_NOT_MET_LABEL = "decision if not met"
 # Limits of the exercise's decision engine: the desk's risk limits for a candidate order.
 EXERCISE_LIMITS = {
     "max_cost_bps": 6.0,
@@ -259,7 +257,7 @@ class Exercise:
         from stage5kit.core.decisions import decision_if_failed
 
         table = pd.DataFrame(self.decide_candidate()[1])
-        table[translate(self.lang, IF_NOT_MET_LABEL)] = [
+        table["decision_if_failed"] = [
             decision_if_failed(str(check), None if value is None else float(value))
             for check, value in zip(table["check"], table["value"], strict=True)
         ]

@@ -92,6 +92,7 @@ COLUMN_LABELS = {
     "price": "price",
     "check": "condition",
     "passed": "condition met",
+    "decision_if_failed": "decision if not met",
     "subject": "SLO",
     "alert": "alert",
     "times_fired": "times fired",
