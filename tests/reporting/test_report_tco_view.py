@@ -32,8 +32,10 @@ from stage5kit.reporting import (
     plot_scatter,
     plot_series_with_markers,
     profile_cost_components,
+    style_table,
 )
 
+NBSP = "\N{NO-BREAK SPACE}"
 INPUTS = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
 
 
@@ -76,6 +78,16 @@ def test_headline_table_carries_units(result: TcoResult) -> None:
     assert table.loc["trades", "value"] == result.overall["n_trades"]
     assert table.loc["total cost of ownership", "unit"] == "USD"
     assert "currency" not in " ".join(table["unit"])
+
+
+def test_polish_headline_table_shows_a_whole_count_under_a_lower_case_header(
+    result: TcoResult,
+) -> None:
+    """ "transakcje" reads 3 000 (not 3 000,00); the index header is "wskaźnik" like the others."""
+    html = style_table(headline_table(result, lang="pl", currency="USD"), "pl").to_html()
+    assert f">3{NBSP}000</td>" in html
+    assert ">wskaźnik</th>" in html
+    assert f"3{NBSP}000,00" not in html
 
 
 def test_cost_per_trade_is_cost_over_trades(result: TcoResult) -> None:
@@ -199,6 +211,7 @@ def test_box_summary_figure_speaks_the_report_language() -> None:
     assert figure.layout.xaxis.title.text == column_label("venue", "pl") != "venue"
     assert figure.layout.yaxis.title.text == f"{column_label('slippage_bps', 'pl')} (pb)"
     assert {trace.name for trace in figure.data} == {"x", "y"}
+    assert figure.layout.separators == f",{NBSP}"
 
 
 def test_a_long_series_is_thinned_to_its_point_budget_with_both_ends() -> None:

@@ -101,8 +101,8 @@ def test_first_sentence_says_when_and_by_how_much_cost_grew(log: ShiftedLog) -> 
 def test_message_names_the_dearest_strategy_and_venue(log: ShiftedLog) -> None:
     """The strategy and venue whose cost rose most, and the venue whose fees rose most, appear."""
     message = _message(log)
-    assert f"strategiach {log.by_strategy['strategy'].iloc[0]} (" in message
-    assert f"na giełdzie {log.by_venue['venue'].iloc[0]} (" in message
+    assert f"strategii {log.by_strategy['strategy'].iloc[0]} (" in message
+    assert f"giełdy {log.by_venue['venue'].iloc[0]} (" in message
     fee_venue = log.by_venue.sort_values("fee_bps_change", ascending=False)["venue"].iloc[0]
     assert f"prowizje na {fee_venue} (" in message
     assert "coinbase" in message  # the generator's fee hike is on coinbase

@@ -7,6 +7,12 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 
 from __future__ import annotations
 
+from stage5kit.reporting.answer_key import (
+    SeedAnswers,
+    answer_key,
+    notebook_exercise,
+    render_answer_key,
+)
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
 from stage5kit.reporting.bundled import (
     BundledNotebook,
@@ -77,9 +83,11 @@ __all__ = [
     "Exercise",
     "NotebookParameter",
     "ReportResult",
+    "SeedAnswers",
     "add_limit_lines",
     "all_checks_passed",
     "anomaly_points",
+    "answer_key",
     "box_summary",
     "budget_limits",
     "build_workshop",
@@ -105,6 +113,7 @@ __all__ = [
     "label_columns",
     "load_grid",
     "name_colour",
+    "notebook_exercise",
     "plot_box_summary",
     "plot_burn_rate",
     "plot_cost_waterfall",
@@ -123,6 +132,7 @@ __all__ = [
     "read_results",
     "readable_table",
     "record",
+    "render_answer_key",
     "report_dir",
     "resolve_notebook",
     "run_batch",

@@ -180,7 +180,8 @@ SECTIONS = {
         "the last trade of your log comes back as a candidate order, and the risk-threshold "
         "engine checks it, one condition after another, against the desk's limits and the "
         "KPIs from the TCO (`tco_kpi`). Each row of `decision_path` is one condition: the "
-        "measured value, the limit and whether the condition holds."
+        "measured value, the limit, whether the condition holds and the decision it leads to "
+        "when it is the first one that does not; when every condition holds: `approve`."
     ),
     "exercise.answer_decision": (
         "**Your answer (question 5):** what did the engine decide: `approve`, `reduce`, "

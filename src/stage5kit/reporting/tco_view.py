@@ -45,16 +45,20 @@ def headline_table(result: TcoResult, *, lang: str = "en", currency: str = "") -
         "bps": translate(lang, "bps"),
         "ms": "ms",
     }
-    rows = [
-        (
-            translate(lang, label),
-            result.overall[key],
-            units[unit],
-        )
-        for key, label, unit in HEADLINE
-    ]
     columns = [translate(lang, "KPI"), translate(lang, "value"), translate(lang, "unit")]
-    return pd.DataFrame(rows, columns=columns).set_index(columns[0])
+    # one column of counts and amounts: object dtype keeps a count whole (20 000, not 20 000,00)
+    values = [
+        int(result.overall[key]) if unit == "count" else float(result.overall[key])
+        for key, _, unit in HEADLINE
+    ]
+    table = pd.DataFrame(
+        {
+            columns[0]: [translate(lang, label) for _, label, _ in HEADLINE],
+            columns[1]: pd.Series(values, dtype=object),
+            columns[2]: [units[unit] for _, _, unit in HEADLINE],
+        }
+    )
+    return table.set_index(columns[0])
 
 
 def daily_cost_per_trade(daily: pd.DataFrame) -> pd.DataFrame:
