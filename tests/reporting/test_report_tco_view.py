@@ -14,20 +14,24 @@ from stage5kit.core import (
     analyse_tco,
     generate_trades,
     load_budget,
+    load_infra_costs,
     load_thresholds,
+    profile_trade_file,
+    write_trades,
 )
 from stage5kit.reporting import (
     anomaly_points,
+    box_summary,
     budget_limits,
-    cost_components,
     daily_cost_per_trade,
     describe_tco,
     headline_table,
+    plot_box_summary,
     plot_cost_waterfall,
-    plot_distribution,
     plot_percentiles,
     plot_scatter,
     plot_series_with_markers,
+    profile_cost_components,
     style_table,
 )
 
@@ -52,13 +56,16 @@ def result(trades: pd.DataFrame) -> TcoResult:
     )
 
 
-def test_cost_components_add_up_to_the_tco(trades: pd.DataFrame, result: TcoResult) -> None:
-    """Maker fees + taker fees + rebates + slippage + infra equals the analysis's TCO."""
-    components = cost_components(add_trade_costs(trades), infra_cost=123.0)
+def test_profile_cost_components_add_up_to_the_tco(trades: pd.DataFrame, tmp_path: Path) -> None:
+    """Maker fees + taker fees + rebates + slippage + infra of a streamed profile equals its TCO."""
+    profile = profile_trade_file(
+        write_trades(trades, tmp_path / "t.parquet"),
+        infra_costs=load_infra_costs(INPUTS / "infra_costs.csv"),
+    )
+    components = profile_cost_components(profile)
     assert components["rebates"] <= 0
-    assert components["infra"] == 123.0
-    expected = result.overall["trading_cost"] + 123.0
-    assert sum(components.values()) == pytest.approx(expected, rel=1e-9)
+    assert components["infra"] > 0
+    assert sum(components.values()) == pytest.approx(profile.result.overall["tco"], rel=1e-9)
 
 
 def test_headline_table_carries_units(result: TcoResult) -> None:
@@ -136,7 +143,13 @@ def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) 
             "bps",
         ),
         (
-            plot_distribution(costed, value="slippage_bps", group="venue", unit="bps", title="t"),
+            plot_box_summary(
+                box_summary(costed, value="slippage_bps", group="venue"),
+                value="slippage_bps",
+                group="venue",
+                unit="bps",
+                title="t",
+            ),
             "bps",
         ),
         (

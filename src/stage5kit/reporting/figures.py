@@ -324,28 +324,6 @@ def plot_series_with_markers(
     )
 
 
-def plot_distribution(
-    frame: pd.DataFrame, *, value: str, group: str, unit: str, title: str, lang: str = "en"
-) -> Figure:
-    """Box plot of ``value`` per ``group`` (e.g. slippage by venue)."""
-    import plotly.graph_objects as go
-
-    parts = list(frame.groupby(group, observed=True))
-    colours = colour_map(str(name) for name, _ in parts)
-    figure = go.Figure()
-    for name, part in parts:
-        figure.add_trace(
-            go.Box(y=part[value], name=str(name), boxmean=True, marker_color=colours[str(name)])
-        )
-    return style_figure(
-        figure,
-        title=title,
-        x_title=column_label(group, lang),
-        y_title=f"{column_label(value, lang)} ({unit})",
-        lang=lang,
-    )
-
-
 def plot_box_summary(
     stats: pd.DataFrame, *, value: str, group: str, unit: str, title: str, lang: str = "en"
 ) -> Figure:

@@ -61,19 +61,6 @@ def headline_table(result: TcoResult, *, lang: str = "en", currency: str = "") -
     return table.set_index(columns[0])
 
 
-def cost_components(costed: pd.DataFrame, *, infra_cost: float) -> dict[str, float]:
-    """Split total cost into maker fees, taker fees, rebates, slippage and infra (currency)."""
-    fee = costed["fee"]
-    maker = costed["liquidity"].astype("string").fillna("") == "maker"
-    return {
-        "maker fees": float(fee[maker & (fee > 0)].sum()),
-        "taker fees": float(fee[~maker & (fee > 0)].sum()),
-        "rebates": float(fee[fee < 0].sum()),
-        "slippage": float(costed["slippage_cost"].sum()),
-        "infra": float(infra_cost),
-    }
-
-
 def daily_cost_per_trade(daily: pd.DataFrame) -> pd.DataFrame:
     """Daily rows per strategy with ``cost_per_trade`` (trading cost / trades) added."""
     frame = daily.copy()
@@ -182,7 +169,8 @@ def _budget_line(result: TcoResult, lang: str) -> str:
 
 
 def profile_cost_components(profile: TradeLogProfile) -> dict[str, float]:
-    """The cost waterfall's components from a streamed profile (same split as cost_components)."""
+    """The cost waterfall's components from a streamed profile: maker and taker fees, rebates,
+    slippage and infra (currency)."""
     overall = profile.result.overall
     return {
         **profile.fee_split,
