@@ -54,7 +54,8 @@ sample: $(STAMP)
 
 # JupyterLab on the participant notebook: the kit's kernel, no news or update pop-up
 # (`stage5kit workshop lab`, which tests/workshop/test_lab_journey.py starts the same way).
-# LAB_ARGS go to `jupyter lab`, e.g. make lab LAB_ARGS=--port=8899.
+# LAB_ARGS go to `jupyter lab`, e.g. make lab LAB_ARGS=--port=8899; as root (containers) the
+# kit adds --allow-root itself.
 LAB_DIR := out/lab
 LAB_ARGS ?=
 lab: $(STAMP)

@@ -28,7 +28,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from stage5kit.reporting import build_workshop
 from stage5kit.reporting.exercise import QUESTIONS
 from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK, PLACEHOLDER, WorkshopBuild
-from stage5kit.reporting.workshop_lab import LAB_SETTINGS_DIR, prepare_lab
+from stage5kit.reporting.workshop_lab import (
+    LAB_SETTINGS_DIR,
+    effective_uid,
+    prepare_lab,
+    root_arguments,
+)
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
 # Timeouts that stop a hung Lab or browser, not speed limits (a journey: 1-2 min on 2 cores).
@@ -143,12 +148,12 @@ def _lab(folder: Path, home: Path, *, kit_settings: bool = True) -> Iterator[str
         "JUPYTER_PLATFORM_DIRS": "1",
     }
     server_args = ["--no-browser", "--ServerApp.port=0", "--ServerApp.ip=127.0.0.1"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        server_args.append("--allow-root")  # Lab refuses root otherwise (CI runs as root)
     if kit_settings:
+        # As root (CI) `workshop lab` adds --allow-root itself, as `make lab` relies on.
         command = [sys.executable, "-m", "stage5kit", "workshop", "lab", "--dir", str(folder)]
         command += ["--", *server_args]
     else:
+        server_args += root_arguments(server_args, euid=effective_uid())
         command = prepare_lab(folder, extra_args=server_args)
         (folder / LAB_SETTINGS_DIR / "overrides.json").unlink()
     home.mkdir(parents=True, exist_ok=True)

@@ -59,7 +59,7 @@ def test_lab_builds_the_workshop_and_hands_over_to_jupyterlab(tmp_path: Path) ->
 
     import jupyterlab
 
-    from stage5kit.reporting.workshop_lab import LAB_OVERRIDES, LAB_SETTINGS_DIR
+    from stage5kit.reporting.workshop_lab import LAB_OVERRIDES, LAB_SETTINGS_DIR, effective_uid
 
     command = [sys.executable, "-m", "stage5kit", "workshop", "lab", "--dir", "ws", "--"]
     run = subprocess.run(
@@ -72,11 +72,32 @@ def test_lab_builds_the_workshop_and_hands_over_to_jupyterlab(tmp_path: Path) ->
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == jupyterlab.__version__
+    assert ("--allow-root" in run.stderr) == (effective_uid() == 0)
     assert (tmp_path / "ws" / "cwiczenie_uczestnik.ipynb").is_file()
     overrides = (tmp_path / "ws" / LAB_SETTINGS_DIR / "overrides.json").read_text()
     assert json.loads(overrides) == LAB_OVERRIDES
     notifications = LAB_OVERRIDES["@jupyterlab/apputils-extension:notification"]
     assert notifications == {"checkForUpdates": False, "fetchNews": "false"}
+
+
+@pytest.mark.parametrize(
+    ("lab_args", "euid", "added"),
+    [
+        ((), 0, ("--allow-root",)),
+        (("--port=8899",), 0, ("--allow-root",)),
+        (("--allow-root",), 0, ()),
+        (("--port=8899",), 1000, ()),
+        ((), None, ()),
+    ],
+    ids=["root", "root-with-lab-args", "root-already-allowed", "user", "no-uids"],
+)
+def test_lab_is_allowed_to_run_as_root_only_when_root(
+    lab_args: tuple[str, ...], euid: int | None, added: tuple[str, ...]
+) -> None:
+    """Effective uid 0 adds --allow-root once (LAB_ARGS kept); other users and Windows add none."""
+    from stage5kit.reporting.workshop_lab import root_arguments
+
+    assert root_arguments(lab_args, euid=euid) == added
 
 
 def test_lab_without_jupyterlab_says_how_to_install_it(tmp_path: Path) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,7 @@ from stage5kit.cli._options import (
 )
 
 if TYPE_CHECKING:
+    from stage5kit.reporting.exercise_registration import ExerciseRegistration
     from stage5kit.signing import DeferredSigningKey
 
 LITERAL_KEY_SCHEMES = ("hex:", "base64:")
@@ -145,6 +145,7 @@ def run(
     from stage5kit.cli._options import format_kpi
     from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import prepare_report, run_report
+    from stage5kit.reporting.exercise_registration import register_exercise
     from stage5kit.reporting.parameters import load_parameter_file
 
     given: dict[str, object] = {}
@@ -167,7 +168,9 @@ def run(
         cwd=cwd,
         decision_log=workspace.decision_log,
     )
-    register_exercise(result.results, result.folder, signed=result.signed, root=root)
+    echo_registration(
+        register_exercise(result.results, result.folder, signed=result.signed, workspace=workspace)
+    )
     if output_format == "json":
         payload = {
             "folder": str(result.folder),
@@ -188,52 +191,24 @@ def run(
         click.echo(f"  {name}: {format_kpi(value)}")
 
 
-def register_exercise(
-    results: Mapping[str, object], folder: Path, *, signed: bool, root: Path | None
-) -> None:
-    """After a workshop exercise: a stage5_training entry when every self-check passed."""
-    from stage5kit.reporting.exercise import CHECK_PREFIX, all_checks_passed
+def echo_registration(outcome: ExerciseRegistration) -> None:
+    """Tell the participant (on stderr) whether the exercise went into the decision log."""
+    from stage5kit.reporting.exercise_registration import NotRegistered
 
-    if not any(name.startswith(CHECK_PREFIX) for name in results):
-        return
-    if not (signed and all_checks_passed(results)):
-        click.echo(
-            "exercise: not every self-check passed (or the report is unsigned); "
-            "nothing registered in the decision log",
-            err=True,
-        )
-        return
-    from stage5kit.compliance.decision_log import append_entry
-    from stage5kit.compliance.log_keys import load_log_key
-    from stage5kit.compliance.training import TRAINING_CATEGORY
-    from stage5kit.files import sha256_file
-    from stage5kit.signing import MANIFEST_NAME
-
-    workspace = workspace_of(root)
-    if not workspace.marker.is_file():
+    if outcome.seq is not None:
+        click.echo(f"exercise registered: stage5_training entry seq {outcome.seq}", err=True)
+    elif outcome.reason is NotRegistered.NO_WORKSPACE:
         click.echo(
             "exercise: every self-check passed, but no workspace was found "
             "(run inside one made by `stage5kit init`, or pass --root); nothing registered",
             err=True,
         )
-        return
-    log_key = load_log_key(None, default_key_file=workspace.decision_log_key)
-    participant = str(results.get("participant", ""))
-    entry = append_entry(
-        workspace.decision_log,
-        category=TRAINING_CATEGORY,
-        payload={
-            "kind": "exercise",
-            "participant": participant,
-            "seed": results.get("seed"),
-            "checks_passed": results.get("checks_passed"),
-            "report": str(folder),
-            "manifest_sha256": sha256_file(folder / MANIFEST_NAME),
-        },
-        key=log_key,
-        actor=participant or "participant",
-    )
-    click.echo(f"exercise registered: stage5_training entry seq {entry.seq}", err=True)
+    elif outcome.reason is not NotRegistered.NOT_AN_EXERCISE:
+        click.echo(
+            "exercise: not every self-check passed (or the report is unsigned); "
+            "nothing registered in the decision log",
+            err=True,
+        )
 
 
 @report.command("batch")

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
 
-if TYPE_CHECKING:
-    from stage5kit.compliance import Workspace
-    from stage5kit.signing import SigningKey
-
 EXERCISE_SOURCE = Path("notebooks") / "workshop_exercise.ipynb"
-_DEMO_TCO_INPUTS = (
-    ("infra-costs", "infra_costs.csv"),
-    ("thresholds", "thresholds.yaml"),
-    ("budget", "budget.yaml"),
-)
 SAMPLE_ARTIFACTS = Path("sample_artifacts")
 
 
@@ -67,7 +57,8 @@ def workshop() -> None:
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for cwiczenie_uczestnik.ipynb, cwiczenie_prowadzacy.ipynb and dane/.",
+    help="Folder for cwiczenie_uczestnik.ipynb, cwiczenie_prowadzacy.ipynb and dane/; an "
+    "earlier build there is replaced, a folder holding other files is refused.",
 )
 @click.option(
     "--source",
@@ -75,7 +66,10 @@ def workshop() -> None:
     help=f"Exercise source with '# ROZWIĄZANIE' answer lines. Default: {EXERCISE_SOURCE}.",
 )
 def build(*, out_dir: Path, source: Path | None) -> None:
-    """Build the participant notebook (answers to fill) and the facilitator one (solutions)."""
+    """Build the participant notebook (answers to fill) and the facilitator one (solutions).
+
+    The folder is built beside OUT and renamed into place: a failed build leaves OUT as it was.
+    """
     from stage5kit.reporting import build_workshop
 
     built = build_workshop(source if source is not None else _find_source(), out_dir)
@@ -158,7 +152,7 @@ def preflight(
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
     required=True,
-    help="Folder for the built notebooks, a workspace (ws/) and the signed report.",
+    help="Folder for the built notebooks (notebooki/), a workspace (ws/) and the signed report.",
 )
 @click.option("--seed", default=7, show_default=True, help="The demo participant's seed.")
 def demo(*, out_dir: Path, seed: int) -> None:
@@ -169,137 +163,17 @@ def demo(*, out_dir: Path, seed: int) -> None:
     observability bundle, the stage5 audit and the decision log verified; each signed
     artifact's path is printed.
     """
-    from stage5kit.cli.demo import DEMO_KEY_ID, DEMO_KEY_NOTE
-    from stage5kit.cli.report import register_exercise
-    from stage5kit.compliance import init_workspace, load_log_key, run_smoke
-    from stage5kit.files import atomic_write_text
-    from stage5kit.reporting import build_workshop, run_report
+    from stage5kit.cli.report import echo_registration
+    from stage5kit.cli.sample_artifacts import _run_stage5kit
     from stage5kit.reporting.kernel_launch import make_non_dumpable
-    from stage5kit.signing import check_signing_key, generate_keypair, load_signing_key
+    from stage5kit.reporting.workshop_demo import DemoStep, run_workshop_demo
 
     make_non_dumpable()
-    report_dir = out_dir / f"cwiczenie-{seed}"
-    if report_dir.exists():
-        msg = f"{report_dir} already exists; remove it or use another --out"
-        raise click.UsageError(msg)
-    built = build_workshop(_find_source(), out_dir)
-    workspace, _ = init_workspace(out_dir / "ws", with_key=True)
-    key_dir = out_dir / "demo-key"
-    private = key_dir / f"{DEMO_KEY_ID}.key"
-    if not private.exists():
-        generate_keypair(algorithm="ed25519", key_id=DEMO_KEY_ID, out_dir=key_dir)
-        atomic_write_text(key_dir / "README-DEMO-KEY.txt", DEMO_KEY_NOTE)
-    key = load_signing_key(f"file:{private}", key_id=DEMO_KEY_ID)
-    smoke = run_smoke(
-        workspace.decision_engine_dir,
-        key=key,
-        ticket=f"INC-DEMO-{seed}",
-        decision_log=workspace.decision_log,
-        log_key=load_log_key(default_key_file=workspace.decision_log_key),
-    )
-    click.echo(f"smoke test (signed): {smoke.incident_path} + {smoke.signature_path.name}")
-    result = run_report(
-        built.facilitator,
-        parameters={"participant": "Uczestnik DEMO", "seed": seed},
-        out_dir=report_dir,
-        key=check_signing_key(f"file:{private}", key_id=DEMO_KEY_ID),
-        decision_log=workspace.decision_log,
-    )
-    register_exercise(result.results, result.folder, signed=result.signed, root=workspace.root)
-    click.echo(f"signed exercise report: {result.html.resolve()}")
-    _demo_terminal_steps(workspace, built.data, key, private, result.folder / "trades.csv")
-    click.echo(f"demo key (NOT for production): {private}")
-    public = key_dir / f"{DEMO_KEY_ID}.pub"
-    click.echo(f"verify with: stage5kit verify {result.folder} --public-key {public}")
-
-
-def _demo_terminal_steps(
-    workspace: Workspace, data: Path, key: SigningKey, key_file: Path, trades: Path
-) -> None:
-    """The exercise's terminal steps after the report, as the commands do them: the TCO
-    report and the rotation registry in the workspace, the bundle, the facilitator's
-    training record, then the stage5 audit and the decision log verified.
-    """
-    import shutil
-    from datetime import UTC, datetime
-
-    from stage5kit.cli.sample_artifacts import _run_stage5kit
-    from stage5kit.compliance import load_keyring, verify_log
-    from stage5kit.compliance.audit import AuditOptions, run_audit, write_audit_report
-    from stage5kit.compliance.key_registry import save_registry
-    from stage5kit.compliance.observability import (
-        load_observability_config,
-        verify_bundle,
-        write_bundle,
-    )
-    from stage5kit.compliance.samples import sample_key_registry
-    from stage5kit.core import load_budget, load_thresholds
-    from stage5kit.signing import generate_keypair, load_signing_key
-
-    root = workspace.root.resolve()
-    spec = f"file:{key_file.resolve()}"
-    inputs = [f"--{name}={(data / file).resolve()}" for name, file in _DEMO_TCO_INPUTS]
-    _run_stage5kit(
-        ("tco", str(trades.resolve()), *inputs, "--root", str(root), "--key", spec), cwd=root
-    )
-    click.echo(f"TCO report (signed): {workspace.tco_dir.resolve()}")
-    (workspace.root / "config").mkdir(exist_ok=True)
-    shutil.copyfile(data / "thresholds.yaml", workspace.root / "config" / "thresholds.yaml")
-    save_registry(sample_key_registry(workspace.security_dir / "key_rotation.json"))
-    bundle = write_bundle(
-        workspace.observability_dir / "stage5_bundle.zip",
-        key,
-        load_observability_config(None),
-        budget=load_budget(data / "budget.yaml"),
-        thresholds=load_thresholds(data / "thresholds.yaml"),
-    )
-    verified = verify_bundle(bundle, key.verification_key())
-    click.echo(f"observability bundle (signed, {verified.status}): {bundle.resolve()}")
-    training_key = generate_keypair(
-        algorithm="hmac", key_id="stage5_training", out_dir=workspace.secrets_dir
-    ).private_key_path
-    _run_stage5kit(
-        (
-            "training",
-            "log",
-            "--facilitator",
-            "Prowadzący DEMO",
-            "--location",
-            "demo",
-            "--training-date",
-            datetime.now(UTC).date().isoformat(),
-            "--participant",
-            "Uczestnik DEMO",
-            "--log-hmac-key-file",
-            str(training_key.resolve()),
-            "--root",
-            str(root),
-        ),
-        cwd=root,
-    )
-    click.echo(f"training session (signed): {workspace.training_dir.resolve()}")
-    keyring = load_keyring(default_key_file=workspace.decision_log_key)
-    audit = run_audit(
-        "stage5",
-        AuditOptions(
-            workspace=workspace,
-            now=datetime.now(UTC),
-            artifact_key=key.verification_key(),
-            log_keyring=keyring,
-            training_key=load_signing_key(f"file:{training_key}").verification_key(),
-        ),
-    )
-    written = write_audit_report(audit, workspace.root / "var" / "audit" / "compliance", key)
-    click.echo(
-        f"audit --profile stage5 (signed): {written.resolve()}: {audit.status}, "
-        f"compliance_audit_score {audit.score}, {len(audit.issues)} issues, "
-        f"{len(audit.warnings)} warnings"
-    )
-    log = verify_log(workspace.decision_log, keyring=keyring)
-    click.echo(
-        f"decision log ({log.status}, {log.entries_checked} entries): "
-        f"{workspace.decision_log.resolve()}"
-    )
+    for step in run_workshop_demo(_find_source(), out_dir, seed=seed, run_command=_run_stage5kit):
+        if isinstance(step, DemoStep):
+            click.echo(f"{step.label}: {step.where}")
+        else:
+            echo_registration(step)
 
 
 @workshop.command(
@@ -317,16 +191,24 @@ def _demo_terminal_steps(
 def lab(*, folder: Path, lab_args: tuple[str, ...]) -> None:
     """Open JupyterLab on the participant notebook: no news pop-up, the kit's kernel.
 
-    LAB_ARGS after `--` go to `jupyter lab` (e.g. `-- --port=8899 --no-browser`).
+    LAB_ARGS after `--` go to `jupyter lab` (e.g. `-- --port=8899 --no-browser`). As root
+    (containers) `--allow-root` is added, since Lab refuses root otherwise.
     """
     import os
 
     from stage5kit.reporting import build_workshop
     from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK
-    from stage5kit.reporting.workshop_lab import prepare_lab
+    from stage5kit.reporting.workshop_lab import effective_uid, prepare_lab, root_arguments
 
     if not (folder / PARTICIPANT_NOTEBOOK).is_file():
         build_workshop(_find_source(), folder)
-    command = prepare_lab(folder, extra_args=lab_args)
+    added = root_arguments(lab_args, euid=effective_uid())
+    if added:
+        click.echo(
+            f"note: running as root, so `jupyter lab` gets {' '.join(added)} "
+            "(it refuses to start as root otherwise)",
+            err=True,
+        )
+    command = prepare_lab(folder, extra_args=(*lab_args, *added))
     # Lab takes this process's place, so Ctrl-C reaches it alone and it shuts its kernels down.
     os.execv(command[0], command)  # noqa: S606 - Lab's argv, no shell

@@ -27,6 +27,11 @@ from stage5kit.reporting.exercise import (
     exercise_shift,
     exercise_trades,
 )
+from stage5kit.reporting.exercise_registration import (
+    ExerciseRegistration,
+    NotRegistered,
+    register_exercise,
+)
 from stage5kit.reporting.figures import (
     add_limit_lines,
     plot_box_summary,
@@ -81,6 +86,8 @@ __all__ = [
     "BatchResult",
     "BundledNotebook",
     "Exercise",
+    "ExerciseRegistration",
+    "NotRegistered",
     "NotebookParameter",
     "ReportResult",
     "SeedAnswers",
@@ -132,6 +139,7 @@ __all__ = [
     "read_results",
     "readable_table",
     "record",
+    "register_exercise",
     "render_answer_key",
     "report_dir",
     "resolve_notebook",

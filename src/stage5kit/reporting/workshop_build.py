@@ -49,6 +49,9 @@ def _assigned_names(text: str, where: str) -> list[str]:
     except SyntaxError as error:
         msg = f"{where}: the answer cell is not valid Python ({error.msg}, line {error.lineno})"
         raise InputError(msg) from None
+    except ValueError as error:
+        msg = f"{where}: the answer cell is not valid Python text ({error}); retype the line"
+        raise InputError(msg) from None
     names = [
         target.id
         for node in tree.body
@@ -114,11 +117,19 @@ def build_notebooks(source: object, *, where: str) -> tuple[dict[str, object], .
 
 
 def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
-    """Write the participant and facilitator notebooks and their sample inputs into ``out_dir``."""
+    """Build the participant and facilitator notebooks and their sample inputs as ``out_dir``.
+
+    All or nothing: the folder is built beside ``out_dir`` and renamed into place, so a
+    failure (a bad source, a full disk) leaves no partial folder and any previous build as
+    it was. An existing ``out_dir`` is replaced whole (fresh notebooks, as a rebuild always
+    gave) when it holds only what a build and JupyterLab leave there; one holding anything
+    else (a workspace, the participant's own files) is refused and not touched.
+    """
     from stage5kit.compliance.key_registry import save_registry
     from stage5kit.compliance.samples import KEY_REGISTRY, sample_key_registry
     from stage5kit.core.io import write_sample_inputs
-    from stage5kit.files import atomic_write_text
+    from stage5kit.files import atomic_write_bytes, output_directory
+    from stage5kit.reporting.workshop_lab import LAB_FILES
 
     path = Path(source)
     try:
@@ -128,15 +139,29 @@ def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
         raise InputError(msg, path=str(path)) from None
     participant, facilitator = build_notebooks(document, where=str(path))
     folder = Path(out_dir)
-    data = folder / DATA_DIR
-    write_sample_inputs(data)
-    save_registry(sample_key_registry(data / Path(KEY_REGISTRY).name))
-    paths = []
-    for name, notebook in (
-        (PARTICIPANT_NOTEBOOK, participant),
-        (FACILITATOR_NOTEBOOK, facilitator),
-    ):
-        target = folder / name
-        atomic_write_text(target, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
-        paths.append(target)
-    return WorkshopBuild(participant=paths[0], facilitator=paths[1], data=data)
+    built = (PARTICIPANT_NOTEBOOK, FACILITATOR_NOTEBOOK, DATA_DIR)
+    with output_directory(folder, owned=(*built, *LAB_FILES)) as building:
+        write_sample_inputs(building / DATA_DIR)
+        save_registry(sample_key_registry(building / DATA_DIR / Path(KEY_REGISTRY).name))
+        for name, notebook in (
+            (PARTICIPANT_NOTEBOOK, participant),
+            (FACILITATOR_NOTEBOOK, facilitator),
+        ):
+            atomic_write_bytes(building / name, _notebook_bytes(notebook, name, path))
+    return WorkshopBuild(
+        participant=folder / PARTICIPANT_NOTEBOOK,
+        facilitator=folder / FACILITATOR_NOTEBOOK,
+        data=folder / DATA_DIR,
+    )
+
+
+def _notebook_bytes(notebook: dict[str, object], name: str, source: Path) -> bytes:
+    """A built notebook as UTF-8 JSON; text that is not valid Unicode names the source."""
+    try:
+        return (json.dumps(notebook, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    except UnicodeEncodeError as error:
+        msg = (
+            f"{source}: {name} cannot be written: the notebook holds text that is not valid "
+            f"Unicode ({error.reason}, e.g. a lone \\ud800 escape); fix the source notebook"
+        )
+        raise InputError(msg, path=str(source)) from None

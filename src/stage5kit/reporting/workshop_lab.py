@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,12 +23,29 @@ from stage5kit.errors import DependencyError
 from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK
 
 LAB_SETTINGS_DIR = ".jupyterlab-settings"
+# What Lab leaves in the workshop folder: the kit's settings overrides, Jupyter's checkpoints.
+LAB_FILES = (LAB_SETTINGS_DIR, ".ipynb_checkpoints")
+ALLOW_ROOT = "--allow-root"
 LAB_OVERRIDES: dict[str, dict[str, object]] = {
     "@jupyterlab/apputils-extension:notification": {
         "checkForUpdates": False,
         "fetchNews": "false",
     },
 }
+
+
+def effective_uid() -> int | None:
+    """This process's effective user id; None where the system has none (Windows)."""
+    return os.geteuid() if hasattr(os, "geteuid") else None
+
+
+def root_arguments(extra_args: Sequence[str], *, euid: int | None) -> tuple[str, ...]:
+    """What Lab needs to start as user ``euid``: ``--allow-root`` as root, unless given.
+
+    JupyterLab refuses to start as root (uid 0, as in most containers) without it; any
+    other user, or a system without uids (``None``), needs nothing.
+    """
+    return (ALLOW_ROOT,) if euid == 0 and ALLOW_ROOT not in extra_args else ()
 
 
 def prepare_lab(folder: str | Path, *, extra_args: Sequence[str] = ()) -> list[str]:
