@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -67,6 +67,24 @@ def test_dry_run_leaves_every_byte_unchanged(workspace):
     result = _cli("keys", "rotate", "--bundle", "core-oem", "--dry-run", "--root", str(workspace))
     assert result.exit_code == 0
     assert f"would rotate core-oem hmac: old-hmac -> core-oem-hmac-{TODAY:%Y%m%d}" in result.stdout
+    assert _tree_digest(workspace) == before
+
+
+def test_dry_run_plans_as_of_the_given_day_and_execute_refuses_it(workspace):
+    """--today moves the plan's day (the workshop plans as of the sample's day); a rotation
+    itself is always dated today, so --execute with --today is a usage error changing nothing."""
+    rotate = ("keys", "rotate", "--bundle", "core-oem", "--root", str(workspace))
+    early = (TODAY - timedelta(days=95)).isoformat()
+    planned = _cli(*rotate, "--dry-run", "--today", early)
+    assert planned.exit_code == 0
+    assert "nothing to rotate in core-oem" in planned.stdout
+    late = TODAY + timedelta(days=3)
+    planned = _cli(*rotate, "--dry-run", "--today", late.isoformat())
+    assert f"old-hmac -> core-oem-hmac-{late:%Y%m%d}" in planned.stdout
+    before = _tree_digest(workspace)
+    refused = CliRunner().invoke(main, [*rotate, "--execute", "--today", early])
+    assert refused.exit_code == 2
+    assert "--today only plans" in refused.stderr
     assert _tree_digest(workspace) == before
 
 

@@ -23,7 +23,6 @@ from stage5kit.reporting import (
     box_summary,
     daily_cost_per_trade,
     plot_box_summary,
-    plot_distribution,
     plot_percentiles,
     plot_period_comparison,
     plot_scatter,
@@ -74,7 +73,6 @@ def test_each_strategy_has_one_colour_in_every_tco_figure(trades) -> None:
         plot_series_with_markers(
             daily, x="day", y="cost_bps", group="strategy", unit="bps", title="t"
         ),
-        plot_distribution(costed, value="slippage_bps", group="strategy", unit="bps", title="t"),
         plot_box_summary(
             box_summary(costed, value="slippage_bps", group="strategy"),
             value="slippage_bps",

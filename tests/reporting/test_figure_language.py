@@ -6,6 +6,8 @@ The helpers' own formats (``format_number``, ``format_money``, ``format_date``) 
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -110,3 +112,109 @@ def test_styled_tables_show_flags_as_words_of_the_language(lang: str, yes: str, 
     assert f">{no}</td>" in html
     assert "True" not in html
     assert "False" not in html
+
+
+def _cells(html: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", html)
+
+
+def _headers(html: str) -> list[str]:
+    return re.findall(r"<th[^>]*>(.*?)</th>", html)
+
+
+def test_polish_tables_show_counts_shares_and_missing_values_as_polish_readers_do() -> None:
+    """Counts whole (20 000), utilisation and probabilities in percent, no "nan"."""
+    table = pd.DataFrame(
+        {
+            "n_trades": [20000.0, 1500.0],
+            "utilisation": [0.7823, 1.05],
+            "p_budget_breach": [0.002, 1.0],
+            "limit": [6.0, float("nan")],
+        }
+    )
+    html = style_table(table, "pl").to_html()
+    assert _cells(html) == [
+        f"20{NBSP}000",
+        "78%",
+        "0,2%",
+        "6,00",
+        f"1{NBSP}500",
+        "105%",
+        "100,0%",
+        "\N{EM DASH}",
+    ]
+    assert "nan" not in html
+
+
+def test_polish_tables_translate_sides_and_write_dates_the_polish_way() -> None:
+    """buy/sell read kupno/sprzedaż; ISO days and months read 01.05.2026 and 01.2026; the
+    answers participants type (ok, due, approve) keep their English values."""
+    table = pd.DataFrame(
+        {
+            "side": ["buy", "sell"],
+            "due_date": ["2026-05-01", "2026-04-24"],
+            "period": ["2026-01", "2026-02"],
+            "status": ["ok", "over"],
+        }
+    )
+    polish = _cells(style_table(table, "pl").to_html())
+    assert polish == [
+        "kupno",
+        "01.05.2026",
+        "01.2026",
+        "ok",
+        "sprzedaż",
+        "24.04.2026",
+        "02.2026",
+        "over",
+    ]
+    english = _cells(style_table(table, "en").to_html())
+    assert english == [
+        "buy",
+        "2026-05-01",
+        "2026-01",
+        "ok",
+        "sell",
+        "2026-04-24",
+        "2026-02",
+        "over",
+    ]
+
+
+def test_table_headers_name_their_units() -> None:
+    """Period comparisons say pb, ms and the report's currency in their headers."""
+    table = pd.DataFrame(
+        {
+            "strategy": ["momentum"],
+            "cost_bps_before": [6.58],
+            "decision_latency_ms_change": [33.5],
+            "extra_cost": [28021.17],
+            "p_net_pnl_negative": [0.5],
+        }
+    )
+    assert _headers(style_table(table, "pl", currency="USD").to_html()) == [
+        "strategia",
+        "koszt wykonania przed (pb)",
+        "zmiana opóźnienia decyzji (ms)",
+        "dodatkowy koszt po zmianie (USD)",
+        "P(wynik netto < 0)",
+    ]
+    assert _headers(style_table(table, "en").to_html()) == [
+        "strategy",
+        "execution cost before (bps)",
+        "change of decision latency (ms)",
+        "extra cost after the shift",
+        "P(net PnL < 0)",
+    ]
+
+
+def test_polish_alert_names_keep_the_rule_but_read_polish() -> None:
+    """The Prometheus rule 14.4x 1h/5m reads 14,4 times 1 h/5 min in a Polish table."""
+    table = pd.DataFrame({"alert": ["14.4x 1h/5m", "1x 3d/6h"], "times_fired": [3, 349]})
+    assert _cells(style_table(table, "pl").to_html()) == [
+        f"14,4\N{MULTIPLICATION SIGN} 1{NBSP}h/5{NBSP}min",
+        "3",
+        f"1\N{MULTIPLICATION SIGN} 3{NBSP}d/6{NBSP}h",
+        "349",
+    ]
+    assert _cells(style_table(table, "en").to_html())[0] == "14.4x 1h/5m"

@@ -21,13 +21,16 @@ from stage5kit.reporting.i18n import (
     check_lang,
     format_count,
     format_date,
+    format_factor,
     format_money,
     format_number,
     format_percent,
     format_short_date,
+    format_window,
     translate,
 )
-from stage5kit.reporting.labels import COLUMN_LABELS
+from stage5kit.reporting.labels import COLUMN_LABELS, VALUE_LABELS
+from stage5kit.reporting.plotly_locale import PLOTLY_TEXTS
 from stage5kit.reporting.report_text import SECTIONS
 from stage5kit.reporting.stress_reading import ADVICE
 from stage5kit.reporting.tco_view import HEADLINE
@@ -61,6 +64,8 @@ def english_sources() -> set[str]:
                     found.add(message[1])
     tables = [
         *COLUMN_LABELS.values(),
+        *(word for words in VALUE_LABELS.values() for word in words),
+        *PLOTLY_TEXTS,
         *ADVICE.values(),
         *SECTIONS.values(),
         *(label for _, label, _ in HEADLINE),
@@ -127,6 +132,22 @@ def test_polish_numbers_read_back(value: float, decimals: int) -> None:
     assert float(text.replace(NBSP, "").replace(",", ".")) == pytest.approx(
         float(f"{value:.{decimals}f}"), abs=1.5 * 10**-decimals
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "factor", "window", "factor_text", "window_text"),
+    [
+        ("pl", 14.4, "5m", "14,4\N{MULTIPLICATION SIGN}", f"5{NBSP}min"),
+        ("pl", 6.0, "3d", "6\N{MULTIPLICATION SIGN}", f"3{NBSP}d"),
+        ("en", 14.4, "5m", "14.4x", "5m"),
+    ],
+)
+def test_factors_and_windows(
+    lang: str, factor: float, window: str, factor_text: str, window_text: str
+) -> None:
+    """Burn-rate factors and alert windows: 14,4 times, 5 min in Polish; 14.4x, 5m in English."""
+    assert format_factor(factor, lang) == factor_text
+    assert format_window(window, lang) == window_text
 
 
 def test_an_unknown_language_is_refused() -> None:

@@ -53,3 +53,34 @@ def test_burn_rate_figure_draws_every_window_by_default() -> None:
     figure = plot_burn_rate(_timeline(), _episodes(), slo="execution_cost", factors=[1])
     assert sorted(trace.name for trace in figure.data) == ["window 1h", "window 5m"]
     assert len(figure.data[0].x) == 16
+
+
+def test_polish_burn_rate_figure_writes_numbers_times_and_factors_the_polish_way() -> None:
+    """Decimal comma, days as 02.03.2026 (hours zoomed in), factors 14,4 times, windows 1 h."""
+    figure = plot_burn_rate(
+        _timeline(),
+        _episodes(),
+        slo="decision_latency",
+        factors=[14.4, 6, 1],
+        windows=["1h"],
+        lang="pl",
+    )
+    assert figure.layout.separators == ",\N{NO-BREAK SPACE}"
+    assert [trace.name for trace in figure.data] == ["okno 1\N{NO-BREAK SPACE}h"]
+    assert [a.text for a in figure.layout.annotations] == [
+        "1\N{MULTIPLICATION SIGN}",
+        "6\N{MULTIPLICATION SIGN}",
+        "14,4\N{MULTIPLICATION SIGN}",
+    ]
+    stops = {stop.value for stop in figure.layout.xaxis.tickformatstops}
+    assert stops == {"%d.%m.%Y", "%H:%M<br>%d.%m.%Y"}
+    assert figure.layout.xaxis.hoverformat == "%d.%m.%Y %H:%M"
+
+
+def test_english_burn_rate_figure_keeps_plotly_s_dates_and_x_factors() -> None:
+    """In English the factor lines read 14.4x and plotly picks its own date ticks."""
+    figure = plot_burn_rate(_timeline(), _episodes(), slo="decision_latency", factors=[14.4])
+    assert [a.text for a in figure.layout.annotations] == ["14.4x"]
+    assert figure.layout.separators == ".,"
+    assert not figure.layout.xaxis.tickformatstops
+    assert figure.layout.xaxis.hoverformat is None

@@ -14,22 +14,28 @@ from stage5kit.core import (
     analyse_tco,
     generate_trades,
     load_budget,
+    load_infra_costs,
     load_thresholds,
+    profile_trade_file,
+    write_trades,
 )
 from stage5kit.reporting import (
     anomaly_points,
+    box_summary,
     budget_limits,
-    cost_components,
     daily_cost_per_trade,
     describe_tco,
     headline_table,
+    plot_box_summary,
     plot_cost_waterfall,
-    plot_distribution,
     plot_percentiles,
     plot_scatter,
     plot_series_with_markers,
+    profile_cost_components,
+    style_table,
 )
 
+NBSP = "\N{NO-BREAK SPACE}"
 INPUTS = Path(__file__).resolve().parents[2] / "sample_artifacts" / "inputs"
 
 
@@ -50,13 +56,16 @@ def result(trades: pd.DataFrame) -> TcoResult:
     )
 
 
-def test_cost_components_add_up_to_the_tco(trades: pd.DataFrame, result: TcoResult) -> None:
-    """Maker fees + taker fees + rebates + slippage + infra equals the analysis's TCO."""
-    components = cost_components(add_trade_costs(trades), infra_cost=123.0)
+def test_profile_cost_components_add_up_to_the_tco(trades: pd.DataFrame, tmp_path: Path) -> None:
+    """Maker fees + taker fees + rebates + slippage + infra of a streamed profile equals its TCO."""
+    profile = profile_trade_file(
+        write_trades(trades, tmp_path / "t.parquet"),
+        infra_costs=load_infra_costs(INPUTS / "infra_costs.csv"),
+    )
+    components = profile_cost_components(profile)
     assert components["rebates"] <= 0
-    assert components["infra"] == 123.0
-    expected = result.overall["trading_cost"] + 123.0
-    assert sum(components.values()) == pytest.approx(expected, rel=1e-9)
+    assert components["infra"] > 0
+    assert sum(components.values()) == pytest.approx(profile.result.overall["tco"], rel=1e-9)
 
 
 def test_headline_table_carries_units(result: TcoResult) -> None:
@@ -69,6 +78,16 @@ def test_headline_table_carries_units(result: TcoResult) -> None:
     assert table.loc["trades", "value"] == result.overall["n_trades"]
     assert table.loc["total cost of ownership", "unit"] == "USD"
     assert "currency" not in " ".join(table["unit"])
+
+
+def test_polish_headline_table_shows_a_whole_count_under_a_lower_case_header(
+    result: TcoResult,
+) -> None:
+    """ "transakcje" reads 3 000 (not 3 000,00); the index header is "wskaźnik" like the others."""
+    html = style_table(headline_table(result, lang="pl", currency="USD"), "pl").to_html()
+    assert f">3{NBSP}000</td>" in html
+    assert ">wskaźnik</th>" in html
+    assert f"3{NBSP}000,00" not in html
 
 
 def test_cost_per_trade_is_cost_over_trades(result: TcoResult) -> None:
@@ -124,7 +143,13 @@ def test_figures_have_titles_and_units(trades: pd.DataFrame, result: TcoResult) 
             "bps",
         ),
         (
-            plot_distribution(costed, value="slippage_bps", group="venue", unit="bps", title="t"),
+            plot_box_summary(
+                box_summary(costed, value="slippage_bps", group="venue"),
+                value="slippage_bps",
+                group="venue",
+                unit="bps",
+                title="t",
+            ),
             "bps",
         ),
         (
@@ -186,6 +211,7 @@ def test_box_summary_figure_speaks_the_report_language() -> None:
     assert figure.layout.xaxis.title.text == column_label("venue", "pl") != "venue"
     assert figure.layout.yaxis.title.text == f"{column_label('slippage_bps', 'pl')} (pb)"
     assert {trace.name for trace in figure.data} == {"x", "y"}
+    assert figure.layout.separators == f",{NBSP}"
 
 
 def test_a_long_series_is_thinned_to_its_point_budget_with_both_ends() -> None:

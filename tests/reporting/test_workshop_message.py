@@ -101,11 +101,13 @@ def test_first_sentence_says_when_and_by_how_much_cost_grew(log: ShiftedLog) -> 
 def test_message_names_the_dearest_strategy_and_venue(log: ShiftedLog) -> None:
     """The strategy and venue whose cost rose most, and the venue whose fees rose most, appear."""
     message = _message(log)
-    assert f"strategiach {log.by_strategy['strategy'].iloc[0]} (" in message
-    assert f"na giełdzie {log.by_venue['venue'].iloc[0]} (" in message
+    assert f"strategii {log.by_strategy['strategy'].iloc[0]} (" in message
+    assert f"giełdy {log.by_venue['venue'].iloc[0]} (" in message
     fee_venue = log.by_venue.sort_values("fee_bps_change", ascending=False)["venue"].iloc[0]
     assert f"prowizje na {fee_venue} (" in message
     assert "coinbase" in message  # the generator's fee hike is on coinbase
+    slippage = format_number(log.by_strategy["slippage_bps_change"].iloc[0], "pl")
+    assert f"poślizg w {log.by_strategy['strategy'].iloc[0]} wzrósł o {slippage} pb" in message
 
 
 def test_budget_sentence_gives_both_breach_probabilities(log: ShiftedLog) -> None:
@@ -167,7 +169,7 @@ def test_period_comparison_figure_has_a_before_and_an_after_bar_per_group(log: S
 
 def test_lower_latency_and_no_fee_rise_are_worded_as_such(log: ShiftedLog) -> None:
     """A latency drop reads 'spadło' with its size, and no fee rise reads 'nie wzrosły'."""
-    calmer = log.by_strategy.assign(decision_latency_ms_change=-4.5)
+    calmer = log.by_strategy.assign(decision_latency_ms_change=-4.5, slippage_bps_change=-0.25)
     cheaper = log.by_venue.assign(fee_bps_change=-0.5)
     third = SENTENCE_END.split(
         draft_oem_message(
@@ -179,5 +181,6 @@ def test_lower_latency_and_no_fee_rise_are_worded_as_such(log: ShiftedLog) -> No
         )
     )[2]
     assert "opóźnienie decyzji spadło o 4,5 ms" in third
+    assert f"poślizg w {calmer['strategy'].iloc[0]} spadł o 0,25 pb" in third
     assert "prowizje nie wzrosły" in third
     assert "-0,50 pb" in third

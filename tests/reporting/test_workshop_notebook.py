@@ -124,7 +124,28 @@ def test_report_holds_the_participants_log_and_tables(report: Path) -> None:
 def test_report_html_shows_title_figures_and_message(report: Path) -> None:
     """The HTML carries the participant's title, seven figures, the checks and the OEM message."""
     html = (report / "report.html").read_text()
-    assert "Symulacja wzrostu kosztów \N{EN DASH} Anna Test" in html
+    assert "<title>Symulacja wzrostu kosztów \N{EN DASH} Anna Test</title>" in html
     assert html.count('class="plotly-graph-div stage5kit-figure"') == 7
     assert "Zaliczone sprawdzenia: 7 z 7" in html
     assert "Proponujemy" in html
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("workshop-notebook")
+def test_report_tables_and_toolbar_read_polish(report: Path) -> None:
+    """Counts whole, no "nan", percent shares, kupno/sprzedaż, Polish dates, Polish toolbar."""
+    html = (report / "report.html").read_text()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html)
+    assert "6\N{NO-BREAK SPACE}000" in cells
+    assert "6\N{NO-BREAK SPACE}000,00" not in cells
+    assert "nan" not in cells
+    assert {"kupno", "sprzedaż"} & set(cells)
+    assert not {"buy", "sell"} & set(cells)
+    assert [cell for cell in cells if re.fullmatch(r"\d+%", cell)]  # budget used
+    assert [cell for cell in cells if re.fullmatch(r"\d+,\d%", cell)]  # P(...) of the stress test
+    assert [cell for cell in cells if re.fullmatch(r"\d\d\.\d\d\.2026", cell)]  # key rotation
+    assert not [cell for cell in cells if re.fullmatch(r"2026-\d\d-\d\d", cell)]
+    assert "koszt wykonania przed (pb)" in html
+    assert "dodatkowy koszt po zmianie (USD)" in html
+    assert html.count('"locale":"pl"}') == 7
+    assert html.count('Plotly.register({"moduleType":"locale","name":"pl"') == 1

@@ -11,7 +11,7 @@ import pytest
 from tests.robustness.conftest import assert_refused, edit_csv, run_cli
 
 from stage5kit.core import generate_trades, write_trades
-from stage5kit.core.io import trade_logs
+from stage5kit.core.io import _csv_trades
 
 
 def _refused_tco(trades: Path, tmp_path: Path, *says: str, extra: tuple[str, ...] = ()) -> None:
@@ -118,7 +118,7 @@ def test_unclosed_quote_names_where_the_field_starts(
     trades_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A quote opened in row 5 and never closed is located at row 5, column 'venue'."""
-    monkeypatch.setattr(trade_logs, "MAX_FIELD_CHARS", 100_000)  # 16 Mi in real use
+    monkeypatch.setattr(_csv_trades, "MAX_FIELD_CHARS", 100_000)  # 16 Mi in real use
     lines = trades_csv.read_text(encoding="utf-8").replace('"', "").splitlines()
     fields = lines[4].split(",")
     fields[3] = '"unclosed'

@@ -24,14 +24,28 @@ def exercise() -> Exercise:
     return Exercise(seed=3, rows=3000, days=60, paths=50, stress_days=5)
 
 
+def _passes(exercise: Exercise, number: int, answer: object) -> bool:
+    """Check ``answer`` as the notebook does and return the recorded verdict."""
+    exercise.sprawdz(number, answer)
+    return exercise.verdicts[number].passed
+
+
 @pytest.mark.parametrize("number", [1, 3, 4, 5, 6])
 def test_right_answer_passes(exercise: Exercise, number: int) -> None:
-    assert exercise.sprawdz(number, exercise.expected(number))
+    assert _passes(exercise, number, exercise.expected(number))
     assert exercise.verdicts[number].text.startswith("✓")
 
 
+def test_sprawdz_returns_nothing_so_the_cell_shows_only_the_verdict(
+    exercise: Exercise, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A notebook cell ending in sprawdz(...) shows the printed verdict and no stray True."""
+    assert exercise.sprawdz(1, exercise.expected(1)) is None
+    assert capsys.readouterr().out.startswith("✓ Pytanie 1")
+
+
 def test_cost_change_within_tolerance_passes(exercise: Exercise) -> None:
-    assert exercise.sprawdz(2, float(str(exercise.expected(2))) + 0.03)
+    assert _passes(exercise, 2, float(str(exercise.expected(2))) + 0.03)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +64,7 @@ def test_cost_change_within_tolerance_passes(exercise: Exercise) -> None:
 def test_wrong_answer_gets_polish_hint_without_the_answer(
     exercise: Exercise, number: int, wrong: object
 ) -> None:
-    assert not exercise.sprawdz(number, wrong)
+    assert not _passes(exercise, number, wrong)
     text = exercise.verdicts[number].text
     assert text.startswith("✗")
     assert "Wskazówka:" in text
@@ -71,10 +85,10 @@ def test_wrong_strategy_hint_names_no_strategy(exercise: Exercise) -> None:
 def test_message_without_stress_risk_names_what_is_missing(exercise: Exercise) -> None:
     facts = exercise.message_facts()
     partial = " ".join(v for k, v in facts.items() if "ujemnego" not in k)
-    assert not exercise.sprawdz(7, partial)
+    assert not _passes(exercise, 7, partial)
     text = exercise.verdicts[7].text
     assert "ujemnego wyniku netto" in text
-    assert exercise.sprawdz(7, " ".join(facts.values()))
+    assert _passes(exercise, 7, " ".join(facts.values()))
 
 
 def test_message_typed_with_plain_spaces_passes(exercise: Exercise) -> None:
@@ -82,7 +96,7 @@ def test_message_typed_with_plain_spaces_passes(exercise: Exercise) -> None:
     typed = " ".join(
         facts.replace("\N{NO-BREAK SPACE}", " ") for facts in exercise.message_facts().values()
     )
-    assert exercise.sprawdz(7, typed)
+    assert _passes(exercise, 7, typed)
 
 
 def test_wrong_rotation_state_verdict_does_not_depend_on_the_right_state() -> None:
@@ -92,7 +106,7 @@ def test_wrong_rotation_state_verdict_does_not_depend_on_the_right_state() -> No
         exercise = Exercise(seed=seed)
         right = str(exercise.expected(6))
         wrong = next(state for state in ROTATION_STATES if state != right)
-        assert not exercise.sprawdz(6, wrong)
+        assert not _passes(exercise, 6, wrong)
         texts[right, wrong] = exercise.verdicts[6].text
         assert "Wskazówka:" in texts[right, wrong]
         entry = next(
@@ -125,7 +139,7 @@ def test_hints_name_table_columns_as_the_polish_tables_show_them() -> None:
 
 
 def test_unanswered_question_says_so(exercise: Exercise) -> None:
-    assert not exercise.sprawdz(1, ...)
+    assert not _passes(exercise, 1, ...)
     assert "brak odpowiedzi" in exercise.verdicts[1].text
 
 
@@ -313,4 +327,129 @@ def test_message_without_a_significant_shift_needs_no_strategy() -> None:
         stress=exercise.stress,
         currency="USD",
     )
-    assert exercise.sprawdz(7, draft)
+    assert _passes(exercise, 7, draft)
+
+
+def test_day_hint_points_at_the_line_the_notebook_prints() -> None:
+    """Question 1's hint names the printed „zmiana poziomu od …” line (checked output of the
+    notebook) instead of the dashed level lines, which span the whole chart."""
+    expected = json.loads(
+        (SOURCE.parent / "expected_outputs" / "workshop_exercise.json").read_text(encoding="utf-8")
+    )
+    printed = [o["text"] for outputs in expected.values() for o in outputs]
+    assert any(text.startswith("zmiana poziomu od ") for text in printed)
+    hint = next(q.hint for q in QUESTIONS if q.number == 1)
+    assert "„zmiana poziomu od …”" in hint
+    assert "RRRR-MM-DD" in hint
+    assert "przerywana" not in hint
+
+
+@pytest.mark.parametrize("typed", ["tuple", "text"])
+def test_decimal_comma_is_named_without_the_answer(exercise: Exercise, typed: str) -> None:
+    """`0,89` typed in Python (a tuple) or as text gets the decimal-comma advice, not the value."""
+    whole, fraction = f"{abs(float(str(exercise.expected(2)))):.2f}".split(".")
+    answer: object = (int(whole), int(fraction)) if typed == "tuple" else f"{whole},{fraction}"
+    assert not _passes(exercise, 2, answer)
+    text = exercise.verdicts[2].text
+    assert "wygląda na przecinek dziesiętny \N{EN DASH} w Pythonie wpisz liczbę z kropką" in text
+    assert f"{whole}.{fraction}" not in text
+    assert f"{whole},{fraction}" not in text
+    assert "wystarczy dokładność do 0,05 pb" in text
+
+
+def test_decision_table_shows_what_each_condition_leads_to(exercise: Exercise) -> None:
+    """Question 5 can be read from the table: the first condition not met gives its decision
+    column's value, all met gives approve; the hint names that column by its Polish header."""
+    from stage5kit.reporting.labels import column_label
+
+    header = column_label("decision_if_failed", "pl")
+    table = exercise.decision_table()
+    column = "decision_if_failed"
+    assert list(table.columns) == [*pd.DataFrame(exercise.decide_candidate()[1]).columns, column]
+    assert set(table[column]) <= set(DECISIONS) - {"approve"}
+    failed = table[~table["passed"]]
+    read = str(failed[column].iloc[0]) if len(failed) else "approve"
+    assert read == exercise.expected(5)
+    hint = next(q.hint for q in QUESTIONS if q.number == 5)
+    assert f"„{header}”" in hint
+    assert "gdy wszystkie warunki są spełnione \N{EN DASH} approve" in hint
+
+
+def test_decision_if_failed_follows_the_engine() -> None:
+    """Each condition's decision is its check's action, escalate when its value is unknown."""
+    from stage5kit.core.decisions import CHECKS, decision_if_failed
+
+    assert [decision_if_failed(c.name, 1.0) for c in CHECKS] == [c.action for c in CHECKS]
+    assert decision_if_failed("cost_bps", None) == "escalate"
+    assert decision_if_failed("order_notional", float("nan")) == "escalate"
+
+
+@pytest.fixture(scope="module")
+def exercise_seed_11() -> Exercise:
+    """Seed 11 as the notebook runs it: a change of +0,89 pb and a 100,0% risk."""
+    from stage5kit.reporting.answer_key import notebook_exercise
+
+    exercise = notebook_exercise(SOURCE, seed=11)
+    assert exercise.message_facts()["zmiana kosztu w pb"] == "+0,89"
+    return exercise
+
+
+def _message_forms(exercise: Exercise) -> dict[str, str]:
+    from stage5kit.reporting.i18n import format_number, format_short_date
+
+    change = abs(exercise.shift.cost_bps_change)
+    risk = exercise.stress.table.set_index("scenario").loc["exercise_cost_growth"]
+    percent = float(risk["p_net_pnl_negative"]) * 100
+    strategy = str(exercise.expected(3))
+    return {
+        "long date, no sign, whole percent": (
+            f"Od {exercise.message_facts()['dzień zmiany']} wzrost o {format_number(change, 'pl')}"
+            f" pb w {strategy}; ryzyko {percent:.0f}%."
+        ),
+        "short date, space before %": (
+            f"{format_short_date(exercise.shift.day, 'pl')}: +{format_number(change, 'pl')} pb, "
+            f"{format_number(percent, 'pl', decimals=1)} %, {strategy}"
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "form", ["long date, no sign, whole percent", "short date, space before %"]
+)
+def test_message_accepts_the_facts_written_another_way(
+    exercise_seed_11: Exercise, form: str
+) -> None:
+    """„wzrost o 0,89 pb … 100%” passes as „+0,89 … 100,0%” does; „14.03.2026” as a long date."""
+    message = _message_forms(exercise_seed_11)[form]
+    assert "100%" in message or "100,0 %" in message
+    assert _passes(exercise_seed_11, 7, message), exercise_seed_11.verdicts[7].text
+
+
+def test_message_with_a_wrong_number_fails_without_the_right_one(
+    exercise_seed_11: Exercise,
+) -> None:
+    """A change off by 0,01 pb or another probability fails; the verdict names what is
+    missing and its hint holds none of the right numbers or the day."""
+    from stage5kit.reporting.i18n import format_number
+
+    message = _message_forms(exercise_seed_11)["long date, no sign, whole percent"]
+    change = format_number(abs(exercise_seed_11.shift.cost_bps_change), "pl")
+    wrong_change = format_number(abs(exercise_seed_11.shift.cost_bps_change) + 0.01, "pl")
+    assert not _passes(exercise_seed_11, 7, message.replace(change, wrong_change))
+    assert exercise_seed_11.verdicts[7].text.count("zmiana kosztu w pb") == 1
+    assert not _passes(exercise_seed_11, 7, message.replace("%", " pb"))
+    text = exercise_seed_11.verdicts[7].text
+    assert "prawdopodobieństwo ujemnego wyniku netto" in text
+    for fact in [*exercise_seed_11.message_facts().values(), change]:
+        assert fact not in text
+
+
+def test_summary_lists_the_questions_not_passed(
+    exercise: Exercise, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary names the questions without a pass, answered wrongly or not at all."""
+    exercise.verdicts.clear()
+    exercise.sprawdz(1, exercise.expected(1))
+    capsys.readouterr()
+    exercise.podsumowanie()
+    assert "pytania bez zaliczenia: 2, 3, 4, 5, 6, 7." in capsys.readouterr().out

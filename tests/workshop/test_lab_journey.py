@@ -300,7 +300,7 @@ def test_unfilled_participant_notebook_shows_hints_not_passes(
     for question in QUESTIONS:
         assert f"✗ Pytanie {question.number} ({question.title}): brak odpowiedzi." in seen.stdout
     assert "✓" not in seen.stdout
-    assert f"Zaliczone sprawdzenia: 0 z {len(QUESTIONS)}; do poprawy pytania:" in seen.stdout
+    assert f"Zaliczone sprawdzenia: 0 z {len(QUESTIONS)}; pytania bez zaliczenia:" in seen.stdout
 
 
 def test_lab_without_the_kit_settings_asks_about_news(

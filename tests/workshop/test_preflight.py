@@ -37,6 +37,40 @@ def test_ready_workspace_passes_every_check_but_maybe_the_browser(workspace: Pat
     assert checks["jądro Jupyter"][0]
 
 
+def test_details_do_not_repeat_the_check_name(workspace: Path, tmp_path: Path) -> None:
+    """Each detail says what was found, not the row's name again; the samples in Polish plurals."""
+    runner = CliRunner()
+    generate = ["keys", "generate", "--algorithm", "ed25519", "--key-id", "warsztat-root"]
+    assert runner.invoke(main, [*generate, "--out", str(tmp_path / "k")]).exit_code == 0
+    spec = f"file:{tmp_path / 'k' / 'warsztat-root.key'}"
+    checks = {c.name: c for c in run_preflight(root=workspace, samples=SAMPLES, key_spec=spec)}
+    assert checks["klucz do podpisu"].detail == "warsztat-root (ed25519)"
+    assert checks["jądro Jupyter"].detail.startswith("python3 (")
+    signatures = len(list(SAMPLES.rglob("*.sig")))
+    assert signatures >= 5
+    assert checks["przykładowe artefakty"].detail.startswith(
+        f"wszystkie poprawne: {signatures} podpisów, 1 paczka, przykładowy dziennik decyzji"
+    )
+    unchecked = {c.name: c for c in run_preflight(root=workspace, samples=SAMPLES)}
+    assert (
+        unchecked["klucz do podpisu"].detail == "nie podano --key; klucza do podpisu nie sprawdzono"
+    )
+
+
+@pytest.mark.parametrize(("where", "keys"), [(".", "klucze"), ("..", "ws/klucze")])
+def test_signing_key_fix_uses_the_path_from_where_preflight_runs(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, where: str, keys: str
+) -> None:
+    """Run inside the workspace (as cwiczenie.md does) the fix says klucze/; from above, ws/."""
+    monkeypatch.chdir(workspace / where)
+    check = {
+        c.name: c for c in run_preflight(root=workspace, samples=SAMPLES, key_spec="file:brak.key")
+    }["klucz do podpisu"]
+    assert not check.ok
+    assert f"--out {keys}`" in check.detail
+    assert f"`--key file:{keys}/warsztat-$(whoami).key`" in check.detail
+
+
 def test_missing_decision_log_key_names_the_fix(workspace: Path) -> None:
     Workspace(root=workspace).decision_log_key.unlink()
     ok, detail = _by_name(workspace)["klucz dziennika decyzji"]

@@ -9,18 +9,32 @@ import pytest
 from click.testing import CliRunner
 
 from stage5kit.cli import main
-from stage5kit.reporting import Exercise
+from stage5kit.reporting.answer_key import notebook_exercise
+
+SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"
 
 
 def test_answers_match_the_exercise_of_each_seed() -> None:
+    """JSON keyed by the notebook's variables, from the exercise the notebook builds."""
     args = ["workshop", "answers", "--seeds", "2,4", "--rows", "2000", "--days", "60"]
     result = CliRunner().invoke(main, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
     key = json.loads(result.output)
     assert sorted(key) == ["2", "4"]
-    exercise = Exercise(seed=4, rows=2000, days=60)
+    exercise = notebook_exercise(SOURCE, seed=4, parameters={"rows": 2000, "days": 60})
     assert key["4"]["dzien_zmiany"] == exercise.expected(1)
     assert key["4"]["strategia"] == exercise.expected(3)
+    assert key["4"]["status_budzetu"] == exercise.expected(4)
+    assert key["4"]["klucz"] == exercise.rotation_key()
+    assert key["4"]["komunikat"] == exercise.message_facts()
+
+
+def test_answers_print_a_polish_table() -> None:
+    args = ["workshop", "answers", "--seeds", "3", "--rows", "2000", "--days", "60"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Klucz odpowiedzi \N{EN DASH} ćwiczenie Stage5\n")
+    assert "4 stan budżetu" in result.output
 
 
 @pytest.mark.parametrize("seeds", ["5-1", "a-3", "1-2-3"])

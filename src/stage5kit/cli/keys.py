@@ -148,6 +148,13 @@ def _journal(log_path: Path, key_spec: str | None, root: Path | None) -> Rotatio
     help="Decision-log HMAC key (default: $STAGE5KIT_DECISION_LOG_KEY, $LIVE_DECISION_LOG_HMAC"
     " or ROOT/secrets/decision_log.key).",
 )
+@click.option(
+    "--today",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="With --dry-run: plan as of this day (YYYY-MM-DD), e.g. the sample registry's "
+    "2026-05-01. A rotation itself always happens today. [today, UTC]",
+)
 @format_option(help_text="text: one line per rotation; json: the plan as a list.")
 def rotate(
     *,
@@ -158,6 +165,7 @@ def rotate(
     registry: Path | None,
     decision_log: Path | None,
     decision_log_key: str | None,
+    as_of: datetime | None,
     output_format: str,
 ) -> None:
     """Rotate the bundle's due and overdue keys (or --key-id): --dry-run or --execute.
@@ -171,8 +179,11 @@ def rotate(
     if mode is None:
         msg = "give --dry-run (print the plan) or --execute (rotate)"
         raise click.UsageError(msg)
+    if as_of is not None and mode == "execute":
+        msg = "--today only plans (--dry-run); a rotation is dated the day it happens"
+        raise click.UsageError(msg)
     path = registry_path(root, registry)
-    today = today_utc()
+    today = today_utc() if as_of is None else as_of.date()
     if mode == "dry-run":
         from stage5kit.compliance.key_registry import load_registry
 

@@ -86,40 +86,33 @@ def build(*, out_dir: Path, source: Path | None) -> None:
 
 @workshop.command("answers")
 @click.option("--seeds", default="1-30", show_default=True, help="Seeds: '1-30', '3,7,11'.")
+@click.option("--rows", type=int, help="Trades per log. Default: the notebook's.")
+@click.option("--days", type=int, help="Days per log. Default: the notebook's.")
 @click.option(
-    "--rows", default=20_000, show_default=True, help="Trades per log (as in the notebook)."
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"The exercise notebook whose defaults the key follows. Default: {EXERCISE_SOURCE}.",
 )
-@click.option("--days", default=120, show_default=True, help="Days per log (as in the notebook).")
-@format_option(help_text="Output: a printable table per seed, or JSON.")
-def answers(*, seeds: str, rows: int, days: int, output_format: str) -> None:
-    """Print the answer key of each seed: every question but the free-text OEM message.
+@format_option(help_text="Output: a printable Polish table, or JSON keyed by the notebook's names.")
+def answers(
+    *, seeds: str, rows: int | None, days: int | None, source: Path | None, output_format: str
+) -> None:
+    """Print the answer key of each seed as the exercise notebook's self-checks expect it.
 
-    ``klucz`` is the key whose rotation state question 6 asks about.
+    ``klucz`` is the key whose rotation state question 6 asks about; ``komunikat`` the facts
+    the OEM message (question 7) must state.
     """
-    import tempfile
+    from stage5kit.reporting import answer_key, render_answer_key
 
-    from stage5kit.core.io import write_sample_inputs
-    from stage5kit.reporting.exercise import MESSAGE_QUESTION, QUESTIONS, Exercise
-
-    checked = [q for q in QUESTIONS if q.number != MESSAGE_QUESTION]
-
-    key: dict[int, dict[str, object]] = {}
-    with tempfile.TemporaryDirectory(prefix="stage5kit-answers-") as scratch:
-        write_sample_inputs(Path(scratch), rows=10)
-        for seed in _parse_seeds(seeds):
-            exercise = Exercise(
-                seed=seed, rows=rows, days=days, budget_path=str(Path(scratch) / "budget.yaml")
-            )
-            key[seed] = {q.variable: exercise.expected(q.number) for q in checked}
-            key[seed]["klucz"] = exercise.rotation_key()
+    given = {name: value for name, value in (("rows", rows), ("days", days)) if value is not None}
+    key = answer_key(
+        source if source is not None else _find_source(), _parse_seeds(seeds), parameters=given
+    )
     if output_format == "json":
-        click.echo(json.dumps(key, indent=2, ensure_ascii=False))
-        return
-    header = ["seed", *(q.variable for q in checked), "klucz"]
-    table = [header, *([str(seed), *map(str, values.values())] for seed, values in key.items())]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    for row in table:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        document = {str(seed.seed): seed.to_dict() for seed in key}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_answer_key(key))
 
 
 @workshop.command("preflight")

@@ -7,13 +7,9 @@ pyyaml; ``core`` and ``signing`` know nothing of it (import-linter checks both).
 
 from __future__ import annotations
 
-from stage5kit.compliance.audit import (
-    AuditCheck,
-    AuditOptions,
-    AuditReport,
-    run_audit,
-    write_audit_report,
-)
+from stage5kit.compliance.audit import run_audit, write_audit_report
+from stage5kit.compliance.audit_options import AuditOptions
+from stage5kit.compliance.audit_result import AuditCheck, AuditReport
 from stage5kit.compliance.decision_log import (
     LogEntry,
     NewEntry,

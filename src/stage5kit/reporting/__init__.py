@@ -7,6 +7,12 @@ runs a grid of them on a local process pool or a Dask cluster. Inside a notebook
 
 from __future__ import annotations
 
+from stage5kit.reporting.answer_key import (
+    SeedAnswers,
+    answer_key,
+    notebook_exercise,
+    render_answer_key,
+)
 from stage5kit.reporting.batch import BatchEntry, BatchGrid, BatchResult, load_grid, run_batch
 from stage5kit.reporting.bundled import (
     BundledNotebook,
@@ -25,7 +31,6 @@ from stage5kit.reporting.figures import (
     add_limit_lines,
     plot_box_summary,
     plot_cost_waterfall,
-    plot_distribution,
     plot_percentiles,
     plot_scatter,
     plot_series_with_markers,
@@ -61,7 +66,6 @@ from stage5kit.reporting.tco_view import (
     anomaly_points,
     box_summary,
     budget_limits,
-    cost_components,
     daily_cost_per_trade,
     describe_tco,
     headline_table,
@@ -79,9 +83,11 @@ __all__ = [
     "Exercise",
     "NotebookParameter",
     "ReportResult",
+    "SeedAnswers",
     "add_limit_lines",
     "all_checks_passed",
     "anomaly_points",
+    "answer_key",
     "box_summary",
     "budget_limits",
     "build_workshop",
@@ -89,7 +95,6 @@ __all__ = [
     "colour_map",
     "column_label",
     "copy_notebooks",
-    "cost_components",
     "daily_cost_per_trade",
     "describe_scenarios",
     "describe_stress_result",
@@ -108,11 +113,11 @@ __all__ = [
     "label_columns",
     "load_grid",
     "name_colour",
+    "notebook_exercise",
     "plot_box_summary",
     "plot_burn_rate",
     "plot_cost_waterfall",
     "plot_decision_flows",
-    "plot_distribution",
     "plot_percentiles",
     "plot_period_comparison",
     "plot_scatter",
@@ -127,6 +132,7 @@ __all__ = [
     "read_results",
     "readable_table",
     "record",
+    "render_answer_key",
     "report_dir",
     "resolve_notebook",
     "run_batch",

@@ -10,6 +10,7 @@ process can register the exercise only when every check passed.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,7 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from stage5kit.errors import InputError
-from stage5kit.reporting.i18n import format_date, format_number, format_percent
+from stage5kit.reporting.i18n import (
+    format_date,
+    format_number,
+    format_percent,
+    format_short_date,
+    number_symbols,
+)
 from stage5kit.reporting.record import record
 
 if TYPE_CHECKING:
@@ -37,6 +44,7 @@ DECISIONS = ("approve", "reduce", "reject", "escalate")
 ROTATION_STATES = ("ok", "due", "overdue")
 ROTATION_QUESTION = 6
 MESSAGE_QUESTION = 7
+# The decision_path table's column of what a condition leads to when it is the first not met.
 # Limits of the exercise's decision engine: the desk's risk limits for a candidate order.
 EXERCISE_LIMITS = {
     "max_cost_bps": 6.0,
@@ -61,15 +69,15 @@ QUESTIONS: tuple[Question, ...] = (
         1,
         "dzien_zmiany",
         "dzień zmiany poziomu kosztów",
-        "Odczytaj dzień z wykresu dziennego kosztu wykonania: od tego dnia zaczyna się "
-        "przerywana linia poziomu „po”. Wpisz go jako tekst w formacie RRRR-MM-DD.",
+        "Dzień zmiany podaje wiersz „zmiana poziomu od …” nad wykresem (zapisany jako "
+        "DD.MM.RRRR); wpisz go jako tekst w formacie RRRR-MM-DD.",
     ),
     Question(
         2,
         "zmiana_kosztu_pb",
         "zmiana kosztu wykonania w pb",
         "To różnica poziomów po i przed dniem zmiany (po minus przed), w punktach bazowych, "
-        "jako liczba z kropką dziesiętną, jak w Pythonie; liczy się dokładność do 0,05 pb.",
+        "jako liczba z kropką dziesiętną, jak w Pythonie; wystarczy dokładność do 0,05 pb.",
     ),
     Question(
         3,
@@ -92,7 +100,8 @@ QUESTIONS: tuple[Question, ...] = (
         "decyzja",
         "decyzja silnika dla zlecenia kandydującego",
         "Przeczytaj decision_path zlecenia kandydującego: decyzja to wynik pierwszego "
-        "niespełnionego warunku (approve, reduce, reject albo escalate).",
+        "niespełnionego warunku (kolumna „decyzja, gdy warunek niespełniony”: reduce, reject "
+        "albo escalate); gdy wszystkie warunki są spełnione \N{EN DASH} approve.",
     ),
     Question(
         6,
@@ -106,8 +115,9 @@ QUESTIONS: tuple[Question, ...] = (
         MESSAGE_QUESTION,
         "komunikat",
         "komunikat dla OEM",
-        "Komunikat musi zawierać liczby z Twojego raportu napisane po polsku (przecinek "
-        "dziesiętny, data jak „14 marca 2026”).",
+        "Komunikat musi zawierać liczby z Twojego raportu napisane po polsku: przecinek "
+        "dziesiętny, zmiana w pb z dwoma miejscami po przecinku, prawdopodobieństwo w procentach, "
+        "data jak „5 stycznia 2026” albo „05.01.2026”.",
     ),
 )
 
@@ -239,6 +249,20 @@ class Exercise:
         )
         return str(decisions.outcome[0]), decisions.decision_path(0), kpis.to_dict()
 
+    def decision_table(self) -> pd.DataFrame:
+        """The candidate's decision_path as the notebook shows it, with the decision each
+        condition leads to when it is the first one not met (question 5 is read from it)."""
+        import pandas as pd
+
+        from stage5kit.core.decisions import decision_if_failed
+
+        table = pd.DataFrame(self.decide_candidate()[1])
+        table["decision_if_failed"] = [
+            decision_if_failed(str(check), None if value is None else float(value))
+            for check, value in zip(table["check"], table["value"], strict=True)
+        ]
+        return table
+
     @cached_property
     def rotation(self) -> RegistryStatus:
         """The key registry's rotation states on the exercise day (the sample registry's day).
@@ -323,14 +347,16 @@ class Exercise:
             facts["strategia"] = str(self.by_strategy["strategy"].iloc[0])
         return facts
 
-    def sprawdz(self, number: int, answer: object) -> bool:
-        """Check the answer to question ``number``; print a Polish verdict and record it."""
+    def sprawdz(self, number: int, answer: object) -> None:
+        """Check the answer to question ``number``; print a Polish verdict and record it.
+
+        Returns nothing, so a notebook cell shows the verdict alone (it is in ``verdicts``).
+        """
         item = question(number)
         verdict = self._judge(item, answer)
         self.verdicts[number] = verdict
         record(f"{CHECK_PREFIX}{number}", verdict.passed)
         print(verdict.text)
-        return verdict.passed
 
     def _judge(self, item: Question, answer: object) -> Verdict:
         label = f"Pytanie {item.number} ({item.title})"
@@ -351,12 +377,8 @@ class Exercise:
         if number == 2:
             return self._number_problem(answer)
         if number == MESSAGE_QUESTION:
-            written = _plain_spaces(str(answer))
-            missing = [
-                name
-                for name, text in self.message_facts().items()
-                if _plain_spaces(text) not in written
-            ]
+            found = self._message_found(_plain_spaces(str(answer)))
+            missing = [name for name in self.message_facts() if not found[name]]
             return "w komunikacie brakuje: " + ", ".join(missing) + "." if missing else None
         given = str(answer).strip()
         if given == self.expected(number):
@@ -367,9 +389,41 @@ class Exercise:
             else "to nie jest odpowiedź wynikająca z Twojego logu."
         )
 
+    def _message_found(self, written: str) -> dict[str, bool]:
+        """Which facts of :meth:`message_facts` the message states, however it writes them:
+        the day long or short, the change with or without its sign to 2 decimals, the
+        probability to 1 decimal with or without a space before %, any spaces in numbers."""
+        day = self.shift.day
+        dates = {format_date(day, self.lang), format_short_date(day, self.lang), day[:10]}
+        without_dates = _DATE_PATTERN.sub(" ", written)
+        for text in dates:
+            without_dates = without_dates.replace(_plain_spaces(text), " ")
+        numbers = _numbers(without_dates, self.lang)
+        change = float(self.shift.cost_bps_change)
+        risk = self.stress.table.set_index("scenario").loc["exercise_cost_growth"]
+        percent = float(str(risk["p_net_pnl_negative"])) * 100.0
+        found = {
+            "dzień zmiany": any(_plain_spaces(text) in written for text in dates),
+            "zmiana kosztu w pb": any(
+                not is_percent
+                and round(abs(value), 2) == round(abs(change), 2)
+                and (sign == "" or (sign == "-") == (change < 0) or round(change, 2) == 0)
+                for sign, value, is_percent in numbers
+            ),
+            "prawdopodobieństwo ujemnego wyniku netto w teście warunków skrajnych": any(
+                is_percent and sign != "-" and round(value, 1) == round(percent, 1)
+                for sign, value, is_percent in numbers
+            ),
+        }
+        if self.shift.significant:
+            found["strategia"] = str(self.by_strategy["strategy"].iloc[0]) in written
+        return found
+
     def _number_problem(self, answer: object) -> str | None:
         value = _as_number(answer)
         expected = float(str(self.expected(2)))
+        if _looks_like_decimal_comma(answer):
+            return "wygląda na przecinek dziesiętny \N{EN DASH} w Pythonie wpisz liczbę z kropką."
         if value is None:
             return "odpowiedź musi być liczbą (punkty bazowe), a nie tekstem."
         if abs(value - expected) <= COST_TOLERANCE_BPS:
@@ -407,7 +461,7 @@ class Exercise:
         record("checks_total", len(QUESTIONS))
         text = f"Zaliczone sprawdzenia: {len(passed)} z {len(QUESTIONS)}"
         if left:
-            text += f"; do poprawy pytania: {', '.join(map(str, left))}."
+            text += f"; pytania bez zaliczenia: {', '.join(map(str, left))}."
         else:
             text += (
                 ". Podpisz raport poleceniem z ostatniej komórki: po podpisaniu ćwiczenie "
@@ -427,6 +481,35 @@ def _as_number(answer: object) -> float | None:
     if isinstance(answer, int | float):
         return float(answer) if math.isfinite(float(answer)) else None
     return None
+
+
+def _looks_like_decimal_comma(answer: object) -> bool:
+    """``0,89`` typed in Python (a tuple of two whole numbers) or as text."""
+    if isinstance(answer, tuple):
+        return len(answer) == 2 and all(
+            isinstance(part, int) and not isinstance(part, bool) for part in answer
+        )
+    return isinstance(answer, str) and re.fullmatch(r"\s*[+-]?\d+,\d+\s*", answer) is not None
+
+
+_DATE_PATTERN = re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_MINUS_SIGNS = "-\N{MINUS SIGN}"
+
+
+def _numbers(text: str, lang: str) -> list[tuple[str, float, bool]]:
+    """Every number written in ``text`` in ``lang``'s format: its sign (``+``, ``-`` or
+    ``""``), its absolute value and whether a % follows it."""
+    decimal, thousands = number_symbols(lang)
+    group = re.escape(_plain_spaces(thousands))
+    pattern = re.compile(
+        rf"(?<![\d{re.escape(decimal)}])([+{re.escape(_MINUS_SIGNS)}]?)"
+        rf"(\d{{1,3}}(?:{group}\d{{3}})+|\d+)(?:{re.escape(decimal)}(\d+))?(?!\d)( ?%)?"
+    )
+    found = []
+    for sign, whole, fraction, percent in pattern.findall(text):
+        digits = re.sub(r"\D", "", whole) + "." + (fraction or "0")
+        found.append(("-" if sign and sign in _MINUS_SIGNS else sign, float(digits), bool(percent)))
+    return found
 
 
 def _plain_spaces(text: str) -> str:

@@ -16,6 +16,7 @@ from stage5kit.reporting.i18n import (
     DEFAULT_LANG,
     date_patterns,
     format_number,
+    minute_pattern,
     number_symbols,
     translate,
 )
@@ -46,6 +47,8 @@ LEGEND_RESERVE = 80
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MONTH = re.compile(r"\d{4}-\d{2}")
+_CLOCK = re.compile(r"\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2})")
+_DAY_MS = 86_400_000  # a day in milliseconds, plotly's unit of a date axis's tick step
 
 
 def style_figure(
@@ -55,7 +58,7 @@ def style_figure(
 
     Axis numbers are written out with the separators of ``lang`` (``40 000,5`` in Polish,
     not ``40k``); a date axis of a report not in English shows its days or months as the
-    tables do (``14.03.2026``).
+    tables do (``14.03.2026``), and a time axis its days, or hours when zoomed in.
     """
     decimal, thousands = number_symbols(lang)
     figure.update_layout(
@@ -72,6 +75,12 @@ def style_figure(
     pattern = _date_pattern(figure, lang)
     if pattern == date_patterns(lang)[1]:  # one tick per month, not two with one name
         figure.update_xaxes(tickformat=pattern, hoverformat=pattern, dtick="M1")
+    elif pattern is not None and _has_clock_times(figure):
+        stops = [
+            {"dtickrange": [None, _DAY_MS], "value": f"%H:%M<br>{pattern}"},
+            {"dtickrange": [_DAY_MS, None], "value": pattern},
+        ]
+        figure.update_xaxes(tickformatstops=stops, hoverformat=minute_pattern(lang))
     elif pattern is not None:
         figure.update_xaxes(tickformat=pattern, hoverformat=pattern)
     return figure
@@ -92,6 +101,17 @@ def _date_pattern(figure: Figure, lang: str) -> str | None:
     if texts and all(_MONTH.fullmatch(text) for text in texts):
         return month
     return None
+
+
+def _has_clock_times(figure: Figure) -> bool:
+    """Whether a trace's first x values are moments within a day (a timeline), not days."""
+    for trace in figure.data:
+        for value in [] if getattr(trace, "x", None) is None else trace.x[:3]:
+            text = value.isoformat() if isinstance(value, dt.datetime) else str(value)
+            clock = _CLOCK.match(text)
+            if clock is not None and clock.groups() != ("00", "00"):
+                return True
+    return False
 
 
 def label_height() -> float:
@@ -304,28 +324,6 @@ def plot_series_with_markers(
     )
 
 
-def plot_distribution(
-    frame: pd.DataFrame, *, value: str, group: str, unit: str, title: str, lang: str = "en"
-) -> Figure:
-    """Box plot of ``value`` per ``group`` (e.g. slippage by venue)."""
-    import plotly.graph_objects as go
-
-    parts = list(frame.groupby(group, observed=True))
-    colours = colour_map(str(name) for name, _ in parts)
-    figure = go.Figure()
-    for name, part in parts:
-        figure.add_trace(
-            go.Box(y=part[value], name=str(name), boxmean=True, marker_color=colours[str(name)])
-        )
-    return style_figure(
-        figure,
-        title=title,
-        x_title=column_label(group, lang),
-        y_title=f"{column_label(value, lang)} ({unit})",
-        lang=lang,
-    )
-
-
 def plot_box_summary(
     stats: pd.DataFrame, *, value: str, group: str, unit: str, title: str, lang: str = "en"
 ) -> Figure:
@@ -368,6 +366,7 @@ def plot_box_summary(
         title=title,
         x_title=column_label(group, lang),
         y_title=f"{column_label(value, lang)} ({unit})",
+        lang=lang,
     )
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stage5kit.files import atomic_write_text
+from stage5kit.reporting.i18n import DEFAULT_LANG
+from stage5kit.reporting.plotly_locale import plotly_locale
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -34,6 +36,9 @@ _TEMPLATE = """\
 {%- block html_head_css -%}
 <script type="text/javascript">window.PlotlyConfig = {MathJaxConfig: 'local'};</script>
 <script type="text/javascript">{{ resources.plotly_js }}</script>
+{%- if resources.plotly_locale %}
+<script type="text/javascript">{{ resources.plotly_locale }}</script>
+{%- endif %}
 <style type="text/css">{{ resources.print_css }}</style>
 {%- endblock html_head_css -%}
 """
@@ -57,6 +62,7 @@ _PRINT_CSS = """
 """
 _HEADER_CELL = re.compile(r"<th\b", re.IGNORECASE)
 _HEADER_ROW = re.compile(r"<thead>.*?</tr>", re.IGNORECASE | re.DOTALL)
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def _script_json(value: object) -> str:
@@ -74,10 +80,12 @@ def _printable_layout(layout: dict[str, Any]) -> dict[str, Any]:
     return printable
 
 
-def _figure_html(figure: dict[str, Any], div_id: str) -> str:
+def _figure_html(figure: dict[str, Any], div_id: str, lang: str = DEFAULT_LANG) -> str:
     data = _script_json(figure.get("data", []))
     layout = _script_json(_printable_layout(dict(figure.get("layout", {}))))
-    config = _script_json(_PLOT_CONFIG)
+    config = _script_json(
+        _PLOT_CONFIG if lang == DEFAULT_LANG else {**_PLOT_CONFIG, "locale": lang}
+    )
     return (
         f'<div id="{div_id}" class="plotly-graph-div stage5kit-figure" '
         f'style="height:480px; width:100%;"></div>\n'
@@ -86,8 +94,9 @@ def _figure_html(figure: dict[str, Any], div_id: str) -> str:
     )
 
 
-def inline_figures(notebook: NotebookNode) -> int:
-    """Replace each plotly JSON output with HTML drawing it via the page's plotly.js."""
+def inline_figures(notebook: NotebookNode, lang: str = DEFAULT_LANG) -> int:
+    """Replace each plotly JSON output with HTML drawing it via the page's plotly.js, its
+    toolbar in ``lang``."""
     count = 0
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
@@ -95,7 +104,7 @@ def inline_figures(notebook: NotebookNode) -> int:
             if figure is None:
                 continue
             count += 1
-            html = _figure_html(dict(figure), f"stage5kit-figure-{count}")
+            html = _figure_html(dict(figure), f"stage5kit-figure-{count}", lang)
             output["data"] = {"text/html": html, "text/plain": "<plotly figure>"}
     return count
 
@@ -112,6 +121,21 @@ def widest_table(notebook: NotebookNode) -> int:
     return widest
 
 
+def report_title(notebook: NotebookNode) -> str | None:
+    """The report's own title: its first level-1 Markdown heading, shown or written (None
+    when it has none)."""
+    for cell in notebook.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/markdown", "")
+            texts.append("".join(text) if isinstance(text, list) else str(text))
+        for text in texts:
+            heading = _HEADING.search(text)
+            if heading is not None:
+                return heading.group(1)
+    return None
+
+
 def print_css(notebook: NotebookNode) -> str:
     """Print CSS for the notebook: A4, landscape when a table has many columns."""
     wide = widest_table(notebook) > WIDE_TABLE_COLUMNS
@@ -121,7 +145,9 @@ def print_css(notebook: NotebookNode) -> str:
 def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -> Path:
     """Write ``notebook`` as offline HTML to ``target`` (code hidden, plotly.js inlined once).
 
-    ``lang`` is the report's language, written as ``<html lang>``.
+    The page's ``<title>`` is the report's first heading (:func:`report_title`), ``title``
+    when it has none. ``lang`` is the report's language, written as ``<html lang>``, and
+    the language of the charts' toolbar.
     """
     import jinja2
     import nbformat
@@ -133,7 +159,8 @@ def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -
         cell for cell in executed.cells if DESCRIPTION_TAG not in cell.metadata.get("tags", [])
     ]
     css = print_css(executed)
-    inline_figures(executed)
+    inline_figures(executed, lang)
+    locale = plotly_locale(lang)
     exporter = HTMLExporter(
         template_name="lab",
         template_file=_TEMPLATE_NAME,
@@ -143,6 +170,11 @@ def render_html(notebook: Path, target: Path, *, title: str, lang: str = "en") -
         exclude_output_prompt=True,
         language_code=lang,
     )
-    resources = {"metadata": {"name": title}, "plotly_js": get_plotlyjs(), "print_css": css}
+    resources = {
+        "metadata": {"name": report_title(executed) or title},
+        "plotly_js": get_plotlyjs(),
+        "plotly_locale": f"Plotly.register({_script_json(locale)});" if locale else "",
+        "print_css": css,
+    }
     body, _ = exporter.from_notebook_node(executed, resources=resources)
     return atomic_write_text(target, body)

@@ -20,6 +20,7 @@ import decimal
 import functools
 import gettext
 import math
+import re
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -35,6 +36,11 @@ _LOCALES = {"en": "en_US", "pl": "pl_PL"}
 _MISSING = {"en": "n/a", "pl": "b/d"}
 # strftime patterns of a day and of a month in tables and on chart axes.
 _SHORT_DATES = {"en": ("%Y-%m-%d", "%Y-%m"), "pl": ("%d.%m.%Y", "%m.%Y")}
+# strftime pattern of a moment (day and minute) on a time axis.
+_MINUTES = {"en": "%Y-%m-%d %H:%M", "pl": "%d.%m.%Y %H:%M"}
+# How a Prometheus duration unit (``5m``, ``1h``, ``3d``) is written after its number.
+_DURATION_UNITS = {"pl": {"s": "s", "m": "min", "h": "h", "d": "d", "w": "tyg."}}
+_DURATION = re.compile(r"(\d+)([smhdw])")
 
 
 def check_lang(lang: str) -> str:
@@ -185,3 +191,28 @@ def date_patterns(lang: str) -> tuple[str, str]:
     """The strftime patterns of a day and of a month in tables and on chart axes of ``lang``
     (``%d.%m.%Y`` and ``%m.%Y`` in Polish, ISO in English)."""
     return _SHORT_DATES[check_lang(lang)]
+
+
+def minute_pattern(lang: str) -> str:
+    """The strftime pattern of a moment on a time axis (``14.03.2026 09:15`` in Polish)."""
+    return _MINUTES[check_lang(lang)]
+
+
+def format_factor(factor: float, lang: str) -> str:
+    """A multiple such as a burn-rate factor: 14,4 and a multiplication sign in Polish,
+    ``14.4x`` in English."""
+    text = f"{float(factor):g}"
+    if check_lang(lang) == DEFAULT_LANG:
+        return f"{text}x"
+    return f"{text.replace('.', number_symbols(lang)[0])}\N{MULTIPLICATION SIGN}"
+
+
+def format_window(window: str, lang: str) -> str:
+    """A Prometheus duration (``5m``, ``1h``) as readers of ``lang`` write it (``5 min``, ``1 h``).
+
+    English and a text that is not one duration are returned unchanged.
+    """
+    match = _DURATION.fullmatch(window)
+    if check_lang(lang) == DEFAULT_LANG or match is None:
+        return window
+    return f"{match.group(1)}\N{NO-BREAK SPACE}{_DURATION_UNITS[lang][match.group(2)]}"

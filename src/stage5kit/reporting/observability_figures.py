@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from stage5kit.reporting.figures import FIGURE_HEIGHT, style_figure
-from stage5kit.reporting.i18n import DEFAULT_LANG, catalog, translate
+from stage5kit.reporting.i18n import DEFAULT_LANG, catalog, format_factor, format_window, translate
 
 if TYPE_CHECKING:
     from pandas import DataFrame
@@ -35,7 +35,8 @@ def plot_burn_rate(
     dashed lines, and the time each alert of ``slo`` was firing shaded.
 
     ``windows`` picks the windows drawn (e.g. the alerts' long windows; short ones are noisy
-    on a thin log); the y axis stops at 1.5 times the largest factor. Texts in ``lang``.
+    on a thin log); the y axis stops at 1.5 times the largest factor. Texts, numbers
+    (14,4 times) and times in ``lang``.
     """
     import plotly.graph_objects as go
 
@@ -48,7 +49,7 @@ def plot_burn_rate(
                 x=peaks.index,
                 y=peaks.to_numpy(),
                 mode="lines",
-                name=translate(lang, "window {window}", window=window),
+                name=translate(lang, "window {window}", window=format_window(str(window), lang)),
                 line={"color": _WINDOW_COLOURS[number % len(_WINDOW_COLOURS)], "width": 1},
             )
         )
@@ -56,7 +57,7 @@ def plot_burn_rate(
         figure.add_hline(y=factor, line={"dash": "dash", "color": "#555555", "width": 1})
         # labelled at the plot's left edge, above its line (paper x, data y: as limit labels)
         figure.add_annotation(
-            text=f"{factor:g}x",
+            text=format_factor(factor, lang),
             x=0,
             xref="paper",
             xanchor="left",
@@ -83,6 +84,7 @@ def plot_burn_rate(
         title=title,
         x_title=translate(lang, "time (UTC)"),
         y_title=translate(lang, "burn rate (x sustainable)"),
+        lang=lang,
     )
 
 

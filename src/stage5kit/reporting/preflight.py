@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SAMPLE_KEY = Path("demo_key") / "DEMO-KEY-NOT-FOR-PRODUCTION.pub"
 SAMPLE_LOG_KEY = Path("demo_key") / "DEMO-LOG-KEY-NOT-FOR-PRODUCTION.key"
 SAMPLE_LOG = Path("decision_log") / "runtime.jsonl"
+KEYS_DIR = "klucze"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +41,7 @@ def _kit() -> str:
     from stage5kit import core, reporting
 
     del core, reporting
-    return f"stage5kit {stage5kit.__version__}"
+    return f"wersja {stage5kit.__version__}"
 
 
 def _kernel() -> str:
@@ -56,25 +57,36 @@ def _kernel() -> str:
             "`.venv/bin/python -m ipykernel install --user` albo uruchom `make lab`"
         )
         raise _Failed(msg) from None
-    return f"jądro {KERNEL_NAME}: {spec.argv[0]}"
+    return f"{KERNEL_NAME} ({spec.argv[0]})"
 
 
-def _signing_key(spec: str | None) -> Callable[[], str]:
+def _from_here(path: Path) -> str:
+    """``path`` as the participant types it where they run preflight (relative when it can)."""
+    import os
+
+    try:
+        return Path(os.path.relpath(path.resolve(), Path.cwd())).as_posix()
+    except ValueError:  # another drive on Windows: no relative path
+        return str(path.resolve())
+
+
+def _signing_key(spec: str | None, root: Path) -> Callable[[], str]:
     def check() -> str:
         from stage5kit.signing import load_signing_key
 
         if spec is None:
-            return "klucz do podpisu nie został podany (--key); sprawdzono tylko dziennik"
+            return "nie podano --key; klucza do podpisu nie sprawdzono"
         try:
             key = load_signing_key(spec)
         except Stage5Error as error:
+            keys = _from_here(root / KEYS_DIR)
             msg = (
                 f"nie mogę odczytać klucza do podpisu ({error}); utwórz go poleceniem "
                 "`stage5kit keys generate --algorithm ed25519 --key-id warsztat-$(whoami) "
-                "--out moje/klucze` i podaj `--key file:moje/klucze/warsztat-$(whoami).key`"
+                f"--out {keys}` i podaj `--key file:{keys}/warsztat-$(whoami).key`"
             )
             raise _Failed(msg) from None
-        return f"klucz do podpisu {key.key_id} ({key.algorithm})"
+        return f"{key.key_id} ({key.algorithm})"
 
     return check
 
@@ -94,7 +106,7 @@ def _log_key(root: Path) -> Callable[[], str]:
                 "albo utwórz katalog roboczy poleceniem `stage5kit init --with-key`"
             )
             raise _Failed(msg) from None
-        return f"klucz dziennika decyzji {key.key_id}"
+        return key.key_id
 
     return check
 
@@ -111,7 +123,7 @@ def _decision_log(root: Path) -> Callable[[], str]:
             raise _Failed(msg) from None
         result = verify_log(workspace.decision_log, keyring=keyring)
         if result.status == "empty":
-            return "dziennik decyzji jest pusty (pierwszy wpis dopisze ćwiczenie)"
+            return "pusty (pierwszy wpis dopisze ćwiczenie)"
         if not result.ok:
             where = f"wiersz {result.line}" if result.line else "nagłówek (head)"
             msg = (
@@ -127,6 +139,7 @@ def _decision_log(root: Path) -> Callable[[], str]:
 
 def _sample_artifacts(folder: Path) -> Callable[[], str]:
     def check() -> str:
+        from stage5kit.reporting.i18n import translate_count
         from stage5kit.signing import load_verification_key
 
         signatures = sorted(folder.rglob("*.sig"))
@@ -156,10 +169,9 @@ def _sample_artifacts(folder: Path) -> Callable[[], str]:
                 "odtwórz je poleceniem `make sample`"
             )
             raise _Failed(msg)
-        return (
-            f"poprawne: podpisy {len(signatures)}, paczki {len(bundles)}, "
-            f"przykładowy dziennik decyzji (w {folder})"
-        )
+        signed = translate_count("pl", "{count} signature", "{count} signatures", len(signatures))
+        packed = translate_count("pl", "{count} bundle", "{count} bundles", len(bundles))
+        return f"wszystkie poprawne: {signed}, {packed}, przykładowy dziennik decyzji (w {folder})"
 
     return check
 
@@ -216,7 +228,7 @@ def run_preflight(
     checks: tuple[tuple[str, Callable[[], str]], ...] = (
         ("zestaw stage5kit", _kit),
         ("jądro Jupyter", _kernel),
-        ("klucz do podpisu", _signing_key(key_spec)),
+        ("klucz do podpisu", _signing_key(key_spec, root)),
         ("klucz dziennika decyzji", _log_key(root)),
         ("dziennik decyzji", _decision_log(root)),
         ("przykładowe artefakty", _sample_artifacts(samples)),

@@ -45,29 +45,20 @@ def headline_table(result: TcoResult, *, lang: str = "en", currency: str = "") -
         "bps": translate(lang, "bps"),
         "ms": "ms",
     }
-    rows = [
-        (
-            translate(lang, label),
-            result.overall[key],
-            units[unit],
-        )
-        for key, label, unit in HEADLINE
-    ]
     columns = [translate(lang, "KPI"), translate(lang, "value"), translate(lang, "unit")]
-    return pd.DataFrame(rows, columns=columns).set_index(columns[0])
-
-
-def cost_components(costed: pd.DataFrame, *, infra_cost: float) -> dict[str, float]:
-    """Split total cost into maker fees, taker fees, rebates, slippage and infra (currency)."""
-    fee = costed["fee"]
-    maker = costed["liquidity"].astype("string").fillna("") == "maker"
-    return {
-        "maker fees": float(fee[maker & (fee > 0)].sum()),
-        "taker fees": float(fee[~maker & (fee > 0)].sum()),
-        "rebates": float(fee[fee < 0].sum()),
-        "slippage": float(costed["slippage_cost"].sum()),
-        "infra": float(infra_cost),
-    }
+    # one column of counts and amounts: object dtype keeps a count whole (20 000, not 20 000,00)
+    values = [
+        int(result.overall[key]) if unit == "count" else float(result.overall[key])
+        for key, _, unit in HEADLINE
+    ]
+    table = pd.DataFrame(
+        {
+            columns[0]: [translate(lang, label) for _, label, _ in HEADLINE],
+            columns[1]: pd.Series(values, dtype=object),
+            columns[2]: [units[unit] for _, _, unit in HEADLINE],
+        }
+    )
+    return table.set_index(columns[0])
 
 
 def daily_cost_per_trade(daily: pd.DataFrame) -> pd.DataFrame:
@@ -178,7 +169,8 @@ def _budget_line(result: TcoResult, lang: str) -> str:
 
 
 def profile_cost_components(profile: TradeLogProfile) -> dict[str, float]:
-    """The cost waterfall's components from a streamed profile (same split as cost_components)."""
+    """The cost waterfall's components from a streamed profile: maker and taker fees, rebates,
+    slippage and infra (currency)."""
     overall = profile.result.overall
     return {
         **profile.fee_split,

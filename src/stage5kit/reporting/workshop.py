@@ -171,9 +171,18 @@ def _why_sentence(strategy: pd.Series, venue: pd.Series, lang: str) -> str:
             change=fee_change,
         )
     )
-    fields: dict[str, object] = {
+    slippage_change = float(strategy["slippage_bps_change"])
+    slippage_fields = {
         "strategy": strategy["strategy"],
-        "slippage": format_number(strategy["slippage_bps_change"], lang, signed=True),
+        "change": format_number(abs(slippage_change), lang),
+    }
+    slippage = (
+        translate(lang, "slippage in {strategy} rose by {change} bps", **slippage_fields)
+        if slippage_change >= 0
+        else translate(lang, "slippage in {strategy} fell by {change} bps", **slippage_fields)
+    )
+    fields: dict[str, object] = {
+        "slippage": slippage,
         "latency": format_number(abs(latency), lang, decimals=1),
         "before": format_number(strategy["decision_latency_ms_before"], lang, decimals=1),
         "after": format_number(strategy["decision_latency_ms_after"], lang, decimals=1),
@@ -182,16 +191,14 @@ def _why_sentence(strategy: pd.Series, venue: pd.Series, lang: str) -> str:
     if latency >= 0:
         return translate(
             lang,
-            "On the strategy side, slippage in {strategy} changed by {slippage} bps with "
-            "decision latency higher by {latency} ms (from {before} to {after} ms); on the venue "
-            "side, {fees}.",
+            "On the strategy side, {slippage} with decision latency higher by {latency} ms "
+            "(from {before} to {after} ms); on the venue side, {fees}.",
             **fields,
         )
     return translate(
         lang,
-        "On the strategy side, slippage in {strategy} changed by {slippage} bps with "
-        "decision latency lower by {latency} ms (from {before} to {after} ms); on the venue "
-        "side, {fees}.",
+        "On the strategy side, {slippage} with decision latency lower by {latency} ms "
+        "(from {before} to {after} ms); on the venue side, {fees}.",
         **fields,
     )
 

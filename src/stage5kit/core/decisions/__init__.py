@@ -25,6 +25,7 @@ from stage5kit.core.decisions.orchestrator import (
     Decision,
     DecisionOrchestrator,
     Decisions,
+    decision_if_failed,
 )
 from stage5kit.core.decisions.smoke import (
     SMOKE_SCENARIOS,
@@ -52,6 +53,7 @@ __all__: list[str] = [
     "ThresholdRiskEngine",
     "build_incident",
     "check_candidates",
+    "decision_if_failed",
     "failed_expectations",
     "parse_risk_limits",
     "replay_candidates",

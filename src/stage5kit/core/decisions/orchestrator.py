@@ -36,6 +36,14 @@ def _number(value: float) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def decision_if_failed(check: str, value: float | None) -> str:
+    """The decision ``check`` leads to when it is the first to fail: its action, or escalate
+    when the value it measures is unknown (None or NaN, as ``decision_path`` holds it)."""
+    if value is None or math.isnan(value):
+        return "escalate"
+    return CHECKS[CHECK_NAMES.index(check)].action
+
+
 def _path(
     values: Sequence[float], limits: Sequence[float], passed: Sequence[bool]
 ) -> list[dict[str, object]]:
@@ -199,7 +207,7 @@ class DecisionOrchestrator:
         if first is None:
             outcome, first_failed, approved = "approve", NO_FAILED_CHECK, quantity
         else:
-            outcome = "escalate" if math.isnan(checks.measured[first]) else CHECKS[first].action
+            outcome = decision_if_failed(CHECK_NAMES[first], checks.measured[first])
             first_failed = CHECK_NAMES[first]
             approved = 0.0
             if outcome == "reduce":
