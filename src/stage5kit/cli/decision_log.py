@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -12,10 +13,17 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from stage5kit.cli._options import format_option, key_option, root_option, workspace_of
+from stage5kit.cli._options import (
+    _KeySpecOption,
+    format_option,
+    key_option,
+    root_option,
+    workspace_of,
+)
 
 if TYPE_CHECKING:
     from stage5kit.compliance import LogEntry, LogVerification
+    from stage5kit.signing import VerificationKey
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -122,6 +130,16 @@ def _echo_verification(result: LogVerification, output_format: str) -> None:
         click.echo(f"  note: {note}")
 
 
+def _report_key(spec: str | None) -> VerificationKey | None:
+    """The report verification key for --expect-head: the spec, else the signing key
+    variables; None when neither is set (a saved head file needs no key)."""
+    from stage5kit.signing import KEY_ENV_VARS, load_verification_key
+
+    if spec is None and not any(os.environ.get(name) for name in KEY_ENV_VARS):
+        return None
+    return load_verification_key(spec)
+
+
 @decision_log.command("verify")
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @root_option()
@@ -141,6 +159,15 @@ def _echo_verification(result: LogVerification, output_format: str) -> None:
     " (metadata.decision_log_head), or a saved head file. The log must still hold that"
     " entry; a rollback of log and head together fails with reason rolled_back.",
 )
+@click.option(
+    "--report-key",
+    "report_key_spec",
+    metavar="SPEC",
+    help="Key that verifies the report given to --expect-head before its head is trusted:"
+    " a key spec or an Ed25519 public key file, as `stage5kit verify` takes."
+    " Default: {key_variables}.",
+    cls=_KeySpecOption,
+)
 @format_option(help_text="Output: a summary line, or the full result as JSON.")
 def verify(
     *,
@@ -149,6 +176,7 @@ def verify(
     key_spec: str | None,
     retired_keys: tuple[str, ...],
     expect_head: Path | None,
+    report_key_spec: str | None,
     output_format: str,
 ) -> None:
     """Verify every line, the chain and the head; exit 1 naming the first bad line and why.
@@ -157,7 +185,9 @@ def verify(
     """
     from stage5kit.compliance import load_keyring, load_recorded_head, verify_log
 
-    recorded = None if expect_head is None else load_recorded_head(expect_head)
+    recorded = None
+    if expect_head is not None:
+        recorded = load_recorded_head(expect_head, key=_report_key(report_key_spec))
 
     workspace = workspace_of(root)
     keyring = load_keyring(

@@ -214,6 +214,7 @@ def echo_registration(outcome: ExerciseRegistration) -> None:
 @report.command("batch")
 @click.argument("grid", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @out_dir_option("Folder for one report folder per parameter set, index.csv and index.html.")
+@root_option()
 @click.option("--workers", type=click.IntRange(min=1), help="Local worker processes [CPU count].")
 @click.option(
     "--scheduler", help="Dask scheduler address (tcp://host:8786) instead of a local pool."
@@ -240,6 +241,7 @@ def batch(
     *,
     grid: Path,
     out_dir: Path,
+    root: Path | None,
     workers: int | None,
     scheduler: str | None,
     key_spec: str | None,
@@ -253,6 +255,7 @@ def batch(
 
     A rerun resumes every signed report whose parameters, notebook and input files are
     unchanged and rebuilds the rest, saying why. One batch at a time writes into OUT.
+    Each signed manifest records the workspace decision log's head, as `report run` does.
     """
     from stage5kit.cli._progress import progress_wanted
     from stage5kit.reporting import load_grid, run_batch
@@ -270,6 +273,7 @@ def batch(
         max_reports=max_reports,
         wait=wait,
         progress=progress_wanted(output_format),
+        decision_log=workspace_of(root).decision_log,
     )
     if output_format == "json":
         entries = [

@@ -28,6 +28,14 @@ from stage5kit.compliance._log_format import (
 from stage5kit.compliance.decision_log import HEAD_RECORD, head_path
 from stage5kit.compliance.log_keys import KeyRing
 from stage5kit.errors import InputError
+from stage5kit.signing import (
+    KEY_ENV_VARS,
+    MANIFEST_NAME,
+    VerificationKey,
+    VerificationReport,
+    open_manifest_bytes,
+    signature_path,
+)
 
 PARALLEL_MIN_LINES = 50_000
 MAX_WORKERS = 4
@@ -390,28 +398,56 @@ def _recorded_fields(record: object, source: Path) -> Head:
     )
 
 
-def load_recorded_head(path: str | Path) -> Head:
+def _check_manifest_signature(manifest: Path, data: bytes, key: VerificationKey | None) -> None:
+    """Refuse manifest bytes whose signature does not verify under ``key``: an edited
+    manifest could otherwise name an older head and let a rolled-back log pass."""
+    signature = signature_path(manifest)
+    try:
+        envelope = signature.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        msg = (
+            f"{manifest}: not a decision-log head checkpoint, nor a signed report manifest"
+            f" ({signature.name}: {reason}); give a signed report's folder or manifest.json,"
+            " or a saved head file"
+        )
+        raise InputError(msg, path=manifest) from None
+    fix = (
+        "give the key that signed the report: decision-log verify --report-key SPEC,"
+        f" or ${KEY_ENV_VARS[0]}"
+    )
+    if key is None:
+        msg = f"{manifest}: its recorded head is trusted only once its signature verifies; {fix}"
+        raise InputError(msg, path=manifest)
+    opened = open_manifest_bytes(data, envelope, key)
+    if isinstance(opened, VerificationReport):
+        msg = (
+            f"{manifest}: {opened.message}, so its recorded head is not trusted (edited, or"
+            f" signed with another key; `stage5kit verify` checks the report); {fix}"
+        )
+        raise InputError(msg, path=manifest)
+
+
+def load_recorded_head(path: str | Path, *, key: VerificationKey | None = None) -> Head:
     """A copy of the log's head kept elsewhere: a signed report's folder or ``manifest.json``
     (``metadata.decision_log_head``) or a head checkpoint file; InputError otherwise.
 
-    Check the report's signature first (``stage5kit verify``): this reads the record only.
+    A manifest's head is read only from bytes whose signature verifies under ``key`` (the
+    report's verification key); without a key, or with a bad signature, it is refused.
     """
     source = Path(path)
     if source.is_dir():
-        source = source / "manifest.json"
+        source = source / MANIFEST_NAME
     try:
         data = source.read_bytes()
     except OSError as error:
         msg = f"{source}: cannot read ({error.strerror or type(error).__name__})"
         raise InputError(msg, path=source) from None
-    sealed = decode_head(data)
+    sealed = None if source.name == MANIFEST_NAME else decode_head(data)
     if sealed is not None:
         return sealed.head
-    try:
-        document = json.loads(data)
-    except ValueError:
-        msg = f"{source}: neither a report manifest (JSON) nor a decision-log head checkpoint"
-        raise InputError(msg, path=source) from None
+    _check_manifest_signature(source, data, key)
+    document = json.loads(data)
     metadata = document.get("metadata") if isinstance(document, dict) else None
     record = metadata.get(HEAD_RECORD) if isinstance(metadata, dict) else None
     return _recorded_fields(record, source)

@@ -134,14 +134,25 @@ def _hidden_env(key: SigningKey | None) -> tuple[str, ...]:
 
 
 def _finish(
-    job: BuildJob, error: str, seconds: float, *, folder: Path, key: SigningKey | None, note: str
+    job: BuildJob,
+    error: str,
+    seconds: float,
+    *,
+    folder: Path,
+    key: SigningKey | None,
+    note: str,
+    decision_log: Path | None,
 ) -> BatchEntry:
-    """Seal a built report and rename it into place; a failure keeps the notebook, unsigned."""
+    """Seal a built report and rename it into place; a failure keeps the notebook, unsigned.
+
+    The head of ``decision_log`` is read here, in the signing process, as the report is sealed.
+    """
     prepared = job.prepared
     status: Status = "failed"
     if not error:
         try:
-            sealed = seal_report(prepared, job.build_dir, key, pdf=job.pdf)
+            recording = dataclasses.replace(prepared, decision_log=decision_log)
+            sealed = seal_report(recording, job.build_dir, key, pdf=job.pdf)
             status = "ok" if sealed else "unsigned"
         except Stage5Error as sealing:
             error = f"{type(sealing).__name__}: {sealing}"
@@ -183,6 +194,7 @@ def run_batch(
     max_reports: int = DEFAULT_MAX_REPORTS,
     wait: bool = False,
     progress: bool = False,
+    decision_log: Path | None = None,
 ) -> BatchResult:
     """Run every report of ``grid`` into ``out_dir/<name>``; one failure does not stop others.
 
@@ -190,6 +202,8 @@ def run_batch(
     anything starts. Another batch running into ``out_dir`` raises LockHeldError (exit 3)
     unless ``wait``. Without a key the reports are unsigned and a rerun cannot trust them,
     so it rebuilds them all. ``progress`` draws a bar of finished reports on stderr.
+    The head of ``decision_log`` (when the log exists) is recorded in each signed manifest;
+    workers never see the log, its head or the key.
     """
     plan = grid if isinstance(grid, BatchGrid) else load_grid(grid, max_reports=max_reports)
     check_grid_size(plan, max_reports=max_reports)
@@ -216,6 +230,7 @@ def run_batch(
                 cell_timeout=cell_timeout,
                 options=BackendOptions(workers, scheduler),
                 progress=progress,
+                decision_log=decision_log,
             )
         finally:
             # Safe while held: a batch that opened the old file rechecks the path.
@@ -233,6 +248,7 @@ def _run_locked(
     cell_timeout: int,
     options: BackendOptions,
     progress: bool,
+    decision_log: Path | None,
 ) -> BatchResult:
     """The batch once it holds the output folder's lock: resume, build, seal, index."""
     from tqdm import tqdm
@@ -268,7 +284,13 @@ def _run_locked(
         for index, error, seconds in outcomes:
             job, reason = jobs[index]
             entries[index] = _finish(
-                job, error, seconds, folder=root / job.name, key=key, note=reason
+                job,
+                error,
+                seconds,
+                folder=root / job.name,
+                key=key,
+                note=reason,
+                decision_log=decision_log,
             )
             _log.info("report %s: %s", job.name, entries[index].status)
             bar.update(1)
