@@ -14,6 +14,7 @@ from stage5kit.reporting.workshop_build import (
     FACILITATOR_NOTEBOOK,
     PARTICIPANT_NOTEBOOK,
     build_notebooks,
+    build_participant_folder,
 )
 from stage5kit.reporting.workshop_lab import LAB_SETTINGS_DIR
 
@@ -97,3 +98,15 @@ def test_an_answer_cell_that_is_not_valid_text_is_named() -> None:
     cell = {"cell_type": "code", "metadata": {}, "source": f'x = "\ud800"  {ANSWER_MARKER}\n'}
     with pytest.raises(InputError, match=r"cell 1.*not valid Python text"):
         build_notebooks({"cells": [cell]}, where="nb.ipynb")
+
+
+def test_the_participants_lab_folder_holds_no_solutions(tmp_path: Path) -> None:
+    """What `workshop lab` opens has the participant notebook and inputs, never the
+    facilitator's notebook with its solution lines."""
+    notebook = build_participant_folder(_source(tmp_path, "dzien = 2"), tmp_path / "lab")
+    assert notebook == tmp_path / "lab" / PARTICIPANT_NOTEBOOK
+    assert notebook.is_file()
+    assert not (tmp_path / "lab" / FACILITATOR_NOTEBOOK).exists()
+    assert "dzien = 2" not in "".join(
+        content.decode("utf-8", "replace") for content in _files(tmp_path / "lab").values()
+    )

@@ -196,12 +196,11 @@ def lab(*, folder: Path, lab_args: tuple[str, ...]) -> None:
     """
     import os
 
-    from stage5kit.reporting import build_workshop
-    from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK
+    from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK, build_participant_folder
     from stage5kit.reporting.workshop_lab import effective_uid, prepare_lab, root_arguments
 
     if not (folder / PARTICIPANT_NOTEBOOK).is_file():
-        build_workshop(_find_source(), folder)
+        build_participant_folder(_find_source(), folder)
     added = root_arguments(lab_args, euid=effective_uid())
     if added:
         click.echo(

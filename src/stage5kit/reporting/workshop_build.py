@@ -119,6 +119,27 @@ def build_notebooks(source: object, *, where: str) -> tuple[dict[str, object], .
 def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
     """Build the participant and facilitator notebooks and their sample inputs as ``out_dir``.
 
+    See :func:`_write_workshop` for how ``out_dir`` is written.
+    """
+    _write_workshop(source, out_dir, solutions=True)
+    folder = Path(out_dir)
+    return WorkshopBuild(
+        participant=folder / PARTICIPANT_NOTEBOOK,
+        facilitator=folder / FACILITATOR_NOTEBOOK,
+        data=folder / DATA_DIR,
+    )
+
+
+def build_participant_folder(source: str | Path, out_dir: str | Path) -> Path:
+    """Build ``out_dir`` for participants' JupyterLab: their notebook and its inputs, without
+    the facilitator's solutions beside it; return the participant notebook's path."""
+    _write_workshop(source, out_dir, solutions=False)
+    return Path(out_dir) / PARTICIPANT_NOTEBOOK
+
+
+def _write_workshop(source: str | Path, out_dir: str | Path, *, solutions: bool) -> None:
+    """Write the built notebooks (the facilitator's only with ``solutions``) and sample inputs.
+
     All or nothing: the folder is built beside ``out_dir`` and renamed into place, so a
     failure (a bad source, a full disk) leaves no partial folder and any previous build as
     it was. An existing ``out_dir`` is replaced whole (fresh notebooks, as a rebuild always
@@ -143,16 +164,11 @@ def build_workshop(source: str | Path, out_dir: str | Path) -> WorkshopBuild:
     with output_directory(folder, owned=(*built, *LAB_FILES)) as building:
         write_sample_inputs(building / DATA_DIR)
         save_registry(sample_key_registry(building / DATA_DIR / Path(KEY_REGISTRY).name))
-        for name, notebook in (
-            (PARTICIPANT_NOTEBOOK, participant),
-            (FACILITATOR_NOTEBOOK, facilitator),
-        ):
+        notebooks = [(PARTICIPANT_NOTEBOOK, participant)]
+        if solutions:
+            notebooks.append((FACILITATOR_NOTEBOOK, facilitator))
+        for name, notebook in notebooks:
             atomic_write_bytes(building / name, _notebook_bytes(notebook, name, path))
-    return WorkshopBuild(
-        participant=folder / PARTICIPANT_NOTEBOOK,
-        facilitator=folder / FACILITATOR_NOTEBOOK,
-        data=folder / DATA_DIR,
-    )
 
 
 def _notebook_bytes(notebook: dict[str, object], name: str, source: Path) -> bytes:
