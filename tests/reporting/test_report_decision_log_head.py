@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from stage5kit.cli import main
-from stage5kit.compliance import append_entry, head_path, init_workspace
+from stage5kit.compliance import Workspace, append_entry, head_path, init_workspace
 from stage5kit.signing import load_signing_key, verify_manifest
 
 from .conftest import TEST_KEY_HEX
@@ -19,12 +19,10 @@ from .conftest import TEST_KEY_HEX
 LOG_KEY = "hex:" + "ab" * 32
 
 
-@pytest.mark.slow
-def test_report_manifest_holds_the_head_and_exposes_a_later_rollback(
-    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`report run --root WS` signs the log's head; after log and head are put back to an
-    older pair, `decision-log verify --expect-head REPORT` fails where plain verify cannot."""
+def _log_with_an_older_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Workspace, Path, Path]:
+    """A workspace whose log holds two entries, and in ``older/`` its log and head after one."""
     for name in ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STAGE5KIT_DECISION_LOG_KEY", LOG_KEY)
@@ -36,6 +34,16 @@ def test_report_manifest_holds_the_head_and_exposes_a_later_rollback(
     for path in (log, head_path(log)):
         shutil.copy2(path, older / path.name)
     append_entry(log, category="tco_report", payload={"n": 2}, key=key, actor="t")
+    return workspace, log, older
+
+
+@pytest.mark.slow
+def test_report_manifest_holds_the_head_and_exposes_a_later_rollback(
+    probe_notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`report run --root WS` signs the log's head; after log and head are put back to an
+    older pair, `decision-log verify --expect-head REPORT` fails where plain verify cannot."""
+    workspace, log, older = _log_with_an_older_copy(tmp_path, monkeypatch)
     runner = CliRunner()
     report = tmp_path / "report"
     signing = f"hex:{TEST_KEY_HEX}"
@@ -64,17 +72,7 @@ def test_batch_manifests_hold_the_head_and_expose_a_later_rollback(
     """`report batch --root WS` (two worker processes) signs the log's head into every report;
     `decision-log verify --expect-head` accepts each, refuses one whose head was edited (exit 2)
     and, once log and head are put back to an older pair, fails with rolled back."""
-    for name in ("STAGE5KIT_SIGNING_KEY", "BOT_CORE_SECURITY_AUDIT_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("STAGE5KIT_DECISION_LOG_KEY", LOG_KEY)
-    workspace, _ = init_workspace(tmp_path / "ws")
-    log, key = workspace.decision_log, load_signing_key(LOG_KEY)
-    append_entry(log, category="stage5_training", payload={"n": 1}, key=key, actor="t")
-    older = tmp_path / "older"
-    older.mkdir()
-    for path in (log, head_path(log)):
-        shutil.copy2(path, older / path.name)
-    append_entry(log, category="tco_report", payload={"n": 2}, key=key, actor="t")
+    workspace, log, older = _log_with_an_older_copy(tmp_path, monkeypatch)
     grid = tmp_path / "grid.yaml"
     runs = [{"label": "one", "scale": 1}, {"label": "two", "scale": 2}]
     grid.write_text(yaml.safe_dump({"notebook": str(probe_notebook), "grid": runs}))

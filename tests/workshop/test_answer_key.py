@@ -9,7 +9,7 @@ import pytest
 
 from stage5kit.reporting import run_report
 from stage5kit.reporting.answer_key import answer_key, notebook_exercise, render_answer_key
-from stage5kit.reporting.exercise import MESSAGE_QUESTION, QUESTIONS
+from stage5kit.reporting.exercise_questions import MESSAGE_QUESTION, QUESTIONS
 from stage5kit.reporting.workshop_build import build_workshop
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "workshop_exercise.ipynb"

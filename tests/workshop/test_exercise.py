@@ -12,7 +12,8 @@ import pytest
 
 from stage5kit.errors import InputError
 from stage5kit.reporting import Exercise, all_checks_passed
-from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, QUESTIONS, ROTATION_STATES
+from stage5kit.reporting.exercise import BUDGET_STATUSES, DECISIONS, ROTATION_STATES
+from stage5kit.reporting.exercise_questions import QUESTIONS
 from stage5kit.reporting.labels import column_label
 from stage5kit.reporting.workshop_build import ANSWER_MARKER, build_notebooks, build_workshop
 

@@ -26,7 +26,7 @@ from playwright.sync_api import Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from stage5kit.reporting import build_workshop
-from stage5kit.reporting.exercise import QUESTIONS
+from stage5kit.reporting.exercise_questions import QUESTIONS
 from stage5kit.reporting.workshop_build import PARTICIPANT_NOTEBOOK, PLACEHOLDER, WorkshopBuild
 from stage5kit.reporting.workshop_lab import (
     LAB_SETTINGS_DIR,

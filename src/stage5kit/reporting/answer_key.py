@@ -13,13 +13,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from stage5kit.reporting.exercise import (
-    COST_TOLERANCE_BPS,
-    MESSAGE_QUESTION,
-    QUESTIONS,
-    ROTATION_QUESTION,
-    Exercise,
-)
+from stage5kit.reporting.exercise import COST_TOLERANCE_BPS, Exercise
+from stage5kit.reporting.exercise_questions import MESSAGE_QUESTION, QUESTIONS, ROTATION_QUESTION
 from stage5kit.reporting.i18n import format_number
 
 TITLE = "Klucz odpowiedzi \N{EN DASH} ćwiczenie Stage5"
